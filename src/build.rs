@@ -1,0 +1,429 @@
+//! Loading: files to AST to graph, with validation. All or nothing.
+
+use crate::ast::{Attr, Declaration, Item, Span, Statement, Text};
+use crate::diagnostic::{Diagnostic, FileId, Sources};
+use crate::graph::{AttrsId, Edge, Fact, Graph, KIND_ENTITY, NO_ATTRS, Origin, Sym};
+use crate::parse::parse_line;
+use crate::suggest::did_you_mean;
+use crate::value::{self, Value};
+use petgraph::stable_graph::NodeIndex;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// Something to load.
+#[derive(Debug, Clone)]
+pub enum Input {
+    /// A file on disk, shown in messages as given.
+    Path(PathBuf),
+    /// A text in memory under a name, such as the bundled graph.
+    Text { name: String, text: String },
+}
+
+/// How to load.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Names used without a declaration are errors instead of `entity`s.
+    pub strict: bool,
+}
+
+/// What a successful load added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Added {
+    pub entities: usize,
+    pub relations: usize,
+    pub facts: usize,
+}
+
+/// Why a load failed: every problem found, and the texts they point into.
+pub struct LoadError {
+    pub sources: Sources,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// At most this many diagnostics are shown; a binary file would otherwise
+/// bury the terminal.
+pub const MAX_SHOWN: usize = 100;
+
+impl LoadError {
+    /// The diagnostics as text, ending with a count when some were left out.
+    pub fn render(&self, color: bool) -> String {
+        let shown = &self.diagnostics[..self.diagnostics.len().min(MAX_SHOWN)];
+        let mut out = self.sources.render(shown, color);
+        let more = self.diagnostics.len() - shown.len();
+        if more > 0 {
+            out.push_str(&format!("error: {more} more errors not shown\n"));
+        }
+        out
+    }
+}
+
+impl std::fmt::Debug for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render(false))
+    }
+}
+
+impl Graph {
+    /// Loads inputs into the graph. On any error the graph is left exactly
+    /// as it was and every problem found is returned.
+    pub fn load(&mut self, inputs: &[Input], options: Options) -> Result<Added, LoadError> {
+        let before = (self.entity_count(), self.relation_count(), self.fact_count());
+        let mut next = if self.entity_count() == 0 && self.files.is_empty() {
+            Graph::new()
+        } else {
+            self.clone()
+        };
+        let mut loader = Loader {
+            graph: &mut next,
+            sources: Sources::new(),
+            diagnostics: Vec::new(),
+            options,
+            first_use: BTreeMap::new(),
+            source_of: HashMap::new(),
+            stack: Vec::new(),
+            seen: HashSet::new(),
+        };
+        for input in inputs {
+            loader.input(input, None);
+        }
+        loader.check_strict();
+        if !loader.diagnostics.is_empty() {
+            return Err(LoadError { sources: loader.sources, diagnostics: loader.diagnostics });
+        }
+        *self = next;
+        Ok(Added {
+            entities: self.entity_count() - before.0,
+            relations: self.relation_count() - before.1,
+            facts: self.fact_count() - before.2,
+        })
+    }
+
+    /// A new graph of `inputs`.
+    pub fn from_inputs(inputs: &[Input], options: Options) -> Result<Graph, LoadError> {
+        let mut graph = Graph::new();
+        graph.load(inputs, options)?;
+        Ok(graph)
+    }
+}
+
+struct Loader<'g> {
+    graph: &'g mut Graph,
+    sources: Sources,
+    diagnostics: Vec<Diagnostic>,
+    options: Options,
+    /// Under `--strict`: where each entity created by use was first used.
+    first_use: BTreeMap<NodeIndex, (FileId, Span)>,
+    /// The text of each graph file loaded in this run.
+    source_of: HashMap<u32, FileId>,
+    /// The files being loaded, outermost first, to catch include cycles.
+    stack: Vec<PathBuf>,
+    /// Files loaded in this run, so that one included twice loads once.
+    seen: HashSet<PathBuf>,
+}
+
+/// The file, graph file number and line being loaded.
+#[derive(Clone, Copy)]
+struct At {
+    file: FileId,
+    origin: Origin,
+}
+
+impl Loader<'_> {
+    /// Loads one input; `from` is the include line that asked for it.
+    fn input(&mut self, input: &Input, from: Option<(FileId, Span)>) {
+        let (name, bytes, canonical) = match input {
+            Input::Text { name, text } => (name.clone(), text.clone().into_bytes(), None),
+            Input::Path(path) => {
+                let name = path.display().to_string();
+                let canonical = std::fs::canonicalize(path).ok();
+                if let Some(c) = &canonical {
+                    if let Some(i) = self.stack.iter().position(|p| p == c) {
+                        let chain: Vec<String> =
+                            self.stack[i..].iter().chain([c]).map(|p| file_name(p)).collect();
+                        self.error_from(from, format!("`{name}` includes itself"), format!("the chain is {}", chain.join(" -> ")));
+                        return;
+                    }
+                    if !self.seen.insert(c.clone()) {
+                        return;
+                    }
+                }
+                match read(path) {
+                    Ok(bytes) => (name, bytes, canonical),
+                    Err(why) => {
+                        self.error_from(from, format!("cannot read `{name}`: {why}"), String::new());
+                        return;
+                    }
+                }
+            }
+        };
+        if let Some(c) = &canonical {
+            self.stack.push(c.clone());
+        }
+        self.text(name, &bytes, input);
+        if canonical.is_some() {
+            self.stack.pop();
+        }
+    }
+
+    fn error_from(&mut self, from: Option<(FileId, Span)>, message: String, help: String) {
+        let mut d = match from {
+            Some((file, span)) => Diagnostic::at(file, span, message).label("included here"),
+            None => Diagnostic::bare(message),
+        };
+        if !help.is_empty() {
+            d = d.help(help);
+        }
+        self.diagnostics.push(d);
+    }
+
+    fn text(&mut self, name: String, bytes: &[u8], input: &Input) {
+        let text: std::sync::Arc<str> = String::from_utf8_lossy(bytes).into();
+        let graph_file = self.graph.files.len() as u32;
+        self.graph.files.push(name.clone());
+        let file = self.sources.add(name, text.clone());
+        self.source_of.insert(graph_file, file);
+        let raw_lines = bytes.split(|&b| b == b'\n');
+        let mut offset = if text.starts_with('\u{feff}') { 3 } else { 0 };
+        let body = &text[offset..];
+        for ((number, line), raw) in body.split('\n').enumerate().zip(raw_lines) {
+            let at = At { file, origin: Origin { file: graph_file, line: number as u32 + 1 } };
+            let line_len = line.len();
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            if let Err(e) = std::str::from_utf8(raw) {
+                let bad = raw[..e.valid_up_to()].len();
+                let col = String::from_utf8_lossy(&raw[..bad]).len();
+                let start = offset + col;
+                self.diagnostics.push(
+                    Diagnostic::at(file, Span::new(start, start + 3), "this line is not valid UTF-8")
+                        .label("invalid byte here")
+                        .help("relation files are UTF-8 text; convert the file, e.g. `iconv -f latin1 -t utf-8`"),
+                );
+            } else {
+                match parse_line(file, offset, line) {
+                    Ok(Some(item)) => self.item(item, at, input),
+                    Ok(None) => {}
+                    Err(d) => self.diagnostics.push(d),
+                }
+            }
+            offset += line_len + 1;
+        }
+    }
+
+    fn item(&mut self, item: Item<'_>, at: At, input: &Input) {
+        match item {
+            Item::Include(path) => self.include(&path, at, input),
+            Item::Declaration(d) => self.declaration(d, at),
+            Item::Statement(s) => self.statement(s, at),
+        }
+    }
+
+    fn include(&mut self, path: &Text<'_>, at: At, input: &Input) {
+        let base = match input {
+            Input::Path(p) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
+            Input::Text { .. } => PathBuf::new(),
+        };
+        let target = base.join(&*path.text);
+        self.input(&Input::Path(target), Some((at.file, path.span)));
+    }
+
+    fn entity(&mut self, name: &Text<'_>, at: At) -> Option<NodeIndex> {
+        if name.text.is_empty() {
+            self.diagnostics.push(
+                Diagnostic::at(at.file, name.span, "a name cannot be empty").label("empty name"),
+            );
+            return None;
+        }
+        let (node, created) = self.graph.find_or_add(&name.text, at.origin);
+        if created && self.options.strict {
+            self.first_use.insert(node, (at.file, name.span));
+        }
+        Some(node)
+    }
+
+    fn declaration(&mut self, d: Declaration<'_>, at: At) {
+        let Some(node) = self.entity(&d.name, at) else { return };
+        let kind = self.graph.kinds.intern(&d.kind.text);
+        let attrs = self.attrs(&d.attrs);
+        let entity = self.graph.entity(node);
+        if !entity.declared {
+            let entity = self.graph.entity_mut(node);
+            entity.kind = kind;
+            entity.label = d.label.map(|l| l.text.into());
+            entity.attrs = attrs;
+            entity.origin = at.origin;
+            entity.declared = true;
+            return;
+        }
+        // A second declaration: same kind merges, anything else conflicts.
+        let earlier = entity.origin;
+        let name = &d.name.text;
+        if entity.kind != kind {
+            let old = self.graph.kinds.name(entity.kind).to_string();
+            let mut diag = Diagnostic::at(at.file, d.kind.span, format!("`{name}` is declared as `{}` and as `{old}`", d.kind.text))
+                .label(format!("declared as `{}` here", d.kind.text));
+            diag = self.with_earlier(diag, earlier, format!("first declared as `{old}` here"));
+            self.diagnostics.push(diag.help("an entity has one kind; rename one of them or use the same kind"));
+            return;
+        }
+        if let (Some(old), Some(new)) = (&entity.label, &d.label) {
+            if **old != *new.text {
+                let msg = format!("`{name}` is labelled {} and {}", quoted(old), quoted(&new.text));
+                let diag = Diagnostic::at(at.file, new.span, msg).label("second label here");
+                let diag = self.with_earlier(diag, earlier, "first label here".into());
+                self.diagnostics.push(diag.help("an entity has one label; drop one of them"));
+                return;
+            }
+        }
+        let old_attrs = self.graph.attrs(entity.attrs).to_vec();
+        let mut merged = old_attrs.clone();
+        for (key, value) in self.graph.attrs(attrs).to_vec() {
+            match old_attrs.iter().find(|(k, _)| *k == key) {
+                Some((_, old)) if *old != value => {
+                    let key_name = self.graph.keys.name(key).to_string();
+                    let span = d.attrs.iter().find(|a| *a.key.text == key_name).map_or(d.name.span, |a| a.value_span);
+                    let msg = format!("`{name}` has two values for `{key_name}`: {old} and {value}");
+                    let diag = Diagnostic::at(at.file, span, msg).label("second value here");
+                    let diag = self.with_earlier(diag, earlier, "first declared here".into());
+                    self.diagnostics.push(diag.help("an attribute of an entity has one value; drop one of them"));
+                    return;
+                }
+                Some(_) => {}
+                None => merged.push((key, value)),
+            }
+        }
+        let merged = self.graph.intern_attrs(merged);
+        let entity = self.graph.entity_mut(node);
+        if entity.label.is_none() {
+            entity.label = d.label.map(|l| l.text.into());
+        }
+        entity.attrs = merged;
+    }
+
+    /// Adds a note pointing at an earlier line: on its text when that file
+    /// was read in this load, else by file and line in words.
+    fn with_earlier(&self, diag: Diagnostic, earlier: Origin, note: String) -> Diagnostic {
+        match self.source_of.get(&earlier.file) {
+            Some(&file) => {
+                let (_, text) = self.sources.get(file);
+                diag.also(file, line_span(text, earlier.line), note)
+            }
+            None => {
+                let file = &self.graph.files[earlier.file as usize];
+                let label = diag.label.clone();
+                diag.label(format!("{label} ({note} at {file}:{})", earlier.line))
+            }
+        }
+    }
+
+    fn statement(&mut self, s: Statement<'_>, at: At) {
+        let Some(subject) = self.entity(&s.subject, at) else { return };
+        let object = match &s.object {
+            Some(o) => match self.entity(o, at) {
+                Some(node) => Some(node),
+                None => return,
+            },
+            None => None,
+        };
+        let relation = self.graph.relations.intern(&s.predicate.text);
+        let attrs = self.attrs(&s.attrs);
+        match object {
+            Some(object) => {
+                self.graph.add_edge(subject, object, Edge { relation, attrs, origin: at.origin });
+            }
+            None => {
+                self.graph.add_fact(Fact { subject, predicate: relation, attrs, origin: at.origin });
+            }
+        }
+    }
+
+    fn attrs(&mut self, attrs: &[Attr<'_>]) -> AttrsId {
+        if attrs.is_empty() {
+            return NO_ATTRS;
+        }
+        let set: Vec<(Sym, Value)> = attrs
+            .iter()
+            .map(|a| {
+                let value = match &a.value {
+                    crate::ast::Value::Int(v) => Value::Int(*v),
+                    crate::ast::Value::Dec(v) => Value::Dec(*v),
+                    crate::ast::Value::Str(v) => Value::Str((**v).into()),
+                    crate::ast::Value::Date(v) => Value::Date(*v),
+                    crate::ast::Value::Bool(v) => Value::Bool(*v),
+                    crate::ast::Value::Name(v) => Value::Name((**v).into()),
+                };
+                (self.graph.keys.intern(&a.key.text), value)
+            })
+            .collect();
+        self.graph.intern_attrs(set)
+    }
+
+    /// Under `--strict`, every name must be declared somewhere in the load.
+    fn check_strict(&mut self) {
+        if self.first_use.is_empty() {
+            return;
+        }
+        let declared: Vec<&str> = self
+            .graph
+            .entities()
+            .filter(|(_, e)| e.declared)
+            .map(|(_, e)| &*e.name)
+            .collect();
+        let mut errors: Vec<(FileId, Span, Diagnostic)> = Vec::new();
+        for (&node, &(file, span)) in &self.first_use {
+            let entity = self.graph.entity(node);
+            if entity.declared || entity.kind != KIND_ENTITY {
+                continue;
+            }
+            let name = &*entity.name;
+            let mut d = Diagnostic::at(file, span, format!("`{name}` is not declared")).label("used here");
+            d = match (errors.len() < crate::build::MAX_SHOWN).then(|| did_you_mean(name, declared.iter().copied())).flatten() {
+                Some(near) => d.help(format!("did you mean `{near}`? Or declare it: `{}: KIND`", written(name))),
+                None => d.help(format!("declare it with its kind, e.g. `{}: state`, or load without --strict", written(name))),
+            };
+            errors.push((file, span, d));
+        }
+        errors.sort_by_key(|(f, s, _)| (*f, s.start));
+        self.diagnostics.extend(errors.into_iter().map(|(_, _, d)| d));
+    }
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, String> {
+    if path.is_dir() {
+        return Err("it is a directory".into());
+    }
+    std::fs::read(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string(),
+    })
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// The span of 1-based line `line` of `text`, without its line ending.
+fn line_span(text: &str, line: u32) -> Span {
+    let mut start = 0;
+    for _ in 1..line {
+        match text[start..].find('\n') {
+            Some(i) => start += i + 1,
+            None => break,
+        }
+    }
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let end = if text[start..end].ends_with('\r') { end - 1 } else { end };
+    Span::new(start, end)
+}
+
+fn quoted(s: &str) -> String {
+    let mut out = String::new();
+    value::write_quoted(&mut out, s).expect("writing to a String");
+    out
+}
+
+fn written(name: &str) -> String {
+    let mut out = String::new();
+    value::write_name(&mut out, name).expect("writing to a String");
+    out
+}

@@ -1,0 +1,301 @@
+//! The knowledge graph: petgraph storage, a name index, interned relation
+//! names, kinds and attribute sets, facts, and provenance.
+
+use crate::value::Value;
+use foldhash::fast::FixedState;
+use hashbrown::HashTable;
+use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
+use std::hash::{BuildHasher, Hash};
+
+/// Where something was written: a file of [`Graph::files`] and a 1-based line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Origin {
+    pub file: u32,
+    pub line: u32,
+}
+
+/// An interned symbol: a relation name, a kind or an attribute key.
+pub type Sym = u32;
+/// An interned attribute set; [`NO_ATTRS`] is the empty one.
+pub type AttrsId = u32;
+pub const NO_ATTRS: AttrsId = 0;
+
+/// The built-in kinds, interned first so their ids are fixed.
+pub const KIND_ENTITY: Sym = 0;
+pub const BUILTIN_KINDS: [&str; 4] = ["entity", "state", "body", "person"];
+
+/// A node: a named entity.
+#[derive(Debug, Clone)]
+pub struct Entity {
+    pub name: Box<str>,
+    pub kind: Sym,
+    pub label: Option<Box<str>>,
+    pub attrs: AttrsId,
+    /// Where it was declared; for an undeclared entity, where it was first used.
+    pub origin: Origin,
+    pub declared: bool,
+}
+
+/// A directed edge: `subject relation object {attrs}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Edge {
+    pub relation: Sym,
+    pub attrs: AttrsId,
+    pub origin: Origin,
+}
+
+/// A unary fact: `subject predicate {attrs}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fact {
+    pub subject: NodeIndex,
+    pub predicate: Sym,
+    pub attrs: AttrsId,
+    pub origin: Origin,
+}
+
+/// Strings interned to small ids, in order of first appearance.
+#[derive(Debug, Clone, Default)]
+pub struct Interner {
+    names: Vec<Box<str>>,
+    index: hashbrown::HashMap<Box<str>, Sym, FixedState>,
+}
+
+impl Interner {
+    pub fn intern(&mut self, s: &str) -> Sym {
+        if let Some(&id) = self.index.get(s) {
+            return id;
+        }
+        let id = self.names.len() as Sym;
+        self.names.push(s.into());
+        self.index.insert(s.into(), id);
+        id
+    }
+
+    pub fn get(&self, s: &str) -> Option<Sym> {
+        self.index.get(s).copied()
+    }
+
+    pub fn name(&self, id: Sym) -> &str {
+        &self.names[id as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (Sym, &str)> {
+        self.names.iter().enumerate().map(|(i, n)| (i as Sym, &**n))
+    }
+}
+
+/// The knowledge graph.
+///
+/// `StableDiGraph` rather than `Graph`: node and edge indices stay valid if
+/// a later change removes something, and the REPL keeps indices in answers.
+/// `GraphMap` would forbid parallel edges, which the language allows (the
+/// same statement with other attributes is another edge). `u32` indices keep
+/// an edge at 36 bytes.
+///
+/// The name and duplicate indexes are `HashTable`s of node or edge indices
+/// whose keys live in the graph itself, so no name is stored twice.
+#[derive(Clone)]
+pub struct Graph {
+    graph: StableDiGraph<Entity, Edge, u32>,
+    by_name: HashTable<NodeIndex>,
+    edge_set: HashTable<EdgeIndex>,
+    facts: Vec<Fact>,
+    fact_set: HashTable<u32>,
+    attr_sets: Vec<Box<[(Sym, Value)]>>,
+    attr_set_index: HashTable<AttrsId>,
+    pub relations: Interner,
+    pub kinds: Interner,
+    pub keys: Interner,
+    /// The files loaded, as given (paths relative to where dossier runs).
+    pub files: Vec<String>,
+    hasher: FixedState,
+}
+
+impl Default for Graph {
+    fn default() -> Graph {
+        Graph::new()
+    }
+}
+
+impl Graph {
+    pub fn new() -> Graph {
+        let mut kinds = Interner::default();
+        for k in BUILTIN_KINDS {
+            kinds.intern(k);
+        }
+        Graph {
+            graph: StableDiGraph::default(),
+            by_name: HashTable::new(),
+            edge_set: HashTable::new(),
+            facts: Vec::new(),
+            fact_set: HashTable::new(),
+            attr_sets: vec![Box::new([])],
+            attr_set_index: HashTable::new(),
+            relations: Interner::default(),
+            kinds,
+            keys: Interner::default(),
+            files: Vec::new(),
+            hasher: FixedState::with_seed(0x5eed_d055_1e2),
+        }
+    }
+
+    pub fn entity_count(&self) -> usize {
+        self.graph.node_count()
+    }
+
+    pub fn relation_count(&self) -> usize {
+        self.graph.edge_count()
+    }
+
+    pub fn fact_count(&self) -> usize {
+        self.facts.len()
+    }
+
+    /// The underlying petgraph graph, read-only.
+    pub fn petgraph(&self) -> &StableDiGraph<Entity, Edge, u32> {
+        &self.graph
+    }
+
+    pub fn entity(&self, node: NodeIndex) -> &Entity {
+        &self.graph[node]
+    }
+
+    pub fn entity_mut(&mut self, node: NodeIndex) -> &mut Entity {
+        &mut self.graph[node]
+    }
+
+    pub fn entities(&self) -> impl Iterator<Item = (NodeIndex, &Entity)> {
+        self.graph.node_indices().map(|n| (n, &self.graph[n]))
+    }
+
+    pub fn facts(&self) -> &[Fact] {
+        &self.facts
+    }
+
+    pub fn attrs(&self, id: AttrsId) -> &[(Sym, Value)] {
+        &self.attr_sets[id as usize]
+    }
+
+    pub fn kind_name(&self, node: NodeIndex) -> &str {
+        self.kinds.name(self.graph[node].kind)
+    }
+
+    /// The entity named `name`, if any.
+    pub fn find(&self, name: &str) -> Option<NodeIndex> {
+        let hash = self.hasher.hash_one(name);
+        self.by_name.find(hash, |&n| &*self.graph[n].name == name).copied()
+    }
+
+    /// The entity named `name`, created as an undeclared `entity` when new.
+    /// Returns whether it was created.
+    pub fn find_or_add(&mut self, name: &str, origin: Origin) -> (NodeIndex, bool) {
+        let hash = self.hasher.hash_one(name);
+        let graph = &mut self.graph;
+        let entry = self.by_name.entry(
+            hash,
+            |&n| &*graph[n].name == name,
+            |&n| self.hasher.hash_one(&*graph[n].name),
+        );
+        match entry {
+            hashbrown::hash_table::Entry::Occupied(e) => (*e.get(), false),
+            hashbrown::hash_table::Entry::Vacant(e) => {
+                let node = graph.add_node(Entity {
+                    name: name.into(),
+                    kind: KIND_ENTITY,
+                    label: None,
+                    attrs: NO_ATTRS,
+                    origin,
+                    declared: false,
+                });
+                e.insert(node);
+                (node, true)
+            }
+        }
+    }
+
+    /// Interns an attribute set (sorted by key), so that equal sets share an
+    /// id and statements can be compared by id.
+    pub fn intern_attrs(&mut self, mut set: Vec<(Sym, Value)>) -> AttrsId {
+        if set.is_empty() {
+            return NO_ATTRS;
+        }
+        set.sort_by_key(|(k, _)| *k);
+        let hash = self.hasher.hash_one(&set);
+        let sets = &mut self.attr_sets;
+        let entry = self.attr_set_index.entry(
+            hash,
+            |&id| *sets[id as usize] == *set,
+            |&id| self.hasher.hash_one(&sets[id as usize]),
+        );
+        match entry {
+            hashbrown::hash_table::Entry::Occupied(e) => *e.get(),
+            hashbrown::hash_table::Entry::Vacant(e) => {
+                let id = sets.len() as AttrsId;
+                sets.push(set.into_boxed_slice());
+                e.insert(id);
+                id
+            }
+        }
+    }
+
+    /// Adds an edge unless the same statement (same subject, relation,
+    /// object and attributes) is there already. Returns whether it was added.
+    pub fn add_edge(&mut self, from: NodeIndex, to: NodeIndex, edge: Edge) -> bool {
+        let key = (from, edge.relation, to, edge.attrs);
+        let hash = self.hasher.hash_one(key);
+        let graph = &mut self.graph;
+        let key_of = |g: &StableDiGraph<Entity, Edge, u32>, e: EdgeIndex| {
+            let (a, b) = g.edge_endpoints(e).expect("indexed edges exist");
+            (a, g[e].relation, b, g[e].attrs)
+        };
+        let entry = self.edge_set.entry(hash, |&e| key_of(graph, e) == key, |&e| self.hasher.hash_one(key_of(graph, e)));
+        match entry {
+            hashbrown::hash_table::Entry::Occupied(_) => false,
+            hashbrown::hash_table::Entry::Vacant(v) => {
+                v.insert(graph.add_edge(from, to, edge));
+                true
+            }
+        }
+    }
+
+    /// Adds a fact unless the same one is there already.
+    pub fn add_fact(&mut self, fact: Fact) -> bool {
+        let key = (fact.subject, fact.predicate, fact.attrs);
+        let hash = self.hasher.hash_one(key);
+        let facts = &mut self.facts;
+        let key_of = |f: &Fact| (f.subject, f.predicate, f.attrs);
+        let entry = self.fact_set.entry(
+            hash,
+            |&i| key_of(&facts[i as usize]) == key,
+            |&i| self.hasher.hash_one(key_of(&facts[i as usize])),
+        );
+        match entry {
+            hashbrown::hash_table::Entry::Occupied(_) => false,
+            hashbrown::hash_table::Entry::Vacant(v) => {
+                v.insert(facts.len() as u32);
+                facts.push(fact);
+                true
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for Graph {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Graph {{ {} entities, {} relations, {} facts }}",
+            self.entity_count(),
+            self.relation_count(),
+            self.fact_count()
+        )
+    }
+}

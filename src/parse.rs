@@ -1,0 +1,462 @@
+//! Parsing: pest pairs to the AST. The only module that matches on `Rule`.
+//!
+//! A file is parsed line by line (`parse_line`): lines are independent, so a
+//! caller can parse them in any order or in parallel, and one bad line
+//! doesn't hide the errors of the next.
+
+use crate::ast::{Attr, Declaration, Item, Span, Statement, Text, Value};
+use crate::diagnostic::{Diagnostic, FileId};
+use crate::syntax::{RelationParser, Rule};
+use crate::value::Date;
+use pest::Parser;
+use pest::iterators::Pair;
+use std::borrow::Cow;
+
+/// Parses one line (without its line ending) whose first byte is at
+/// `offset` in file `file`. `Ok(None)` for a blank or comment-only line.
+pub fn parse_line(file: FileId, offset: usize, line: &str) -> Result<Option<Item<'_>>, Diagnostic> {
+    let pairs = match RelationParser::parse(Rule::line, line) {
+        Ok(pairs) => pairs,
+        Err(error) => return Err(syntax_error(file, offset, line, &error)),
+    };
+    let ctx = Ctx { file, offset };
+    let line_pair = pairs.into_iter().next().expect("`line` always yields one pair");
+    let Some(item) = line_pair.into_inner().find(|p| p.as_rule() != Rule::EOI) else {
+        return Ok(None);
+    };
+    ctx.item(item).map(Some)
+}
+
+struct Ctx {
+    file: FileId,
+    offset: usize,
+}
+
+impl Ctx {
+    fn span(&self, pair: &Pair<'_, Rule>) -> Span {
+        let s = pair.as_span();
+        Span::new(self.offset + s.start(), self.offset + s.end())
+    }
+
+    fn item<'s>(&self, pair: Pair<'s, Rule>) -> Result<Item<'s>, Diagnostic> {
+        let span = self.span(&pair);
+        let rule = pair.as_rule();
+        let mut inner = pair.into_inner().peekable();
+        match rule {
+            Rule::include => {
+                let path = self.text(inner.next().expect("include has a path"))?;
+                Ok(Item::Include(path))
+            }
+            Rule::declaration => {
+                let name = self.text(inner.next().expect("declaration has a name"))?;
+                inner.next(); // the colon
+                let kind = self.text(inner.next().expect("declaration has a kind"))?;
+                let mut label = None;
+                let mut attrs = Vec::new();
+                for p in inner {
+                    match p.as_rule() {
+                        Rule::label => label = Some(self.text(p)?),
+                        Rule::attrs => attrs = self.attrs(p)?,
+                        _ => unreachable!("declaration ends in a label or attributes"),
+                    }
+                }
+                Ok(Item::Declaration(Declaration { name, kind, label, attrs }))
+            }
+            Rule::statement => {
+                let subject = self.text(inner.next().expect("statement has a subject"))?;
+                let predicate = self.text(inner.next().expect("statement has a predicate"))?;
+                let mut object = None;
+                let mut attrs = Vec::new();
+                for p in inner {
+                    match p.as_rule() {
+                        Rule::attrs => attrs = self.attrs(p)?,
+                        _ => object = Some(self.text(p)?),
+                    }
+                }
+                Ok(Item::Statement(Statement { subject, predicate, object, attrs, span }))
+            }
+            _ => unreachable!("an item is an include, a declaration or a statement"),
+        }
+    }
+
+    /// An identifier (borrowed) or a string (decoded).
+    fn text<'s>(&self, pair: Pair<'s, Rule>) -> Result<Text<'s>, Diagnostic> {
+        let span = self.span(&pair);
+        let text = if matches!(pair.as_rule(), Rule::string | Rule::label) {
+            self.unescape(pair.as_str(), span.start)?
+        } else {
+            Cow::Borrowed(pair.as_str())
+        };
+        Ok(Text { text, span })
+    }
+
+    fn attrs<'s>(&self, pair: Pair<'s, Rule>) -> Result<Vec<Attr<'s>>, Diagnostic> {
+        let mut attrs: Vec<Attr<'s>> = Vec::new();
+        for attr in pair.into_inner() {
+            let mut inner = attr.into_inner();
+            let key = self.text(inner.next().expect("attribute has a key"))?;
+            inner.next(); // the colon
+            let value_pair = inner.next().expect("attribute has a value");
+            let value_span = self.span(&value_pair);
+            let value = self.value(value_pair)?;
+            if let Some(first) = attrs.iter().find(|a| a.key.text == key.text) {
+                return Err(Diagnostic::at(self.file, key.span, format!("attribute `{}` is given twice", key.text))
+                    .label("given again here")
+                    .also(self.file, first.key.span, "first given here")
+                    .help("give each attribute once; for two values, write two statements"));
+            }
+            attrs.push(Attr { key, value, value_span });
+        }
+        Ok(attrs)
+    }
+
+    fn value<'s>(&self, pair: Pair<'s, Rule>) -> Result<Value<'s>, Diagnostic> {
+        let span = self.span(&pair);
+        let s = pair.as_str();
+        Ok(match pair.as_rule() {
+            Rule::integer => Value::Int(s.parse().map_err(|_| {
+                Diagnostic::at(self.file, span, format!("integer `{s}` is too large"))
+                    .label("out of range")
+                    .help("integers range from -9223372036854775808 to 9223372036854775807; write larger numbers as decimals or strings")
+            })?),
+            Rule::decimal => Value::Dec(s.parse().map_err(|_| Diagnostic::at(self.file, span, format!("`{s}` is not a decimal number")))?),
+            Rule::date => Value::Date(Date::parse(s).ok_or_else(|| {
+                Diagnostic::at(self.file, span, format!("`{s}` is not a calendar date"))
+                    .label("no such day")
+                    .help("dates are written YYYY-MM-DD, with a month from 01 to 12 and a day that exists in that month")
+            })?),
+            Rule::boolean => Value::Bool(s == "true"),
+            Rule::string => Value::Str(self.unescape(s, span.start)?),
+            Rule::ident => Value::Name(Cow::Borrowed(s)),
+            _ => unreachable!("values are dates, numbers, booleans, strings or names"),
+        })
+    }
+
+    /// Decodes a quoted string literal (quotes included) that starts at
+    /// byte `start` of the file.
+    fn unescape<'s>(&self, quoted: &'s str, start: usize) -> Result<Cow<'s, str>, Diagnostic> {
+        let body = &quoted[1..quoted.len() - 1];
+        if !body.contains('\\') {
+            return Ok(Cow::Borrowed(body));
+        }
+        let mut out = String::with_capacity(body.len());
+        let mut chars = body.char_indices();
+        while let Some((i, c)) = chars.next() {
+            if c != '\\' {
+                out.push(c);
+                continue;
+            }
+            let at = start + 1 + i;
+            let bad = |len: usize, what: String| {
+                Diagnostic::at(self.file, Span::new(at, at + len), what)
+                    .label("in this escape")
+                    .help(r#"the escapes are \" \\ \n \t and \u{...} with 1 to 6 hex digits"#)
+            };
+            match chars.next() {
+                Some((_, '"')) => out.push('"'),
+                Some((_, '\\')) => out.push('\\'),
+                Some((_, 'n')) => out.push('\n'),
+                Some((_, 't')) => out.push('\t'),
+                Some((_, 'u')) => {
+                    let rest = &body[i + 2..];
+                    let close = rest.find('}');
+                    let (Some(close), true) = (close, rest.starts_with('{')) else {
+                        return Err(bad(2, "`\\u` must be followed by a code point in braces, like `\\u{e9}`".into()));
+                    };
+                    let hex = &rest[1..close];
+                    let code = (1..=6)
+                        .contains(&hex.len())
+                        .then(|| u32::from_str_radix(hex, 16).ok())
+                        .flatten();
+                    match code.and_then(char::from_u32) {
+                        Some(c) => out.push(c),
+                        None => return Err(bad(close + 3, format!("`\\u{{{hex}}}` is not a Unicode character"))),
+                    }
+                    for _ in 0..close + 1 {
+                        chars.next();
+                    }
+                }
+                Some((_, other)) => return Err(bad(1 + other.len_utf8(), format!("unknown escape `\\{other}`"))),
+                None => unreachable!("the grammar pairs every backslash with a character"),
+            }
+        }
+        Ok(Cow::Owned(out))
+    }
+}
+
+/// Turns a pest error into a diagnostic that names what was expected the
+/// way a user writes it, never by rule name.
+fn syntax_error(file: FileId, offset: usize, line: &str, error: &pest::error::Error<Rule>) -> Diagnostic {
+    if let Some(quote) = unclosed_quote(line) {
+        return Diagnostic::at(file, Span::new(offset + quote, offset + quote + 1), "this string has no closing quote")
+            .label("the string starts here")
+            .help("a string ends with `\"` on the same line; write a line break as `\\n` and a quote as `\\\"`");
+    }
+    let mut pos = match error.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((s, _)) => s,
+    };
+    let mut expected: Vec<&'static str> = Vec::new();
+    // pest's own error names only rules, and only those started at the
+    // furthest place a rule started; the detailed attempts also know the
+    // literal tokens (`,` `}`) and where they were wanted. Details cost
+    // time, so ask for them only for a line that failed.
+    pest::set_error_detail(true);
+    let detailed = RelationParser::parse(Rule::line, line).err().and_then(|e| e.parse_attempts());
+    pest::set_error_detail(false);
+    if let pest::error::ErrorVariant::ParsingError { positives, .. } = &error.variant {
+        expected.extend(positives.iter().filter_map(|r| expected_name(*r)));
+    }
+    if let Some(attempts) = detailed {
+        if attempts.max_position > pos {
+            // Only literal tokens were wanted further on.
+            pos = attempts.max_position;
+            expected.clear();
+        }
+        for token in attempts.expected_tokens() {
+            match token.to_string().as_str() {
+                "," => expected.push("`,`"),
+                "}" => expected.push("`}`"),
+                "{" => expected.push("`{`"),
+                ":" => expected.push("`:`"),
+                _ => {}
+            }
+        }
+    }
+    if expected.contains(&"a value") {
+        // In a value's place, names and strings are values too.
+        expected.retain(|e| !matches!(*e, "a name" | "a quoted string"));
+    }
+    expected.sort_by_key(|e| expected_rank(e));
+    expected.dedup();
+
+    let rest = &line[pos.min(line.len())..];
+    let found_len = found_token_len(rest);
+    let found = if rest.is_empty() || rest.starts_with('#') {
+        "the end of the line".to_string()
+    } else {
+        format!("`{}`", &rest[..found_len])
+    };
+    if line[..pos.min(line.len())].trim().is_empty() {
+        // Nothing parsed yet: every item starts with a name.
+        expected = vec!["a name"];
+    }
+    let message = match expected.as_slice() {
+        [] => format!("unexpected {found}"),
+        list => format!("expected {}, found {found}", join_or(list)),
+    };
+    let span = Span::new(offset + pos, offset + pos + found_len);
+    let mut d = Diagnostic::at(file, span, message).label("unexpected here");
+    if let Some(help) = syntax_help(line, pos) {
+        d = d.help(help);
+    }
+    d
+}
+
+/// What a rule means to a user, when it is something they could write next.
+fn expected_name(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
+        Rule::colon => "`:`",
+        Rule::kind => "a kind",
+        Rule::label => "a label in quotes",
+        Rule::predicate => "a relation name",
+        Rule::ident | Rule::string => "a name",
+        Rule::attrs => "`{`",
+        Rule::attr | Rule::key => "an attribute name",
+        Rule::date | Rule::decimal | Rule::integer | Rule::boolean => "a value",
+        Rule::EOI => "the end of the line",
+        _ => return None,
+    })
+}
+
+fn expected_rank(e: &str) -> usize {
+    const ORDER: [&str; 12] = [
+        "a name", "`:`", "a relation name", "a kind", "a label in quotes", "`{`",
+        "an attribute name", "a value", "a quoted string", "`,`", "`}`", "the end of the line",
+    ];
+    ORDER.iter().position(|o| *o == e).unwrap_or(ORDER.len())
+}
+
+/// The length of the token that starts `rest`: a word, a string, or one
+/// character.
+fn found_token_len(rest: &str) -> usize {
+    let Some(first) = rest.chars().next() else { return 0 };
+    if first.is_alphanumeric() || first == '_' {
+        rest.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-' || c == '.'))
+            .unwrap_or(rest.len())
+    } else {
+        first.len_utf8()
+    }
+}
+
+/// Where a string opens that the line never closes.
+fn unclosed_quote(line: &str) -> Option<usize> {
+    let mut open = None;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        match (open, c) {
+            (None, '#') => return None,
+            (None, '"') => open = Some(i),
+            (Some(_), _) if escaped => escaped = false,
+            (Some(_), '\\') => escaped = true,
+            (Some(_), '"') => open = None,
+            _ => {}
+        }
+    }
+    open
+}
+
+/// A hint for the common slips.
+fn syntax_help(line: &str, pos: usize) -> Option<String> {
+    let rest = &line[pos.min(line.len())..];
+    let before = &line[..pos.min(line.len())];
+    if rest.starts_with('\'') {
+        return Some("strings use double quotes: \"like this\"".into());
+    }
+    if rest.starts_with(|c: char| c.is_whitespace() || c.is_alphanumeric() || c == '_')
+        && !before.contains('{')
+        && before.split_whitespace().count() >= 3
+    {
+        return Some("a statement is `SUBJECT RELATION [OBJECT] [{attributes}]`; quote names that contain spaces".into());
+    }
+    if before.contains('{') && !before.contains('}') {
+        return Some("attributes are written `{key: value, key: value}`".into());
+    }
+    None
+}
+
+fn join_or(list: &[&str]) -> String {
+    match list {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(line: &str) -> Item<'_> {
+        parse_line(0, 0, line).unwrap_or_else(|e| panic!("{line:?}: {e:?}")).expect("an item")
+    }
+
+    fn error(line: &str) -> Diagnostic {
+        parse_line(0, 0, line).expect_err(line)
+    }
+
+    #[test]
+    fn blank_and_comment_lines_are_empty() {
+        for line in ["", "   ", "\t", "# a comment", "   # indented comment"] {
+            assert_eq!(parse_line(0, 0, line).unwrap(), None, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn declarations() {
+        // (line, name, kind, label, attribute count)
+        let table: &[(&str, &str, &str, Option<&str>, usize)] = &[
+            ("North_Korea: state", "North_Korea", "state", None, 0),
+            ("North_Korea: state \"North Korea\"", "North_Korea", "state", Some("North Korea"), 0),
+            ("North_Korea : state \"North Korea\" {capital: \"Pyongyang\"}", "North_Korea", "state", Some("North Korea"), 1),
+            ("\"North Korea\": state", "North Korea", "state", None, 0),
+            ("ICC: body {founded: 2002-07-01, seat: The_Hague,}", "ICC", "body", None, 2),
+            ("Café: place # trailing comment", "Café", "place", None, 0),
+            ("Choe_Myong-nam: person \"Choe Myong-nam\"", "Choe_Myong-nam", "person", Some("Choe Myong-nam"), 0),
+        ];
+        for &(line, name, kind, label, attrs) in table {
+            let Item::Declaration(d) = item(line) else { panic!("{line}: not a declaration") };
+            assert_eq!(d.name.text, name, "{line}");
+            assert_eq!(d.kind.text, kind, "{line}");
+            assert_eq!(d.label.as_ref().map(|l| l.text.as_ref()), label, "{line}");
+            assert_eq!(d.attrs.len(), attrs, "{line}");
+        }
+    }
+
+    #[test]
+    fn statements() {
+        // (line, subject, predicate, object, attribute count)
+        let table: &[(&str, &str, &str, Option<&str>, usize)] = &[
+            ("China permanent_member_of Security_Council", "China", "permanent_member_of", Some("Security_Council"), 0),
+            ("China permanent_member_of Security_Council {veto: true}", "China", "permanent_member_of", Some("Security_Council"), 1),
+            ("China abstains_on_referral", "China", "abstains_on_referral", None, 0),
+            ("China abstains_on_referral {votes: 1}", "China", "abstains_on_referral", None, 1),
+            ("\"North Korea\" borders China", "North Korea", "borders", Some("China"), 0),
+            ("A r \"B \\\"C\\\"\"", "A", "r", Some("B \"C\""), 0),
+            ("A\tr\tB", "A", "r", Some("B"), 0),
+            ("include_me r B", "include_me", "r", Some("B"), 0),
+        ];
+        for &(line, s, p, o, attrs) in table {
+            let Item::Statement(st) = item(line) else { panic!("{line}: not a statement") };
+            assert_eq!(st.subject.text, s, "{line}");
+            assert_eq!(st.predicate.text, p, "{line}");
+            assert_eq!(st.object.as_ref().map(|o| o.text.as_ref()), o, "{line}");
+            assert_eq!(st.attrs.len(), attrs, "{line}");
+        }
+    }
+
+    #[test]
+    fn values_keep_their_type() {
+        let line = r#"A r B {i: -42, d: 3.5, s: "x\ty", t: 2014-11-18, b: false, n: Pyongyang, u: "\u{e9}"}"#;
+        let Item::Statement(st) = item(line) else { panic!() };
+        let values: Vec<_> = st.attrs.iter().map(|a| a.value.clone()).collect();
+        assert_eq!(
+            values,
+            vec![
+                Value::Int(-42),
+                Value::Dec(3.5),
+                Value::Str("x\ty".into()),
+                Value::Date(Date::new(2014, 11, 18).unwrap()),
+                Value::Bool(false),
+                Value::Name("Pyongyang".into()),
+                Value::Str("é".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn include_lines() {
+        let Item::Include(path) = item(r#"include "world.kg""#) else { panic!() };
+        assert_eq!(path.text, "world.kg");
+    }
+
+    #[test]
+    fn spans_are_file_offsets() {
+        let Item::Statement(st) = parse_line(0, 100, "A r B").unwrap().unwrap() else { panic!() };
+        assert_eq!(st.object.unwrap().span, Span::new(104, 105));
+        assert_eq!(st.span, Span::new(100, 105));
+    }
+
+    #[test]
+    fn syntax_errors_name_what_was_expected() {
+        // (line, message, caret column, caret length)
+        let table: &[(&str, &str, usize, usize)] = &[
+            ("A: ", "expected a kind, found the end of the line", 3, 0),
+            ("A", "expected `:` or a relation name, found the end of the line", 1, 0),
+            ("A r B C", "expected `{` or the end of the line, found `C`", 6, 1),
+            ("A r B {x 1}", "expected `:`, found `1`", 9, 1),
+            ("A r B {x: }", "expected a value, found `}`", 10, 1),
+            ("A r B {x: 1", "expected `,` or `}`, found the end of the line", 11, 0),
+            ("A r \"B", "this string has no closing quote", 4, 1),
+            ("A r B {q: \"x\\\"}", "this string has no closing quote", 10, 1),
+            ("A: state 'x'", "expected a label in quotes, `{` or the end of the line, found `'`", 9, 1),
+            ("{x: 1}", "expected a name, found `{`", 0, 1),
+            ("  ,", "expected a name, found `,`", 2, 1),
+        ];
+        for &(line, message, col, len) in table {
+            let d = error(line);
+            assert_eq!(d.message, message, "{line}");
+            let span = d.place.unwrap().span;
+            assert_eq!((span.start, span.end - span.start), (col, len), "{line}");
+        }
+    }
+
+    #[test]
+    fn value_errors() {
+        assert_eq!(error("A r B {d: 2014-02-30}").message, "`2014-02-30` is not a calendar date");
+        assert_eq!(error("A r B {i: 99999999999999999999}").message, "integer `99999999999999999999` is too large");
+        assert_eq!(error(r#"A r "\q""#).message, "unknown escape `\\q`");
+        assert_eq!(error(r#"A r "\u{110000}""#).message, "`\\u{110000}` is not a Unicode character");
+        assert_eq!(error("A r B {x: 1, x: 2}").message, "attribute `x` is given twice");
+    }
+}

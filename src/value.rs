@@ -1,0 +1,152 @@
+//! Typed attribute values as the graph stores them, and calendar dates.
+
+use std::fmt;
+
+/// A calendar date, `YYYY-MM-DD`; ordered chronologically.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Date {
+    /// Checks that the day exists (leap years included).
+    pub fn new(year: u16, month: u8, day: u8) -> Option<Date> {
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (1..=days).contains(&day).then_some(Date { year, month, day })
+    }
+
+    /// Parses exactly `YYYY-MM-DD`.
+    pub fn parse(s: &str) -> Option<Date> {
+        let b = s.as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return None;
+        }
+        let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<u16>().ok();
+        Date::new(num(0..4)?, num(5..7)? as u8, num(8..10)? as u8)
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// An attribute value in the graph. Values keep the type they were written
+/// with: `7`, `7.0` and `"7"` are three different values.
+#[derive(Debug, Clone)]
+pub enum Value {
+    Int(i64),
+    Dec(f64),
+    Str(Box<str>),
+    Date(Date),
+    Bool(bool),
+    /// A bare identifier such as `Pyongyang`.
+    Name(Box<str>),
+}
+
+impl Value {
+    /// The type's name as users read it in messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Int(_) => "integer",
+            Value::Dec(_) => "decimal",
+            Value::Str(_) => "string",
+            Value::Date(_) => "date",
+            Value::Bool(_) => "boolean",
+            Value::Name(_) => "name",
+        }
+    }
+}
+
+// Decimals compare by bit pattern so that a value set can be hashed and
+// interned; `NaN` cannot be written in a relation file anyway.
+impl PartialEq for Value {
+    fn eq(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Int(a), Value::Int(b)) => a == b,
+            (Value::Dec(a), Value::Dec(b)) => a.to_bits() == b.to_bits(),
+            (Value::Str(a), Value::Str(b)) | (Value::Name(a), Value::Name(b)) => a == b,
+            (Value::Date(a), Value::Date(b)) => a == b,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl Eq for Value {}
+
+impl std::hash::Hash for Value {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        std::mem::discriminant(self).hash(state);
+        match self {
+            Value::Int(v) => v.hash(state),
+            Value::Dec(v) => v.to_bits().hash(state),
+            Value::Str(v) | Value::Name(v) => v.hash(state),
+            Value::Date(v) => v.hash(state),
+            Value::Bool(v) => v.hash(state),
+        }
+    }
+}
+
+impl fmt::Display for Value {
+    /// Writes the value as it would be written in a relation file.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Int(v) => write!(f, "{v}"),
+            Value::Dec(v) => {
+                if v.fract() == 0.0 && v.is_finite() {
+                    write!(f, "{v:.1}")
+                } else {
+                    write!(f, "{v}")
+                }
+            }
+            Value::Str(v) => write_quoted(f, v),
+            Value::Date(v) => write!(f, "{v}"),
+            Value::Bool(v) => write!(f, "{v}"),
+            Value::Name(v) => f.write_str(v),
+        }
+    }
+}
+
+/// Writes `s` as a relation-file string literal.
+pub fn write_quoted(f: &mut impl fmt::Write, s: &str) -> fmt::Result {
+    f.write_char('"')?;
+    for c in s.chars() {
+        match c {
+            '"' => f.write_str("\\\"")?,
+            '\\' => f.write_str("\\\\")?,
+            '\n' => f.write_str("\\n")?,
+            '\t' => f.write_str("\\t")?,
+            c if c.is_control() => write!(f, "\\u{{{:x}}}", c as u32)?,
+            c => f.write_char(c)?,
+        }
+    }
+    f.write_char('"')
+}
+
+/// Whether `s` can be written bare, as an identifier.
+pub fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_alphabetic() || c == '_')
+        && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+        && !matches!(s, "true" | "false" | "include")
+}
+
+/// Writes a name as a relation file would: bare when it can be, else quoted.
+pub fn write_name(f: &mut impl fmt::Write, s: &str) -> fmt::Result {
+    if is_identifier(s) {
+        f.write_str(s)
+    } else {
+        write_quoted(f, s)
+    }
+}
