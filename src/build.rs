@@ -67,7 +67,11 @@ impl Graph {
     /// Loads inputs into the graph. On any error the graph is left exactly
     /// as it was and every problem found is returned.
     pub fn load(&mut self, inputs: &[Input], options: Options) -> Result<Added, LoadError> {
-        let before = (self.entity_count(), self.relation_count(), self.fact_count());
+        let before = (
+            self.entity_count(),
+            self.relation_count(),
+            self.fact_count(),
+        );
         let mut next = if self.entity_count() == 0 && self.files.is_empty() {
             Graph::new()
         } else {
@@ -88,7 +92,10 @@ impl Graph {
         }
         loader.check_strict();
         if !loader.diagnostics.is_empty() {
-            return Err(LoadError { sources: loader.sources, diagnostics: loader.diagnostics });
+            return Err(LoadError {
+                sources: loader.sources,
+                diagnostics: loader.diagnostics,
+            });
         }
         *self = next;
         Ok(Added {
@@ -138,9 +145,16 @@ impl Loader<'_> {
                 let canonical = std::fs::canonicalize(path).ok();
                 if let Some(c) = &canonical {
                     if let Some(i) = self.stack.iter().position(|p| p == c) {
-                        let chain: Vec<String> =
-                            self.stack[i..].iter().chain([c]).map(|p| file_name(p)).collect();
-                        self.error_from(from, format!("`{name}` includes itself"), format!("the chain is {}", chain.join(" -> ")));
+                        let chain: Vec<String> = self.stack[i..]
+                            .iter()
+                            .chain([c])
+                            .map(|p| file_name(p))
+                            .collect();
+                        self.error_from(
+                            from,
+                            format!("`{name}` includes itself"),
+                            format!("the chain is {}", chain.join(" -> ")),
+                        );
                         return;
                     }
                     if !self.seen.insert(c.clone()) {
@@ -150,7 +164,11 @@ impl Loader<'_> {
                 match read(path) {
                     Ok(bytes) => (name, bytes, canonical),
                     Err(why) => {
-                        self.error_from(from, format!("cannot read `{name}`: {why}"), String::new());
+                        self.error_from(
+                            from,
+                            format!("cannot read `{name}`: {why}"),
+                            String::new(),
+                        );
                         return;
                     }
                 }
@@ -177,16 +195,24 @@ impl Loader<'_> {
     }
 
     fn text(&mut self, name: String, bytes: &[u8], input: &Input) {
-        let text: std::sync::Arc<str> = String::from_utf8_lossy(bytes).into();
+        let lossy = String::from_utf8_lossy(bytes);
+        // A byte-order mark is not part of the text, nor of its first line.
+        let text: std::sync::Arc<str> = lossy.strip_prefix('\u{feff}').unwrap_or(&lossy).into();
+        let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
         let graph_file = self.graph.files.len() as u32;
         self.graph.files.push(name.clone());
         let file = self.sources.add(name, text.clone());
         self.source_of.insert(graph_file, file);
         let raw_lines = bytes.split(|&b| b == b'\n');
-        let mut offset = if text.starts_with('\u{feff}') { 3 } else { 0 };
-        let body = &text[offset..];
-        for ((number, line), raw) in body.split('\n').enumerate().zip(raw_lines) {
-            let at = At { file, origin: Origin { file: graph_file, line: number as u32 + 1 } };
+        let mut offset = 0;
+        for ((number, line), raw) in text.split('\n').enumerate().zip(raw_lines) {
+            let at = At {
+                file,
+                origin: Origin {
+                    file: graph_file,
+                    line: number as u32 + 1,
+                },
+            };
             let line_len = line.len();
             let line = line.strip_suffix('\r').unwrap_or(line);
             if let Err(e) = std::str::from_utf8(raw) {
@@ -202,7 +228,7 @@ impl Loader<'_> {
                 match parse_line(file, offset, line) {
                     Ok(Some(item)) => self.item(item, at, input),
                     Ok(None) => {}
-                    Err(d) => self.diagnostics.push(d),
+                    Err(d) => self.diagnostics.push(*d),
                 }
             }
             offset += line_len + 1;
@@ -229,7 +255,9 @@ impl Loader<'_> {
     fn entity(&mut self, name: &Text<'_>, at: At) -> Option<NodeIndex> {
         if name.text.is_empty() {
             self.diagnostics.push(
-                Diagnostic::at(at.file, name.span, "a name cannot be empty").label("empty name"),
+                Diagnostic::at(at.file, name.span, "a name cannot be empty")
+                    .label("empty name")
+                    .help("give the entity a name of at least one character"),
             );
             return None;
         }
@@ -241,7 +269,9 @@ impl Loader<'_> {
     }
 
     fn declaration(&mut self, d: Declaration<'_>, at: At) {
-        let Some(node) = self.entity(&d.name, at) else { return };
+        let Some(node) = self.entity(&d.name, at) else {
+            return;
+        };
         let kind = self.graph.kinds.intern(&d.kind.text);
         let attrs = self.attrs(&d.attrs);
         let entity = self.graph.entity(node);
@@ -259,20 +289,30 @@ impl Loader<'_> {
         let name = &d.name.text;
         if entity.kind != kind {
             let old = self.graph.kinds.name(entity.kind).to_string();
-            let mut diag = Diagnostic::at(at.file, d.kind.span, format!("`{name}` is declared as `{}` and as `{old}`", d.kind.text))
-                .label(format!("declared as `{}` here", d.kind.text));
+            let mut diag = Diagnostic::at(
+                at.file,
+                d.kind.span,
+                format!("`{name}` is declared as `{}` and as `{old}`", d.kind.text),
+            )
+            .label(format!("declared as `{}` here", d.kind.text));
             diag = self.with_earlier(diag, earlier, format!("first declared as `{old}` here"));
-            self.diagnostics.push(diag.help("an entity has one kind; rename one of them or use the same kind"));
+            self.diagnostics
+                .push(diag.help("an entity has one kind; rename one of them or use the same kind"));
             return;
         }
-        if let (Some(old), Some(new)) = (&entity.label, &d.label) {
-            if **old != *new.text {
-                let msg = format!("`{name}` is labelled {} and {}", quoted(old), quoted(&new.text));
-                let diag = Diagnostic::at(at.file, new.span, msg).label("second label here");
-                let diag = self.with_earlier(diag, earlier, "first label here".into());
-                self.diagnostics.push(diag.help("an entity has one label; drop one of them"));
-                return;
-            }
+        if let (Some(old), Some(new)) = (&entity.label, &d.label)
+            && **old != *new.text
+        {
+            let msg = format!(
+                "`{name}` is labelled {} and {}",
+                quoted(old),
+                quoted(&new.text)
+            );
+            let diag = Diagnostic::at(at.file, new.span, msg).label("second label here");
+            let diag = self.with_earlier(diag, earlier, "first label here".into());
+            self.diagnostics
+                .push(diag.help("an entity has one label; drop one of them"));
+            return;
         }
         let old_attrs = self.graph.attrs(entity.attrs).to_vec();
         let mut merged = old_attrs.clone();
@@ -280,11 +320,18 @@ impl Loader<'_> {
             match old_attrs.iter().find(|(k, _)| *k == key) {
                 Some((_, old)) if *old != value => {
                     let key_name = self.graph.keys.name(key).to_string();
-                    let span = d.attrs.iter().find(|a| *a.key.text == key_name).map_or(d.name.span, |a| a.value_span);
-                    let msg = format!("`{name}` has two values for `{key_name}`: {old} and {value}");
+                    let span = d
+                        .attrs
+                        .iter()
+                        .find(|a| *a.key.text == key_name)
+                        .map_or(d.name.span, |a| a.value_span);
+                    let msg =
+                        format!("`{name}` has two values for `{key_name}`: {old} and {value}");
                     let diag = Diagnostic::at(at.file, span, msg).label("second value here");
                     let diag = self.with_earlier(diag, earlier, "first declared here".into());
-                    self.diagnostics.push(diag.help("an attribute of an entity has one value; drop one of them"));
+                    self.diagnostics.push(
+                        diag.help("an attribute of an entity has one value; drop one of them"),
+                    );
                     return;
                 }
                 Some(_) => {}
@@ -316,7 +363,9 @@ impl Loader<'_> {
     }
 
     fn statement(&mut self, s: Statement<'_>, at: At) {
-        let Some(subject) = self.entity(&s.subject, at) else { return };
+        let Some(subject) = self.entity(&s.subject, at) else {
+            return;
+        };
         let object = match &s.object {
             Some(o) => match self.entity(o, at) {
                 Some(node) => Some(node),
@@ -328,10 +377,23 @@ impl Loader<'_> {
         let attrs = self.attrs(&s.attrs);
         match object {
             Some(object) => {
-                self.graph.add_edge(subject, object, Edge { relation, attrs, origin: at.origin });
+                self.graph.add_edge(
+                    subject,
+                    object,
+                    Edge {
+                        relation,
+                        attrs,
+                        origin: at.origin,
+                    },
+                );
             }
             None => {
-                self.graph.add_fact(Fact { subject, predicate: relation, attrs, origin: at.origin });
+                self.graph.add_fact(Fact {
+                    subject,
+                    predicate: relation,
+                    attrs,
+                    origin: at.origin,
+                });
             }
         }
     }
@@ -375,15 +437,26 @@ impl Loader<'_> {
                 continue;
             }
             let name = &*entity.name;
-            let mut d = Diagnostic::at(file, span, format!("`{name}` is not declared")).label("used here");
-            d = match (errors.len() < crate::build::MAX_SHOWN).then(|| did_you_mean(name, declared.iter().copied())).flatten() {
-                Some(near) => d.help(format!("did you mean `{near}`? Or declare it: `{}: KIND`", written(name))),
-                None => d.help(format!("declare it with its kind, e.g. `{}: state`, or load without --strict", written(name))),
+            let mut d =
+                Diagnostic::at(file, span, format!("`{name}` is not declared")).label("used here");
+            d = match (errors.len() < crate::build::MAX_SHOWN)
+                .then(|| did_you_mean(name, declared.iter().copied()))
+                .flatten()
+            {
+                Some(near) => d.help(format!(
+                    "did you mean `{near}`? Or declare it: `{}: KIND`",
+                    written(name)
+                )),
+                None => d.help(format!(
+                    "declare it with its kind, e.g. `{}: state`, or load without --strict",
+                    written(name)
+                )),
             };
             errors.push((file, span, d));
         }
         errors.sort_by_key(|(f, s, _)| (*f, s.start));
-        self.diagnostics.extend(errors.into_iter().map(|(_, _, d)| d));
+        self.diagnostics
+            .extend(errors.into_iter().map(|(_, _, d)| d));
     }
 }
 
@@ -399,7 +472,10 @@ fn read(path: &Path) -> Result<Vec<u8>, String> {
 }
 
 fn file_name(p: &Path) -> String {
-    p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned())
+    p.file_name().map_or_else(
+        || p.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 /// The span of 1-based line `line` of `text`, without its line ending.
@@ -412,7 +488,11 @@ fn line_span(text: &str, line: u32) -> Span {
         }
     }
     let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-    let end = if text[start..end].ends_with('\r') { end - 1 } else { end };
+    let end = if text[start..end].ends_with('\r') {
+        end - 1
+    } else {
+        end
+    };
     Span::new(start, end)
 }
 

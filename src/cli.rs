@@ -66,7 +66,10 @@ pub fn load(files: &[PathBuf], options: Options) -> Result<Graph, LoadError> {
 
 pub fn inputs(files: &[PathBuf]) -> Vec<Input> {
     if files.is_empty() {
-        vec![Input::Text { name: BUNDLED_NAME.into(), text: BUNDLED_TEXT.into() }]
+        vec![Input::Text {
+            name: BUNDLED_NAME.into(),
+            text: BUNDLED_TEXT.into(),
+        }]
     } else {
         files.iter().cloned().map(Input::Path).collect()
     }

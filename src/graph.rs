@@ -143,7 +143,7 @@ impl Graph {
             kinds,
             keys: Interner::default(),
             files: Vec::new(),
-            hasher: FixedState::with_seed(0x5eed_d055_1e2),
+            hasher: FixedState::with_seed(0x05ee_dd05_51e2),
         }
     }
 
@@ -191,7 +191,9 @@ impl Graph {
     /// The entity named `name`, if any.
     pub fn find(&self, name: &str) -> Option<NodeIndex> {
         let hash = self.hasher.hash_one(name);
-        self.by_name.find(hash, |&n| &*self.graph[n].name == name).copied()
+        self.by_name
+            .find(hash, |&n| &*self.graph[n].name == name)
+            .copied()
     }
 
     /// The entity named `name`, created as an undeclared `entity` when new.
@@ -256,7 +258,11 @@ impl Graph {
             let (a, b) = g.edge_endpoints(e).expect("indexed edges exist");
             (a, g[e].relation, b, g[e].attrs)
         };
-        let entry = self.edge_set.entry(hash, |&e| key_of(graph, e) == key, |&e| self.hasher.hash_one(key_of(graph, e)));
+        let entry = self.edge_set.entry(
+            hash,
+            |&e| key_of(graph, e) == key,
+            |&e| self.hasher.hash_one(key_of(graph, e)),
+        );
         match entry {
             hashbrown::hash_table::Entry::Occupied(_) => false,
             hashbrown::hash_table::Entry::Vacant(v) => {

@@ -14,18 +14,29 @@ use std::borrow::Cow;
 
 /// Parses one line (without its line ending) whose first byte is at
 /// `offset` in file `file`. `Ok(None)` for a blank or comment-only line.
-pub fn parse_line(file: FileId, offset: usize, line: &str) -> Result<Option<Item<'_>>, Diagnostic> {
+pub fn parse_line(
+    file: FileId,
+    offset: usize,
+    line: &str,
+) -> Result<Option<Item<'_>>, Box<Diagnostic>> {
     let pairs = match RelationParser::parse(Rule::line, line) {
         Ok(pairs) => pairs,
-        Err(error) => return Err(syntax_error(file, offset, line, &error)),
+        Err(error) => return Err(Box::new(syntax_error(file, offset, line, &error))),
     };
     let ctx = Ctx { file, offset };
-    let line_pair = pairs.into_iter().next().expect("`line` always yields one pair");
+    let line_pair = pairs
+        .into_iter()
+        .next()
+        .expect("`line` always yields one pair");
     let Some(item) = line_pair.into_inner().find(|p| p.as_rule() != Rule::EOI) else {
         return Ok(None);
     };
     ctx.item(item).map(Some)
 }
+
+/// Parse errors are boxed: they are rare, and a small `Ok` keeps the
+/// common path fast.
+type PResult<T> = Result<T, Box<Diagnostic>>;
 
 struct Ctx {
     file: FileId,
@@ -38,7 +49,7 @@ impl Ctx {
         Span::new(self.offset + s.start(), self.offset + s.end())
     }
 
-    fn item<'s>(&self, pair: Pair<'s, Rule>) -> Result<Item<'s>, Diagnostic> {
+    fn item<'s>(&self, pair: Pair<'s, Rule>) -> PResult<Item<'s>> {
         let span = self.span(&pair);
         let rule = pair.as_rule();
         let mut inner = pair.into_inner().peekable();
@@ -60,7 +71,12 @@ impl Ctx {
                         _ => unreachable!("declaration ends in a label or attributes"),
                     }
                 }
-                Ok(Item::Declaration(Declaration { name, kind, label, attrs }))
+                Ok(Item::Declaration(Declaration {
+                    name,
+                    kind,
+                    label,
+                    attrs,
+                }))
             }
             Rule::statement => {
                 let subject = self.text(inner.next().expect("statement has a subject"))?;
@@ -73,14 +89,20 @@ impl Ctx {
                         _ => object = Some(self.text(p)?),
                     }
                 }
-                Ok(Item::Statement(Statement { subject, predicate, object, attrs, span }))
+                Ok(Item::Statement(Statement {
+                    subject,
+                    predicate,
+                    object,
+                    attrs,
+                    span,
+                }))
             }
             _ => unreachable!("an item is an include, a declaration or a statement"),
         }
     }
 
     /// An identifier (borrowed) or a string (decoded).
-    fn text<'s>(&self, pair: Pair<'s, Rule>) -> Result<Text<'s>, Diagnostic> {
+    fn text<'s>(&self, pair: Pair<'s, Rule>) -> PResult<Text<'s>> {
         let span = self.span(&pair);
         let text = if matches!(pair.as_rule(), Rule::string | Rule::label) {
             self.unescape(pair.as_str(), span.start)?
@@ -90,7 +112,7 @@ impl Ctx {
         Ok(Text { text, span })
     }
 
-    fn attrs<'s>(&self, pair: Pair<'s, Rule>) -> Result<Vec<Attr<'s>>, Diagnostic> {
+    fn attrs<'s>(&self, pair: Pair<'s, Rule>) -> PResult<Vec<Attr<'s>>> {
         let mut attrs: Vec<Attr<'s>> = Vec::new();
         for attr in pair.into_inner() {
             let mut inner = attr.into_inner();
@@ -100,17 +122,27 @@ impl Ctx {
             let value_span = self.span(&value_pair);
             let value = self.value(value_pair)?;
             if let Some(first) = attrs.iter().find(|a| a.key.text == key.text) {
-                return Err(Diagnostic::at(self.file, key.span, format!("attribute `{}` is given twice", key.text))
+                return Err(Box::new(
+                    Diagnostic::at(
+                        self.file,
+                        key.span,
+                        format!("attribute `{}` is given twice", key.text),
+                    )
                     .label("given again here")
                     .also(self.file, first.key.span, "first given here")
-                    .help("give each attribute once; for two values, write two statements"));
+                    .help("give each attribute once; for two values, write two statements"),
+                ));
             }
-            attrs.push(Attr { key, value, value_span });
+            attrs.push(Attr {
+                key,
+                value,
+                value_span,
+            });
         }
         Ok(attrs)
     }
 
-    fn value<'s>(&self, pair: Pair<'s, Rule>) -> Result<Value<'s>, Diagnostic> {
+    fn value<'s>(&self, pair: Pair<'s, Rule>) -> PResult<Value<'s>> {
         let span = self.span(&pair);
         let s = pair.as_str();
         Ok(match pair.as_rule() {
@@ -134,7 +166,7 @@ impl Ctx {
 
     /// Decodes a quoted string literal (quotes included) that starts at
     /// byte `start` of the file.
-    fn unescape<'s>(&self, quoted: &'s str, start: usize) -> Result<Cow<'s, str>, Diagnostic> {
+    fn unescape<'s>(&self, quoted: &'s str, start: usize) -> PResult<Cow<'s, str>> {
         let body = &quoted[1..quoted.len() - 1];
         if !body.contains('\\') {
             return Ok(Cow::Borrowed(body));
@@ -148,9 +180,11 @@ impl Ctx {
             }
             let at = start + 1 + i;
             let bad = |len: usize, what: String| {
-                Diagnostic::at(self.file, Span::new(at, at + len), what)
-                    .label("in this escape")
-                    .help(r#"the escapes are \" \\ \n \t and \u{...} with 1 to 6 hex digits"#)
+                Box::new(
+                    Diagnostic::at(self.file, Span::new(at, at + len), what)
+                        .label("in this escape")
+                        .help(r#"the escapes are \" \\ \n \t and \u{...} with 1 to 6 hex digits"#),
+                )
             };
             match chars.next() {
                 Some((_, '"')) => out.push('"'),
@@ -161,7 +195,11 @@ impl Ctx {
                     let rest = &body[i + 2..];
                     let close = rest.find('}');
                     let (Some(close), true) = (close, rest.starts_with('{')) else {
-                        return Err(bad(2, "`\\u` must be followed by a code point in braces, like `\\u{e9}`".into()));
+                        return Err(bad(
+                            2,
+                            "`\\u` must be followed by a code point in braces, like `\\u{e9}`"
+                                .into(),
+                        ));
                     };
                     let hex = &rest[1..close];
                     let code = (1..=6)
@@ -170,13 +208,23 @@ impl Ctx {
                         .flatten();
                     match code.and_then(char::from_u32) {
                         Some(c) => out.push(c),
-                        None => return Err(bad(close + 3, format!("`\\u{{{hex}}}` is not a Unicode character"))),
+                        None => {
+                            return Err(bad(
+                                close + 3,
+                                format!("`\\u{{{hex}}}` is not a Unicode character"),
+                            ));
+                        }
                     }
                     for _ in 0..close + 1 {
                         chars.next();
                     }
                 }
-                Some((_, other)) => return Err(bad(1 + other.len_utf8(), format!("unknown escape `\\{other}`"))),
+                Some((_, other)) => {
+                    return Err(bad(
+                        1 + other.len_utf8(),
+                        format!("unknown escape `\\{other}`"),
+                    ));
+                }
                 None => unreachable!("the grammar pairs every backslash with a character"),
             }
         }
@@ -186,7 +234,12 @@ impl Ctx {
 
 /// Turns a pest error into a diagnostic that names what was expected the
 /// way a user writes it, never by rule name.
-fn syntax_error(file: FileId, offset: usize, line: &str, error: &pest::error::Error<Rule>) -> Diagnostic {
+fn syntax_error(
+    file: FileId,
+    offset: usize,
+    line: &str,
+    error: &pest::error::Error<Rule>,
+) -> Diagnostic {
     if let Some(quote) = unclosed_quote(line) {
         return Diagnostic::at(file, Span::new(offset + quote, offset + quote + 1), "this string has no closing quote")
             .label("the string starts here")
@@ -202,7 +255,9 @@ fn syntax_error(file: FileId, offset: usize, line: &str, error: &pest::error::Er
     // literal tokens (`,` `}`) and where they were wanted. Details cost
     // time, so ask for them only for a line that failed.
     pest::set_error_detail(true);
-    let detailed = RelationParser::parse(Rule::line, line).err().and_then(|e| e.parse_attempts());
+    let detailed = RelationParser::parse(Rule::line, line)
+        .err()
+        .and_then(|e| e.parse_attempts());
     pest::set_error_detail(false);
     if let pest::error::ErrorVariant::ParsingError { positives, .. } = &error.variant {
         expected.extend(positives.iter().filter_map(|r| expected_name(*r)));
@@ -271,8 +326,18 @@ fn expected_name(rule: Rule) -> Option<&'static str> {
 
 fn expected_rank(e: &str) -> usize {
     const ORDER: [&str; 12] = [
-        "a name", "`:`", "a relation name", "a kind", "a label in quotes", "`{`",
-        "an attribute name", "a value", "a quoted string", "`,`", "`}`", "the end of the line",
+        "a name",
+        "`:`",
+        "a relation name",
+        "a kind",
+        "a label in quotes",
+        "`{`",
+        "an attribute name",
+        "a value",
+        "a quoted string",
+        "`,`",
+        "`}`",
+        "the end of the line",
     ];
     ORDER.iter().position(|o| *o == e).unwrap_or(ORDER.len())
 }
@@ -280,7 +345,9 @@ fn expected_rank(e: &str) -> usize {
 /// The length of the token that starts `rest`: a word, a string, or one
 /// character.
 fn found_token_len(rest: &str) -> usize {
-    let Some(first) = rest.chars().next() else { return 0 };
+    let Some(first) = rest.chars().next() else {
+        return 0;
+    };
     if first.is_alphanumeric() || first == '_' {
         rest.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-' || c == '.'))
             .unwrap_or(rest.len())
@@ -338,11 +405,13 @@ mod tests {
     use super::*;
 
     fn item(line: &str) -> Item<'_> {
-        parse_line(0, 0, line).unwrap_or_else(|e| panic!("{line:?}: {e:?}")).expect("an item")
+        parse_line(0, 0, line)
+            .unwrap_or_else(|e| panic!("{line:?}: {e:?}"))
+            .expect("an item")
     }
 
     fn error(line: &str) -> Diagnostic {
-        parse_line(0, 0, line).expect_err(line)
+        *parse_line(0, 0, line).expect_err(line)
     }
 
     #[test]
@@ -357,15 +426,41 @@ mod tests {
         // (line, name, kind, label, attribute count)
         let table: &[(&str, &str, &str, Option<&str>, usize)] = &[
             ("North_Korea: state", "North_Korea", "state", None, 0),
-            ("North_Korea: state \"North Korea\"", "North_Korea", "state", Some("North Korea"), 0),
-            ("North_Korea : state \"North Korea\" {capital: \"Pyongyang\"}", "North_Korea", "state", Some("North Korea"), 1),
+            (
+                "North_Korea: state \"North Korea\"",
+                "North_Korea",
+                "state",
+                Some("North Korea"),
+                0,
+            ),
+            (
+                "North_Korea : state \"North Korea\" {capital: \"Pyongyang\"}",
+                "North_Korea",
+                "state",
+                Some("North Korea"),
+                1,
+            ),
             ("\"North Korea\": state", "North Korea", "state", None, 0),
-            ("ICC: body {founded: 2002-07-01, seat: The_Hague,}", "ICC", "body", None, 2),
+            (
+                "ICC: body {founded: 2002-07-01, seat: The_Hague,}",
+                "ICC",
+                "body",
+                None,
+                2,
+            ),
             ("Café: place # trailing comment", "Café", "place", None, 0),
-            ("Choe_Myong-nam: person \"Choe Myong-nam\"", "Choe_Myong-nam", "person", Some("Choe Myong-nam"), 0),
+            (
+                "Choe_Myong-nam: person \"Choe Myong-nam\"",
+                "Choe_Myong-nam",
+                "person",
+                Some("Choe Myong-nam"),
+                0,
+            ),
         ];
         for &(line, name, kind, label, attrs) in table {
-            let Item::Declaration(d) = item(line) else { panic!("{line}: not a declaration") };
+            let Item::Declaration(d) = item(line) else {
+                panic!("{line}: not a declaration")
+            };
             assert_eq!(d.name.text, name, "{line}");
             assert_eq!(d.kind.text, kind, "{line}");
             assert_eq!(d.label.as_ref().map(|l| l.text.as_ref()), label, "{line}");
@@ -377,17 +472,49 @@ mod tests {
     fn statements() {
         // (line, subject, predicate, object, attribute count)
         let table: &[(&str, &str, &str, Option<&str>, usize)] = &[
-            ("China permanent_member_of Security_Council", "China", "permanent_member_of", Some("Security_Council"), 0),
-            ("China permanent_member_of Security_Council {veto: true}", "China", "permanent_member_of", Some("Security_Council"), 1),
-            ("China abstains_on_referral", "China", "abstains_on_referral", None, 0),
-            ("China abstains_on_referral {votes: 1}", "China", "abstains_on_referral", None, 1),
-            ("\"North Korea\" borders China", "North Korea", "borders", Some("China"), 0),
+            (
+                "China permanent_member_of Security_Council",
+                "China",
+                "permanent_member_of",
+                Some("Security_Council"),
+                0,
+            ),
+            (
+                "China permanent_member_of Security_Council {veto: true}",
+                "China",
+                "permanent_member_of",
+                Some("Security_Council"),
+                1,
+            ),
+            (
+                "China abstains_on_referral",
+                "China",
+                "abstains_on_referral",
+                None,
+                0,
+            ),
+            (
+                "China abstains_on_referral {votes: 1}",
+                "China",
+                "abstains_on_referral",
+                None,
+                1,
+            ),
+            (
+                "\"North Korea\" borders China",
+                "North Korea",
+                "borders",
+                Some("China"),
+                0,
+            ),
             ("A r \"B \\\"C\\\"\"", "A", "r", Some("B \"C\""), 0),
             ("A\tr\tB", "A", "r", Some("B"), 0),
             ("include_me r B", "include_me", "r", Some("B"), 0),
         ];
         for &(line, s, p, o, attrs) in table {
-            let Item::Statement(st) = item(line) else { panic!("{line}: not a statement") };
+            let Item::Statement(st) = item(line) else {
+                panic!("{line}: not a statement")
+            };
             assert_eq!(st.subject.text, s, "{line}");
             assert_eq!(st.predicate.text, p, "{line}");
             assert_eq!(st.object.as_ref().map(|o| o.text.as_ref()), o, "{line}");
@@ -398,7 +525,9 @@ mod tests {
     #[test]
     fn values_keep_their_type() {
         let line = r#"A r B {i: -42, d: 3.5, s: "x\ty", t: 2014-11-18, b: false, n: Pyongyang, u: "\u{e9}"}"#;
-        let Item::Statement(st) = item(line) else { panic!() };
+        let Item::Statement(st) = item(line) else {
+            panic!()
+        };
         let values: Vec<_> = st.attrs.iter().map(|a| a.value.clone()).collect();
         assert_eq!(
             values,
@@ -416,13 +545,17 @@ mod tests {
 
     #[test]
     fn include_lines() {
-        let Item::Include(path) = item(r#"include "world.kg""#) else { panic!() };
+        let Item::Include(path) = item(r#"include "world.kg""#) else {
+            panic!()
+        };
         assert_eq!(path.text, "world.kg");
     }
 
     #[test]
     fn spans_are_file_offsets() {
-        let Item::Statement(st) = parse_line(0, 100, "A r B").unwrap().unwrap() else { panic!() };
+        let Item::Statement(st) = parse_line(0, 100, "A r B").unwrap().unwrap() else {
+            panic!()
+        };
         assert_eq!(st.object.unwrap().span, Span::new(104, 105));
         assert_eq!(st.span, Span::new(100, 105));
     }
@@ -432,14 +565,39 @@ mod tests {
         // (line, message, caret column, caret length)
         let table: &[(&str, &str, usize, usize)] = &[
             ("A: ", "expected a kind, found the end of the line", 3, 0),
-            ("A", "expected `:` or a relation name, found the end of the line", 1, 0),
-            ("A r B C", "expected `{` or the end of the line, found `C`", 6, 1),
+            (
+                "A",
+                "expected `:` or a relation name, found the end of the line",
+                1,
+                0,
+            ),
+            (
+                "A r B C",
+                "expected `{` or the end of the line, found `C`",
+                6,
+                1,
+            ),
             ("A r B {x 1}", "expected `:`, found `1`", 9, 1),
             ("A r B {x: }", "expected a value, found `}`", 10, 1),
-            ("A r B {x: 1", "expected `,` or `}`, found the end of the line", 11, 0),
+            (
+                "A r B {x: 1",
+                "expected `,` or `}`, found the end of the line",
+                11,
+                0,
+            ),
             ("A r \"B", "this string has no closing quote", 4, 1),
-            ("A r B {q: \"x\\\"}", "this string has no closing quote", 10, 1),
-            ("A: state 'x'", "expected a label in quotes, `{` or the end of the line, found `'`", 9, 1),
+            (
+                "A r B {q: \"x\\\"}",
+                "this string has no closing quote",
+                10,
+                1,
+            ),
+            (
+                "A: state 'x'",
+                "expected a label in quotes, `{` or the end of the line, found `'`",
+                9,
+                1,
+            ),
             ("{x: 1}", "expected a name, found `{`", 0, 1),
             ("  ,", "expected a name, found `,`", 2, 1),
         ];
@@ -453,10 +611,22 @@ mod tests {
 
     #[test]
     fn value_errors() {
-        assert_eq!(error("A r B {d: 2014-02-30}").message, "`2014-02-30` is not a calendar date");
-        assert_eq!(error("A r B {i: 99999999999999999999}").message, "integer `99999999999999999999` is too large");
+        assert_eq!(
+            error("A r B {d: 2014-02-30}").message,
+            "`2014-02-30` is not a calendar date"
+        );
+        assert_eq!(
+            error("A r B {i: 99999999999999999999}").message,
+            "integer `99999999999999999999` is too large"
+        );
         assert_eq!(error(r#"A r "\q""#).message, "unknown escape `\\q`");
-        assert_eq!(error(r#"A r "\u{110000}""#).message, "`\\u{110000}` is not a Unicode character");
-        assert_eq!(error("A r B {x: 1, x: 2}").message, "attribute `x` is given twice");
+        assert_eq!(
+            error(r#"A r "\u{110000}""#).message,
+            "`\\u{110000}` is not a Unicode character"
+        );
+        assert_eq!(
+            error("A r B {x: 1, x: 2}").message,
+            "attribute `x` is given twice"
+        );
     }
 }
