@@ -6,7 +6,7 @@ use crate::graph::{AttrsId, Edge, Fact, Graph, KIND_ENTITY, NO_ATTRS, Origin, Sy
 use crate::parse::parse_line;
 use crate::suggest::did_you_mean;
 use crate::value::{self, Value};
-use petgraph::stable_graph::NodeIndex;
+use petgraph::graph::NodeIndex;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -203,6 +203,9 @@ impl Loader<'_> {
         self.graph.files.push(name.clone());
         let file = self.sources.add(name, text.clone());
         self.source_of.insert(graph_file, file);
+        let valid = matches!(lossy, std::borrow::Cow::Borrowed(_));
+        self.graph
+            .reserve_edges(bytes.iter().filter(|&&b| b == b'\n').count() + 1);
         let raw_lines = bytes.split(|&b| b == b'\n');
         let mut offset = 0;
         for ((number, line), raw) in text.split('\n').enumerate().zip(raw_lines) {
@@ -215,7 +218,11 @@ impl Loader<'_> {
             };
             let line_len = line.len();
             let line = line.strip_suffix('\r').unwrap_or(line);
-            if let Err(e) = std::str::from_utf8(raw) {
+            if let Err(e) = if valid {
+                Ok("")
+            } else {
+                std::str::from_utf8(raw)
+            } {
                 let bad = raw[..e.valid_up_to()].len();
                 let col = String::from_utf8_lossy(&raw[..bad]).len();
                 let start = offset + col;

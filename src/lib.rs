@@ -4,6 +4,7 @@ pub mod ast;
 pub mod build;
 pub mod cli;
 pub mod diagnostic;
+pub mod generate;
 pub mod graph;
 pub mod parse;
 pub mod suggest;

@@ -24,14 +24,25 @@ pub fn parse_line(
         Err(error) => return Err(Box::new(syntax_error(file, offset, line, &error))),
     };
     let ctx = Ctx { file, offset };
-    let line_pair = pairs
+    let mut inner = pairs
         .into_iter()
         .next()
-        .expect("`line` always yields one pair");
-    let Some(item) = line_pair.into_inner().find(|p| p.as_rule() != Rule::EOI) else {
-        return Ok(None);
-    };
-    ctx.item(item).map(Some)
+        .expect("`line` always yields one pair")
+        .into_inner();
+    match inner.next() {
+        Some(p) if p.as_rule() == Rule::include => {
+            let path = p.into_inner().next().expect("include has a path");
+            Ok(Some(Item::Include(ctx.text(path)?)))
+        }
+        Some(p) if p.as_rule() != Rule::EOI => {
+            let name = ctx.text(p)?;
+            let rest = inner
+                .next()
+                .expect("a name is followed by a declaration or a statement");
+            ctx.item(name, rest).map(Some)
+        }
+        _ => Ok(None),
+    }
 }
 
 /// Parse errors are boxed: they are rare, and a small `Ok` keeps the
@@ -49,56 +60,45 @@ impl Ctx {
         Span::new(self.offset + s.start(), self.offset + s.end())
     }
 
-    fn item<'s>(&self, pair: Pair<'s, Rule>) -> PResult<Item<'s>> {
-        let span = self.span(&pair);
+    /// A declaration or statement, given the name it starts with.
+    fn item<'s>(&self, name: Text<'s>, pair: Pair<'s, Rule>) -> PResult<Item<'s>> {
+        let span = Span::new(name.span.start, self.span(&pair).end);
         let rule = pair.as_rule();
-        let mut inner = pair.into_inner().peekable();
-        match rule {
-            Rule::include => {
-                let path = self.text(inner.next().expect("include has a path"))?;
-                Ok(Item::Include(path))
-            }
-            Rule::declaration => {
-                let name = self.text(inner.next().expect("declaration has a name"))?;
-                inner.next(); // the colon
-                let kind = self.text(inner.next().expect("declaration has a kind"))?;
-                let mut label = None;
-                let mut attrs = Vec::new();
-                for p in inner {
-                    match p.as_rule() {
-                        Rule::label => label = Some(self.text(p)?),
-                        Rule::attrs => attrs = self.attrs(p)?,
-                        _ => unreachable!("declaration ends in a label or attributes"),
-                    }
+        let mut inner = pair.into_inner();
+        if rule == Rule::declaration {
+            inner.next(); // the colon
+            let kind = self.text(inner.next().expect("declaration has a kind"))?;
+            let mut label = None;
+            let mut attrs = Vec::new();
+            for p in inner {
+                match p.as_rule() {
+                    Rule::label => label = Some(self.text(p)?),
+                    _ => attrs = self.attrs(p)?,
                 }
-                Ok(Item::Declaration(Declaration {
-                    name,
-                    kind,
-                    label,
-                    attrs,
-                }))
             }
-            Rule::statement => {
-                let subject = self.text(inner.next().expect("statement has a subject"))?;
-                let predicate = self.text(inner.next().expect("statement has a predicate"))?;
-                let mut object = None;
-                let mut attrs = Vec::new();
-                for p in inner {
-                    match p.as_rule() {
-                        Rule::attrs => attrs = self.attrs(p)?,
-                        _ => object = Some(self.text(p)?),
-                    }
-                }
-                Ok(Item::Statement(Statement {
-                    subject,
-                    predicate,
-                    object,
-                    attrs,
-                    span,
-                }))
-            }
-            _ => unreachable!("an item is an include, a declaration or a statement"),
+            return Ok(Item::Declaration(Declaration {
+                name,
+                kind,
+                label,
+                attrs,
+            }));
         }
+        let predicate = self.text(inner.next().expect("statement has a predicate"))?;
+        let mut object = None;
+        let mut attrs = Vec::new();
+        for p in inner {
+            match p.as_rule() {
+                Rule::attrs => attrs = self.attrs(p)?,
+                _ => object = Some(self.text(p)?),
+            }
+        }
+        Ok(Item::Statement(Statement {
+            subject: name,
+            predicate,
+            object,
+            attrs,
+            span,
+        }))
     }
 
     /// An identifier (borrowed) or a string (decoded).
@@ -146,21 +146,31 @@ impl Ctx {
         let span = self.span(&pair);
         let s = pair.as_str();
         Ok(match pair.as_rule() {
-            Rule::integer => Value::Int(s.parse().map_err(|_| {
-                Diagnostic::at(self.file, span, format!("integer `{s}` is too large"))
-                    .label("out of range")
-                    .help("integers range from -9223372036854775808 to 9223372036854775807; write larger numbers as decimals or strings")
-            })?),
-            Rule::decimal => Value::Dec(s.parse().map_err(|_| Diagnostic::at(self.file, span, format!("`{s}` is not a decimal number")))?),
-            Rule::date => Value::Date(Date::parse(s).ok_or_else(|| {
+            Rule::number if s.len() == 10 && s.as_bytes()[4] == b'-' => Value::Date(Date::parse(s).ok_or_else(|| {
                 Diagnostic::at(self.file, span, format!("`{s}` is not a calendar date"))
                     .label("no such day")
                     .help("dates are written YYYY-MM-DD, with a month from 01 to 12 and a day that exists in that month")
             })?),
-            Rule::boolean => Value::Bool(s == "true"),
+            Rule::number if s.contains('.') => Value::Dec(s.parse().map_err(|_| {
+                Diagnostic::at(self.file, span, format!("`{s}` is not a decimal number"))
+            })?),
+            Rule::number if s[1..].contains('-') => {
+                return Err(Box::new(
+                    Diagnostic::at(self.file, span, format!("`{s}` is not a date"))
+                        .label("not YYYY-MM-DD")
+                        .help("dates are written YYYY-MM-DD, with a four-digit year"),
+                ));
+            }
+            Rule::number => Value::Int(s.parse().map_err(|_| {
+                Diagnostic::at(self.file, span, format!("integer `{s}` is too large"))
+                    .label("out of range")
+                    .help("integers range from -9223372036854775808 to 9223372036854775807; write larger numbers as decimals or strings")
+            })?),
             Rule::string => Value::Str(self.unescape(s, span.start)?),
+            Rule::ident if s == "true" => Value::Bool(true),
+            Rule::ident if s == "false" => Value::Bool(false),
             Rule::ident => Value::Name(Cow::Borrowed(s)),
-            _ => unreachable!("values are dates, numbers, booleans, strings or names"),
+            _ => unreachable!("values are numbers, strings or identifiers"),
         })
     }
 
@@ -318,7 +328,7 @@ fn expected_name(rule: Rule) -> Option<&'static str> {
         Rule::ident | Rule::string => "a name",
         Rule::attrs => "`{`",
         Rule::attr | Rule::key => "an attribute name",
-        Rule::date | Rule::decimal | Rule::integer | Rule::boolean => "a value",
+        Rule::number => "a value",
         Rule::EOI => "the end of the line",
         _ => return None,
     })
@@ -377,6 +387,11 @@ fn unclosed_quote(line: &str) -> Option<usize> {
 fn syntax_help(line: &str, pos: usize) -> Option<String> {
     let rest = &line[pos.min(line.len())..];
     let before = &line[..pos.min(line.len())];
+    if rest.is_empty() && before.split_whitespace().count() == 1 {
+        return Some(
+            "a declaration is `NAME: KIND`; a statement is `SUBJECT RELATION [OBJECT]`".into(),
+        );
+    }
     if rest.starts_with('\'') {
         return Some("strings use double quotes: \"like this\"".into());
     }
@@ -565,12 +580,7 @@ mod tests {
         // (line, message, caret column, caret length)
         let table: &[(&str, &str, usize, usize)] = &[
             ("A: ", "expected a kind, found the end of the line", 3, 0),
-            (
-                "A",
-                "expected `:` or a relation name, found the end of the line",
-                1,
-                0,
-            ),
+            ("A", "expected `:`, found the end of the line", 1, 0),
             (
                 "A r B C",
                 "expected `{` or the end of the line, found `C`",
