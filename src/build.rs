@@ -3,7 +3,7 @@
 use crate::ast::{Attr, Declaration, Item, Span, Statement, Text};
 use crate::diagnostic::{Diagnostic, FileId, Sources};
 use crate::graph::{AttrsId, Edge, Fact, Graph, KIND_ENTITY, NO_ATTRS, Origin, Sym};
-use crate::parse::parse_line;
+use crate::parse::{parse_line, parse_lines};
 use crate::suggest::did_you_mean;
 use crate::value::{self, Value};
 use petgraph::graph::NodeIndex;
@@ -39,6 +39,9 @@ pub struct LoadError {
     pub sources: Sources,
     pub diagnostics: Vec<Diagnostic>,
 }
+
+/// The size of a batch of lines given to the parser at once, in bytes.
+const BATCH: usize = 64 * 1024;
 
 /// At most this many diagnostics are shown; a binary file would otherwise
 /// bury the terminal.
@@ -86,6 +89,7 @@ impl Graph {
             source_of: HashMap::new(),
             stack: Vec::new(),
             seen: HashSet::new(),
+            edges: Vec::new(),
         };
         for input in inputs {
             loader.input(input, None);
@@ -97,6 +101,9 @@ impl Graph {
                 diagnostics: loader.diagnostics,
             });
         }
+        let edges = std::mem::take(&mut loader.edges);
+        drop(loader);
+        next.add_edges(&edges);
         *self = next;
         Ok(Added {
             entities: self.entity_count() - before.0,
@@ -126,6 +133,8 @@ struct Loader<'g> {
     stack: Vec<PathBuf>,
     /// Files loaded in this run, so that one included twice loads once.
     seen: HashSet<PathBuf>,
+    /// The relation statements read, added to the graph when all is well.
+    edges: Vec<(NodeIndex, NodeIndex, Edge)>,
 }
 
 /// The file, graph file number and line being loaded.
@@ -204,8 +213,35 @@ impl Loader<'_> {
         let file = self.sources.add(name, text.clone());
         self.source_of.insert(graph_file, file);
         let valid = matches!(lossy, std::borrow::Cow::Borrowed(_));
-        self.graph
-            .reserve_edges(bytes.iter().filter(|&&b| b == b'\n').count() + 1);
+        self.edges
+            .reserve(bytes.iter().filter(|&&b| b == b'\n').count() + 1);
+        if valid {
+            // Batches of about 64 KiB of whole lines.
+            let mut start = 0;
+            let mut first_line = 0;
+            while start < text.len() {
+                let end = batch_end(text.as_bytes(), start);
+                let batch = &text[start..end];
+                parse_lines(file, start, batch, |number, item| {
+                    let at = At {
+                        file,
+                        origin: Origin {
+                            file: graph_file,
+                            line: (first_line + number) as u32 + 1,
+                        },
+                    };
+                    match item {
+                        Ok(item) => self.item(item, at, input),
+                        Err(d) => self.diagnostics.push(*d),
+                    }
+                });
+                first_line += batch.bytes().filter(|&b| b == b'\n').count() + 1;
+                start = end + 1;
+            }
+            return;
+        }
+        // Not UTF-8: line by line, pointing at the first bad byte of each
+        // bad line.
         let raw_lines = bytes.split(|&b| b == b'\n');
         let mut offset = 0;
         for ((number, line), raw) in text.split('\n').enumerate().zip(raw_lines) {
@@ -218,13 +254,8 @@ impl Loader<'_> {
             };
             let line_len = line.len();
             let line = line.strip_suffix('\r').unwrap_or(line);
-            if let Err(e) = if valid {
-                Ok("")
-            } else {
-                std::str::from_utf8(raw)
-            } {
-                let bad = raw[..e.valid_up_to()].len();
-                let col = String::from_utf8_lossy(&raw[..bad]).len();
+            if let Err(e) = std::str::from_utf8(raw) {
+                let col = String::from_utf8_lossy(&raw[..e.valid_up_to()]).len();
                 let start = offset + col;
                 self.diagnostics.push(
                     Diagnostic::at(file, Span::new(start, start + 3), "this line is not valid UTF-8")
@@ -384,15 +415,12 @@ impl Loader<'_> {
         let attrs = self.attrs(&s.attrs);
         match object {
             Some(object) => {
-                self.graph.add_edge(
-                    subject,
-                    object,
-                    Edge {
-                        relation,
-                        attrs,
-                        origin: at.origin,
-                    },
-                );
+                let edge = Edge {
+                    relation,
+                    attrs,
+                    origin: at.origin,
+                };
+                self.edges.push((subject, object, edge));
             }
             None => {
                 self.graph.add_fact(Fact {
@@ -464,6 +492,22 @@ impl Loader<'_> {
         errors.sort_by_key(|(f, s, _)| (*f, s.start));
         self.diagnostics
             .extend(errors.into_iter().map(|(_, _, d)| d));
+    }
+}
+
+/// Where the batch of lines that starts at `start` ends: at the last line
+/// end within `BATCH` bytes, or after the one line if it is longer.
+fn batch_end(text: &[u8], start: usize) -> usize {
+    let limit = (start + BATCH).min(text.len());
+    if limit == text.len() {
+        return limit;
+    }
+    match text[start..limit].iter().rposition(|&b| b == b'\n') {
+        Some(i) => start + i,
+        None => text[limit..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(text.len(), |i| limit + i),
     }
 }
 

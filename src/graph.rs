@@ -4,7 +4,8 @@
 use crate::value::Value;
 use foldhash::fast::FixedState;
 use hashbrown::HashTable;
-use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::EdgeRef;
 use std::hash::{BuildHasher, Hash};
 
 /// Where something was written: a file of [`Graph::files`] and a 1-based line.
@@ -131,7 +132,6 @@ impl NameSlot {
 pub struct Graph {
     graph: DiGraph<Entity, Edge, u32>,
     by_name: HashTable<NameSlot>,
-    edge_set: HashTable<EdgeIndex>,
     facts: Vec<Fact>,
     fact_set: HashTable<u32>,
     attr_sets: Vec<Box<[(Sym, Value)]>>,
@@ -159,7 +159,6 @@ impl Graph {
         Graph {
             graph: DiGraph::default(),
             by_name: HashTable::new(),
-            edge_set: HashTable::new(),
             facts: Vec::new(),
             fact_set: HashTable::new(),
             attr_sets: vec![Box::new([])],
@@ -280,40 +279,54 @@ impl Graph {
         }
     }
 
-    /// Adds an edge unless the same statement (same subject, relation,
-    /// object and attributes) is there already. Returns whether it was added.
-    pub fn add_edge(&mut self, from: NodeIndex, to: NodeIndex, edge: Edge) -> bool {
-        let key = (from, edge.relation, to, edge.attrs);
-        let hash = self.hasher.hash_one(key);
-        let graph = &mut self.graph;
-        let key_of = |g: &DiGraph<Entity, Edge, u32>, e: EdgeIndex| {
-            let (a, b) = g.edge_endpoints(e).expect("indexed edges exist");
-            (a, g[e].relation, b, g[e].attrs)
+    /// Adds edges in the order given, leaving out every one whose statement
+    /// (subject, relation, object and attributes) is already in the graph or
+    /// earlier in the list. Returns how many were added.
+    ///
+    /// Duplicates are found by sorting 128-bit keys rather than through a
+    /// hash set kept beside the graph: a sort walks memory in order, where
+    /// every look-up in a set of a million edges is a cache miss, and
+    /// nothing stays resident once the load is done.
+    pub fn add_edges(&mut self, edges: &[(NodeIndex, NodeIndex, Edge)]) -> usize {
+        let key = |from: NodeIndex, to: NodeIndex, e: &Edge| {
+            (from.index() as u128) << 96
+                | (e.relation as u128) << 64
+                | (to.index() as u128) << 32
+                | e.attrs as u128
         };
-        let entry = self.edge_set.entry(
-            hash,
-            |&e| key_of(graph, e) == key,
-            |&e| self.hasher.hash_one(key_of(graph, e)),
+        // Existing edges sort before new ones with the same key (position
+        // 0), so that a new duplicate of an old statement is left out.
+        let old = self.graph.edge_count();
+        let mut keys: Vec<(u128, u32)> = Vec::with_capacity(old + edges.len());
+        keys.extend(
+            self.graph
+                .edge_references()
+                .map(|e| (key(e.source(), e.target(), e.weight()), 0)),
         );
-        match entry {
-            hashbrown::hash_table::Entry::Occupied(_) => false,
-            hashbrown::hash_table::Entry::Vacant(v) => {
-                v.insert(graph.add_edge(from, to, edge));
-                true
+        keys.extend(
+            edges
+                .iter()
+                .enumerate()
+                .map(|(i, (f, t, e))| (key(*f, *t, e), i as u32 + 1)),
+        );
+        keys.sort_unstable();
+        let mut keep = vec![true; edges.len()];
+        for pair in keys.windows(2) {
+            if pair[0].0 == pair[1].0 {
+                keep[pair[1].1 as usize - 1] = false;
             }
         }
-    }
-
-    /// Makes room for up to `statements` more edges at once, instead of
-    /// growing step by step. Room never written to is never resident.
-    pub fn reserve_edges(&mut self, statements: usize) {
-        self.graph.reserve_edges(statements);
-        let graph = &self.graph;
-        let hasher = &self.hasher;
-        self.edge_set.reserve(statements, |&e| {
-            let (a, b) = graph.edge_endpoints(e).expect("indexed edges exist");
-            hasher.hash_one((a, graph[e].relation, b, graph[e].attrs))
-        });
+        drop(keys);
+        self.graph
+            .reserve_exact_edges(keep.iter().filter(|k| **k).count());
+        let mut added = 0;
+        for ((from, to, edge), keep) in edges.iter().zip(keep) {
+            if keep {
+                self.graph.add_edge(*from, *to, *edge);
+                added += 1;
+            }
+        }
+        added
     }
 
     /// Adds a fact unless the same one is there already.

@@ -1,8 +1,9 @@
 //! Parsing: pest pairs to the AST. The only module that matches on `Rule`.
 //!
-//! A file is parsed line by line (`parse_line`): lines are independent, so a
-//! caller can parse them in any order or in parallel, and one bad line
-//! doesn't hide the errors of the next.
+//! Lines are independent: a file is parsed in batches of whole lines
+//! (`parse_lines`), which a caller can parse in any order or in parallel.
+//! A batch with a syntax error is parsed again line by line (`parse_line`),
+//! so that one bad line doesn't hide the errors of the next.
 
 use crate::ast::{Attr, Declaration, Item, Span, Statement, Text, Value};
 use crate::diagnostic::{Diagnostic, FileId};
@@ -45,9 +46,63 @@ pub fn parse_line(
     }
 }
 
+/// Parses whole lines (`text` starts at a line's start, at byte `offset`
+/// of file `file`), calling `each` with the 0-based number of the line
+/// within `text` and what it says, for every line that is not blank.
+pub fn parse_lines<'s>(
+    file: FileId,
+    offset: usize,
+    text: &'s str,
+    mut each: impl FnMut(usize, PResult<Item<'s>>),
+) {
+    let Ok(pairs) = RelationParser::parse(Rule::lines, text) else {
+        let mut start = 0;
+        for (number, line) in text.split('\n').enumerate() {
+            let content = line.strip_suffix('\r').unwrap_or(line);
+            match parse_line(file, offset + start, content) {
+                Ok(Some(item)) => each(number, Ok(item)),
+                Ok(None) => {}
+                Err(e) => each(number, Err(e)),
+            }
+            start += line.len() + 1;
+        }
+        return;
+    };
+    let ctx = Ctx { file, offset };
+    let mut inner = pairs
+        .into_iter()
+        .next()
+        .expect("`lines` always yields one pair")
+        .into_inner();
+    // Line numbers: count line ends between one item and the next.
+    let (mut number, mut counted) = (0, 0);
+    while let Some(p) = inner.next() {
+        let start = p.as_span().start();
+        number += memchr_count(&text.as_bytes()[counted..start]);
+        counted = start;
+        match p.as_rule() {
+            Rule::EOI => break,
+            Rule::include => {
+                let path = p.into_inner().next().expect("include has a path");
+                each(number, ctx.text(path).map(Item::Include));
+            }
+            _ => {
+                let rest = inner
+                    .next()
+                    .expect("a name is followed by a declaration or a statement");
+                each(number, ctx.text(p).and_then(|name| ctx.item(name, rest)));
+            }
+        }
+    }
+}
+
+fn memchr_count(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
+}
+
 /// Parse errors are boxed: they are rare, and a small `Ok` keeps the
 /// common path fast.
-type PResult<T> = Result<T, Box<Diagnostic>>;
+pub type PResult<T> = Result<T, Box<Diagnostic>>;
 
 struct Ctx {
     file: FileId,

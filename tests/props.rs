@@ -33,6 +33,10 @@ fn line() -> impl Strategy<Value = String> {
         Just("#".to_string()),
         Just("include".to_string()),
         Just("\"".to_string()),
+        Just("\r".to_string()),
+        Just("\t".to_string()),
+        Just("# comment \r".to_string()),
+        Just("Café".to_string()),
         "\\PC{0,3}",
     ];
     prop::collection::vec(piece, 0..8).prop_map(|p| p.join(" "))
@@ -59,4 +63,45 @@ proptest! {
         std::fs::write(&path, &bytes).unwrap();
         let _ = Graph::from_inputs(&[Input::Path(path)], Options::default());
     }
+}
+
+/// What the parser says of each line of `text`, batch by batch or line by line.
+fn parsed(text: &str, batch: bool) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    if batch {
+        dossier::parse::parse_lines(0, 0, text, |n, r| out.push((n, format!("{r:?}"))));
+    } else {
+        let mut offset = 0;
+        for (n, line) in text.split('\n').enumerate() {
+            let content = line.strip_suffix('\r').unwrap_or(line);
+            match dossier::parse::parse_line(0, offset, content) {
+                Ok(None) => {}
+                Ok(Some(item)) => out.push((n, format!("{:?}", Ok::<_, ()>(item)))),
+                Err(e) => out.push((n, format!("{:?}", Err::<(), _>(e)))),
+            }
+            offset += line.len() + 1;
+        }
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1024, ..ProptestConfig::default() })]
+
+    /// Batches are a speed-up only: they must accept exactly what single
+    /// lines accept, and say the same of every line.
+    #[test]
+    fn batches_parse_like_single_lines(lines in prop::collection::vec(line(), 0..12), crlf in any::<bool>()) {
+        let text = lines.join(if crlf { "\r\n" } else { "\n" });
+        let batch = parsed(&text, true);
+        let single = parsed(&text, false);
+        prop_assert_eq!(batch, single);
+    }
+}
+
+#[test]
+fn batches_parse_like_single_lines_on_the_bundled_graph() {
+    let text = dossier::cli::BUNDLED_TEXT;
+    assert_eq!(parsed(text, true), parsed(text, false));
+    assert!(parsed(text, true).len() > 60);
 }
