@@ -3,7 +3,7 @@
 use crate::ast::{Attr, Declaration, Item, Span, Statement, Text};
 use crate::diagnostic::{Diagnostic, FileId, Sources};
 use crate::graph::{AttrsId, Edge, Fact, Graph, KIND_ENTITY, NO_ATTRS, Origin, Sym};
-use crate::parse::{parse_line, parse_lines};
+use crate::parse::{parse_line, parse_text};
 use crate::suggest::did_you_mean;
 use crate::value::{self, Value};
 use petgraph::graph::NodeIndex;
@@ -39,9 +39,6 @@ pub struct LoadError {
     pub sources: Sources,
     pub diagnostics: Vec<Diagnostic>,
 }
-
-/// The size of a batch of lines given to the parser at once, in bytes.
-const BATCH: usize = 64 * 1024;
 
 /// At most this many diagnostics are shown; a binary file would otherwise
 /// bury the terminal.
@@ -216,28 +213,20 @@ impl Loader<'_> {
         self.edges
             .reserve(bytes.iter().filter(|&&b| b == b'\n').count() + 1);
         if valid {
-            // Batches of about 64 KiB of whole lines.
-            let mut start = 0;
-            let mut first_line = 0;
-            while start < text.len() {
-                let end = batch_end(text.as_bytes(), start);
-                let batch = &text[start..end];
-                parse_lines(file, start, batch, |number, item| {
-                    let at = At {
-                        file,
-                        origin: Origin {
-                            file: graph_file,
-                            line: (first_line + number) as u32 + 1,
-                        },
-                    };
-                    match item {
-                        Ok(item) => self.item(item, at, input),
-                        Err(d) => self.diagnostics.push(*d),
-                    }
-                });
-                first_line += batch.bytes().filter(|&b| b == b'\n').count() + 1;
-                start = end + 1;
-            }
+            parse_text(file, &text, |number, item| {
+                let line = number as u32 + 1;
+                let at = At {
+                    file,
+                    origin: Origin {
+                        file: graph_file,
+                        line,
+                    },
+                };
+                match item {
+                    Ok(item) => self.item(item, at, input),
+                    Err(d) => self.diagnostics.push(*d),
+                }
+            });
             return;
         }
         // Not UTF-8: line by line, pointing at the first bad byte of each
@@ -492,22 +481,6 @@ impl Loader<'_> {
         errors.sort_by_key(|(f, s, _)| (*f, s.start));
         self.diagnostics
             .extend(errors.into_iter().map(|(_, _, d)| d));
-    }
-}
-
-/// Where the batch of lines that starts at `start` ends: at the last line
-/// end within `BATCH` bytes, or after the one line if it is longer.
-fn batch_end(text: &[u8], start: usize) -> usize {
-    let limit = (start + BATCH).min(text.len());
-    if limit == text.len() {
-        return limit;
-    }
-    match text[start..limit].iter().rposition(|&b| b == b'\n') {
-        Some(i) => start + i,
-        None => text[limit..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(text.len(), |i| limit + i),
     }
 }
 

@@ -283,40 +283,66 @@ impl Graph {
     /// (subject, relation, object and attributes) is already in the graph or
     /// earlier in the list. Returns how many were added.
     ///
-    /// Duplicates are found by sorting 128-bit keys rather than through a
-    /// hash set kept beside the graph: a sort walks memory in order, where
-    /// every look-up in a set of a million edges is a cache miss, and
-    /// nothing stays resident once the load is done.
+    /// Duplicates are found without a hash set kept beside the graph (every
+    /// look-up in a set of a million edges is a cache miss, and the set
+    /// would stay resident): a counting sort groups the edges by subject,
+    /// walking memory in order, and each group, a handful of edges but for
+    /// hubs, is sorted on its own.
     pub fn add_edges(&mut self, edges: &[(NodeIndex, NodeIndex, Edge)]) -> usize {
-        let key = |from: NodeIndex, to: NodeIndex, e: &Edge| {
-            (from.index() as u128) << 96
-                | (e.relation as u128) << 64
-                | (to.index() as u128) << 32
-                | e.attrs as u128
+        let nodes = self.graph.node_count();
+        let mut starts = vec![0u32; nodes + 1];
+        for (from, _, _) in edges {
+            starts[from.index() + 1] += 1;
+        }
+        for i in 0..nodes {
+            starts[i + 1] += starts[i];
+        }
+        let mut next = starts.clone();
+        let mut order = vec![0u32; edges.len()];
+        for (i, (from, _, _)) in edges.iter().enumerate() {
+            order[next[from.index()] as usize] = i as u32;
+            next[from.index()] += 1;
+        }
+        drop(next);
+        // The key of an edge within its subject's group, and its position
+        // in the low bits so that the first of equal statements sorts first.
+        let key = |to: NodeIndex, e: &Edge| {
+            (e.relation as u128) << 96 | (to.index() as u128) << 64 | (e.attrs as u128) << 32
         };
-        // Existing edges sort before new ones with the same key (position
-        // 0), so that a new duplicate of an old statement is left out.
-        let old = self.graph.edge_count();
-        let mut keys: Vec<(u128, u32)> = Vec::with_capacity(old + edges.len());
-        keys.extend(
-            self.graph
-                .edge_references()
-                .map(|e| (key(e.source(), e.target(), e.weight()), 0)),
-        );
-        keys.extend(
-            edges
-                .iter()
-                .enumerate()
-                .map(|(i, (f, t, e))| (key(*f, *t, e), i as u32 + 1)),
-        );
-        keys.sort_unstable();
         let mut keep = vec![true; edges.len()];
-        for pair in keys.windows(2) {
-            if pair[0].0 == pair[1].0 {
-                keep[pair[1].1 as usize - 1] = false;
+        let mut group: Vec<u128> = Vec::new();
+        let mut existing: Vec<u128> = Vec::new();
+        for from in 0..nodes {
+            let members = &order[starts[from] as usize..starts[from + 1] as usize];
+            if members.is_empty() {
+                continue;
+            }
+            existing.clear();
+            existing.extend(
+                self.graph
+                    .edges(NodeIndex::new(from))
+                    .map(|e| key(e.target(), e.weight())),
+            );
+            existing.sort_unstable();
+            group.clear();
+            group.extend(
+                members
+                    .iter()
+                    .map(|&i| key(edges[i as usize].1, &edges[i as usize].2) | i as u128),
+            );
+            group.sort_unstable();
+            let mut previous = None;
+            for &k in &group {
+                let statement = k >> 32;
+                let known = previous == Some(statement)
+                    || existing.binary_search(&(statement << 32)).is_ok();
+                if known {
+                    keep[(k & 0xffff_ffff) as usize] = false;
+                }
+                previous = Some(statement);
             }
         }
-        drop(keys);
+        drop(order);
         self.graph
             .reserve_exact_edges(keep.iter().filter(|k| **k).count());
         let mut added = 0;

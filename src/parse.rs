@@ -46,6 +46,43 @@ pub fn parse_line(
     }
 }
 
+/// The size of a batch of lines given to pest at once, in bytes: large
+/// enough to spread the cost of a call, small enough that pest's tokens
+/// (about 40 bytes each) stay in the cache.
+const BATCH: usize = 64 * 1024;
+
+/// Parses a whole file's text in batches of lines, calling `each` with the
+/// 0-based line number and what it says, for every line that is not blank.
+pub fn parse_text<'s>(file: FileId, text: &'s str, mut each: impl FnMut(usize, PResult<Item<'s>>)) {
+    let mut start = 0;
+    let mut first_line = 0;
+    while start < text.len() {
+        let end = batch_end(text.as_bytes(), start);
+        let batch = &text[start..end];
+        parse_lines(file, start, batch, |number, item| {
+            each(first_line + number, item)
+        });
+        first_line += memchr_count(batch.as_bytes()) + 1;
+        start = end + 1;
+    }
+}
+
+/// Where the batch of lines that starts at `start` ends: at the last line
+/// end within `BATCH` bytes, or after the one line if it is longer.
+fn batch_end(text: &[u8], start: usize) -> usize {
+    let limit = (start + BATCH).min(text.len());
+    if limit == text.len() {
+        return limit;
+    }
+    match text[start..limit].iter().rposition(|&b| b == b'\n') {
+        Some(i) => start + i,
+        None => text[limit..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(text.len(), |i| limit + i),
+    }
+}
+
 /// Parses whole lines (`text` starts at a line's start, at byte `offset`
 /// of file `file`), calling `each` with the 0-based number of the line
 /// within `text` and what it says, for every line that is not blank.
@@ -318,12 +355,22 @@ fn syntax_error(
     // pest's own error names only rules, and only those started at the
     // furthest place a rule started; the detailed attempts also know the
     // literal tokens (`,` `}`) and where they were wanted. Details cost
-    // time, so ask for them only for a line that failed.
-    pest::set_error_detail(true);
-    let detailed = RelationParser::parse(Rule::line, line)
-        .err()
-        .and_then(|e| e.parse_attempts());
-    pest::set_error_detail(false);
+    // time, so ask for them only for a line that failed. The switch is
+    // global to pest, so threads take turns: one thread turning it off
+    // while another's detailed parse runs would cut that parse's details
+    // short. (A plain parse that runs meanwhile is slower, not wrong.)
+    static DETAIL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let detailed = {
+        let _turn = DETAIL
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        pest::set_error_detail(true);
+        let detailed = RelationParser::parse(Rule::line, line)
+            .err()
+            .and_then(|e| e.parse_attempts());
+        pest::set_error_detail(false);
+        detailed
+    };
     if let pest::error::ErrorVariant::ParsingError { positives, .. } = &error.variant {
         expected.extend(positives.iter().filter_map(|r| expected_name(*r)));
     }

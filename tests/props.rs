@@ -69,7 +69,7 @@ proptest! {
 fn parsed(text: &str, batch: bool) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     if batch {
-        dossier::parse::parse_lines(0, 0, text, |n, r| out.push((n, format!("{r:?}"))));
+        dossier::parse::parse_text(0, text, |n, r| out.push((n, format!("{r:?}"))));
     } else {
         let mut offset = 0;
         for (n, line) in text.split('\n').enumerate() {
@@ -104,4 +104,17 @@ fn batches_parse_like_single_lines_on_the_bundled_graph() {
     let text = dossier::cli::BUNDLED_TEXT;
     assert_eq!(parsed(text, true), parsed(text, false));
     assert!(parsed(text, true).len() > 60);
+}
+
+#[test]
+fn batch_boundaries_keep_line_numbers() {
+    // Several batches, a line longer than a batch, and an error far in.
+    let mut text = dossier::generate::generate(20_000, 7);
+    text.push_str(&format!("Long r B {{quote: \"{}\"}}\n", "x".repeat(100_000)));
+    text.push_str("Broken r B C\n");
+    text.push_str(&dossier::generate::generate(3_000, 8));
+    let batch = parsed(&text, true);
+    assert_eq!(batch, parsed(&text, false));
+    let broken = text.lines().position(|l| l == "Broken r B C").unwrap();
+    assert!(batch.iter().any(|(n, r)| *n == broken && r.starts_with("Err")));
 }
