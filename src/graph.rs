@@ -289,6 +289,11 @@ impl Graph {
     /// walking memory in order, and each group, a handful of edges but for
     /// hubs, is sorted on its own.
     pub fn add_edges(&mut self, edges: &[(NodeIndex, NodeIndex, Edge)]) -> usize {
+        // Room for the edges first, so that the scratch space below is
+        // freed from the top of the heap rather than left as a hole under
+        // the edges (the room a duplicate would take is never touched, so
+        // never resident).
+        self.graph.reserve_exact_edges(edges.len());
         let nodes = self.graph.node_count();
         let mut starts = vec![0u32; nodes + 1];
         for (from, _, _) in edges {
