@@ -7,6 +7,7 @@ use crate::parse::{parse_line, parse_text};
 use crate::suggest::did_you_mean;
 use crate::value::{self, Value};
 use petgraph::graph::NodeIndex;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -145,7 +146,7 @@ impl Loader<'_> {
     /// Loads one input; `from` is the include line that asked for it.
     fn input(&mut self, input: &Input, from: Option<(FileId, Span)>) {
         let (name, bytes, canonical) = match input {
-            Input::Text { name, text } => (name.clone(), text.clone().into_bytes(), None),
+            Input::Text { name, text } => (name.clone(), Cow::Borrowed(text.as_bytes()), None),
             Input::Path(path) => {
                 let name = path.display().to_string();
                 let canonical = std::fs::canonicalize(path).ok();
@@ -168,7 +169,7 @@ impl Loader<'_> {
                     }
                 }
                 match read(path) {
-                    Ok(bytes) => (name, bytes, canonical),
+                    Ok(bytes) => (name, Cow::Owned(bytes), canonical),
                     Err(why) => {
                         self.error_from(
                             from,
@@ -183,7 +184,7 @@ impl Loader<'_> {
         if let Some(c) = &canonical {
             self.stack.push(c.clone());
         }
-        self.text(name, &bytes, input);
+        self.text(name, bytes, input);
         if canonical.is_some() {
             self.stack.pop();
         }
@@ -200,16 +201,21 @@ impl Loader<'_> {
         self.diagnostics.push(d);
     }
 
-    fn text(&mut self, name: String, bytes: &[u8], input: &Input) {
-        let lossy = String::from_utf8_lossy(bytes);
+    fn text(&mut self, name: String, bytes: Cow<'_, [u8]>, input: &Input) {
         // A byte-order mark is not part of the text, nor of its first line.
-        let text: std::sync::Arc<str> = lossy.strip_prefix('\u{feff}').unwrap_or(&lossy).into();
+        let bytes: &[u8] = &bytes;
         let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+        // The text is copied once, into the `Sources` that diagnostics
+        // point into; a file that is not UTF-8 is shown with its bad bytes
+        // replaced.
+        let (text, valid): (std::sync::Arc<str>, bool) = match std::str::from_utf8(bytes) {
+            Ok(text) => (text.into(), true),
+            Err(_) => (String::from_utf8_lossy(bytes).into(), false),
+        };
         let graph_file = self.graph.files.len() as u32;
         self.graph.files.push(name.clone());
         let file = self.sources.add(name, text.clone());
         self.source_of.insert(graph_file, file);
-        let valid = matches!(lossy, std::borrow::Cow::Borrowed(_));
         self.edges
             .reserve(bytes.iter().filter(|&&b| b == b'\n').count() + 1);
         if valid {

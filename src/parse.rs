@@ -381,11 +381,12 @@ fn syntax_error(
             expected.clear();
         }
         for token in attempts.expected_tokens() {
+            // One-character tokens are ranges in the grammar (`,..,`).
             match token.to_string().as_str() {
-                "," => expected.push("`,`"),
-                "}" => expected.push("`}`"),
-                "{" => expected.push("`{`"),
-                ":" => expected.push("`:`"),
+                "," | ",..," => expected.push("`,`"),
+                "}" | "}..}" => expected.push("`}`"),
+                "{" | "{..{" => expected.push("`{`"),
+                ":" | ":..:" => expected.push("`:`"),
                 _ => {}
             }
         }

@@ -1,0 +1,58 @@
+//! README.md stays true: its relation-file examples parse, and the outputs
+//! it shows are what the program prints.
+
+mod common;
+use common::*;
+
+fn readme() -> String {
+    std::fs::read_to_string(root().join("README.md")).unwrap()
+}
+
+/// The fenced blocks of the README marked with `lang`.
+fn blocks(lang: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current: Option<String> = None;
+    for line in readme().lines() {
+        match &mut current {
+            None if line == format!("```{lang}") => current = Some(String::new()),
+            Some(block) if line == "```" => {
+                out.push(std::mem::take(block));
+                current = None;
+            }
+            Some(block) => {
+                block.push_str(line);
+                block.push('\n');
+            }
+            None => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn relation_file_examples_parse() {
+    let blocks = blocks("kg");
+    assert!(!blocks.is_empty());
+    for block in blocks {
+        let mut items = 0;
+        dossier::parse::parse_text(0, &block, |n, item| {
+            assert!(item.is_ok(), "README line {}: {:?}", n + 1, item);
+            items += 1;
+        });
+        assert!(items > 0);
+    }
+}
+
+#[test]
+fn shown_outputs_are_real() {
+    let out = dossier(&["check"]);
+    assert!(readme().contains(&format!("```text\n{}```", stdout(&out))), "the README shows another summary than\n{}", stdout(&out));
+
+    let out = dossier(&["check", "tests/errors/kind_conflict.kg"]);
+    assert!(readme().contains(stderr(&out).trim_end()), "the README shows another error than\n{}", stderr(&out));
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("typo.kg"), "North_Korea: state \"North Korea\"\nChina: state\nNorth_Kroea borders China\n").unwrap();
+    let out = dossier_in(dir.path(), &["check", "--strict", "typo.kg"], None);
+    assert!(readme().contains(stderr(&out).trim_end()), "the README shows another error than\n{}", stderr(&out));
+}
