@@ -329,8 +329,11 @@ impl Loader<'_> {
             )
             .label(format!("declared as `{}` here", d.kind.text));
             diag = self.with_earlier(diag, earlier, format!("first declared as `{old}` here"));
-            self.diagnostics
-                .push(diag.help("an entity has one kind; rename one of them or use the same kind"));
+            let help = match did_you_mean(&d.kind.text, [old.as_str()]) {
+                Some(near) => format!("did you mean `{near}`? An entity has one kind"),
+                None => "an entity has one kind; rename one of them or use the same kind".into(),
+            };
+            self.diagnostics.push(diag.help(help));
             return;
         }
         if let (Some(old), Some(new)) = (&entity.label, &d.label)

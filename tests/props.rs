@@ -110,11 +110,18 @@ fn batches_parse_like_single_lines_on_the_bundled_graph() {
 fn batch_boundaries_keep_line_numbers() {
     // Several batches, a line longer than a batch, and an error far in.
     let mut text = dossier::generate::generate(20_000, 7);
-    text.push_str(&format!("Long r B {{quote: \"{}\"}}\n", "x".repeat(100_000)));
+    text.push_str(&format!(
+        "Long r B {{quote: \"{}\"}}\n",
+        "x".repeat(100_000)
+    ));
     text.push_str("Broken r B C\n");
     text.push_str(&dossier::generate::generate(3_000, 8));
     let batch = parsed(&text, true);
     assert_eq!(batch, parsed(&text, false));
     let broken = text.lines().position(|l| l == "Broken r B C").unwrap();
-    assert!(batch.iter().any(|(n, r)| *n == broken && r.starts_with("Err")));
+    assert!(
+        batch
+            .iter()
+            .any(|(n, r)| *n == broken && r.starts_with("Err"))
+    );
 }

@@ -46,13 +46,29 @@ fn relation_file_examples_parse() {
 #[test]
 fn shown_outputs_are_real() {
     let out = dossier(&["check"]);
-    assert!(readme().contains(&format!("```text\n{}```", stdout(&out))), "the README shows another summary than\n{}", stdout(&out));
+    assert!(
+        readme().contains(&format!("```text\n{}```", stdout(&out))),
+        "the README shows another summary than\n{}",
+        stdout(&out)
+    );
 
     let out = dossier(&["check", "tests/errors/kind_conflict.kg"]);
-    assert!(readme().contains(stderr(&out).trim_end()), "the README shows another error than\n{}", stderr(&out));
+    assert!(
+        readme().contains(stderr(&out).trim_end()),
+        "the README shows another error than\n{}",
+        stderr(&out)
+    );
 
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("typo.kg"), "North_Korea: state \"North Korea\"\nChina: state\nNorth_Kroea borders China\n").unwrap();
+    std::fs::write(
+        dir.path().join("typo.kg"),
+        "North_Korea: state \"North Korea\"\nChina: state\nNorth_Kroea borders China\n",
+    )
+    .unwrap();
     let out = dossier_in(dir.path(), &["check", "--strict", "typo.kg"], None);
-    assert!(readme().contains(stderr(&out).trim_end()), "the README shows another error than\n{}", stderr(&out));
+    assert!(
+        readme().contains(stderr(&out).trim_end()),
+        "the README shows another error than\n{}",
+        stderr(&out)
+    );
 }
