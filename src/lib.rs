@@ -1,4 +1,33 @@
 //! Dossier: turn what you read into a knowledge graph you can question.
+//!
+//! Relation files (`.kg`) are parsed line by line with pest ([`parse`]) into
+//! an AST ([`ast`]), checked and built ([`build`]) into a petgraph graph
+//! ([`graph`]). Problems come back as [`diagnostic::Diagnostic`]s that point
+//! at file, line and column.
+//!
+//! ```
+//! use dossier::build::{Input, Options};
+//! use dossier::graph::Graph;
+//!
+//! let text = r#"
+//! China: state "China"
+//! Security_Council: body "UN Security Council"
+//! China permanent_member_of Security_Council {veto: true}
+//! China abstains_on_referral
+//! "#;
+//! let input = Input::Text { name: "un.kg".into(), text: text.into() };
+//! let graph = Graph::from_inputs(&[input], Options { strict: true }).unwrap();
+//! assert_eq!((graph.entity_count(), graph.relation_count(), graph.fact_count()), (2, 1, 1));
+//! let china = graph.find("China").unwrap();
+//! assert_eq!(graph.kind_name(china), "state");
+//!
+//! // A load with an error changes nothing and says where the error is.
+//! let bad = Input::Text { name: "bad.kg".into(), text: "China: body\n".into() };
+//! let mut graph = graph;
+//! let error = graph.load(&[bad], Options::default()).unwrap_err();
+//! assert!(error.render(false).contains("bad.kg:1:8"));
+//! assert_eq!(graph.kind_name(china), "state");
+//! ```
 
 pub mod ast;
 pub mod build;
