@@ -237,101 +237,121 @@ impl Ctx {
     fn value<'s>(&self, pair: Pair<'s, Rule>) -> PResult<Value<'s>> {
         let span = self.span(&pair);
         let s = pair.as_str();
-        Ok(match pair.as_rule() {
-            Rule::number if s.len() == 10 && s.as_bytes()[4] == b'-' => Value::Date(Date::parse(s).ok_or_else(|| {
-                Diagnostic::at(self.file, span, format!("`{s}` is not a calendar date"))
-                    .label("no such day")
-                    .help("dates are written YYYY-MM-DD, with a month from 01 to 12 and a day that exists in that month")
-            })?),
-            Rule::number if s.contains('.') => Value::Dec(s.parse().map_err(|_| {
-                Diagnostic::at(self.file, span, format!("`{s}` is not a decimal number"))
-            })?),
-            Rule::number if s[1..].contains('-') => {
-                return Err(Box::new(
-                    Diagnostic::at(self.file, span, format!("`{s}` is not a date"))
-                        .label("not YYYY-MM-DD")
-                        .help("dates are written YYYY-MM-DD, with a four-digit year"),
-                ));
-            }
-            Rule::number => Value::Int(s.parse().map_err(|_| {
-                Diagnostic::at(self.file, span, format!("integer `{s}` is too large"))
-                    .label("out of range")
-                    .help("integers range from -9223372036854775808 to 9223372036854775807; write larger numbers as decimals or strings")
-            })?),
-            Rule::string => Value::Str(self.unescape(s, span.start)?),
-            Rule::ident if s == "true" => Value::Bool(true),
-            Rule::ident if s == "false" => Value::Bool(false),
-            Rule::ident => Value::Name(Cow::Borrowed(s)),
-            _ => unreachable!("values are numbers, strings or identifiers"),
-        })
+        match pair.as_rule() {
+            Rule::number => number(self.file, s, span),
+            Rule::string => Ok(Value::Str(unescape(self.file, s, span.start)?)),
+            _ => Ok(word(s)),
+        }
     }
 
-    /// Decodes a quoted string literal (quotes included) that starts at
-    /// byte `start` of the file.
     fn unescape<'s>(&self, quoted: &'s str, start: usize) -> PResult<Cow<'s, str>> {
-        let body = &quoted[1..quoted.len() - 1];
-        if !body.contains('\\') {
-            return Ok(Cow::Borrowed(body));
-        }
-        let mut out = String::with_capacity(body.len());
-        let mut chars = body.char_indices();
-        while let Some((i, c)) = chars.next() {
-            if c != '\\' {
-                out.push(c);
-                continue;
-            }
-            let at = start + 1 + i;
-            let bad = |len: usize, what: String| {
-                Box::new(
-                    Diagnostic::at(self.file, Span::new(at, at + len), what)
-                        .label("in this escape")
-                        .help(r#"the escapes are \" \\ \n \t and \u{...} with 1 to 6 hex digits"#),
-                )
-            };
-            match chars.next() {
-                Some((_, '"')) => out.push('"'),
-                Some((_, '\\')) => out.push('\\'),
-                Some((_, 'n')) => out.push('\n'),
-                Some((_, 't')) => out.push('\t'),
-                Some((_, 'u')) => {
-                    let rest = &body[i + 2..];
-                    let close = rest.find('}');
-                    let (Some(close), true) = (close, rest.starts_with('{')) else {
-                        return Err(bad(
-                            2,
-                            "`\\u` must be followed by a code point in braces, like `\\u{e9}`"
-                                .into(),
-                        ));
-                    };
-                    let hex = &rest[1..close];
-                    let code = (1..=6)
-                        .contains(&hex.len())
-                        .then(|| u32::from_str_radix(hex, 16).ok())
-                        .flatten();
-                    match code.and_then(char::from_u32) {
-                        Some(c) => out.push(c),
-                        None => {
-                            return Err(bad(
-                                close + 3,
-                                format!("`\\u{{{hex}}}` is not a Unicode character"),
-                            ));
-                        }
-                    }
-                    for _ in 0..close + 1 {
-                        chars.next();
-                    }
-                }
-                Some((_, other)) => {
-                    return Err(bad(
-                        1 + other.len_utf8(),
-                        format!("unknown escape `\\{other}`"),
-                    ));
-                }
-                None => unreachable!("the grammar pairs every backslash with a character"),
-            }
-        }
-        Ok(Cow::Owned(out))
+        unescape(self.file, quoted, start)
     }
+}
+
+/// A bare word as a value: `true`, `false`, or a name.
+pub(crate) fn word(s: &str) -> Value<'_> {
+    match s {
+        "true" => Value::Bool(true),
+        "false" => Value::Bool(false),
+        _ => Value::Name(Cow::Borrowed(s)),
+    }
+}
+
+/// A number as the grammar's `number` rule reads it: an integer, a
+/// decimal, or a date, told apart by its shape.
+pub(crate) fn number(file: FileId, s: &str, span: Span) -> PResult<Value<'_>> {
+    Ok(if s.len() == 10 && s.as_bytes()[4] == b'-' {
+        Value::Date(Date::parse(s).ok_or_else(|| {
+            Diagnostic::at(file, span, format!("`{s}` is not a calendar date"))
+                .label("no such day")
+                .help("dates are written YYYY-MM-DD, with a month from 01 to 12 and a day that exists in that month")
+        })?)
+    } else if s.contains('.') {
+        Value::Dec(
+            s.parse().map_err(|_| {
+                Diagnostic::at(file, span, format!("`{s}` is not a decimal number"))
+            })?,
+        )
+    } else if s[1..].contains('-') {
+        return Err(Box::new(
+            Diagnostic::at(file, span, format!("`{s}` is not a date"))
+                .label("not YYYY-MM-DD")
+                .help("dates are written YYYY-MM-DD, with a four-digit year"),
+        ));
+    } else {
+        Value::Int(s.parse().map_err(|_| {
+            Diagnostic::at(file, span, format!("integer `{s}` is too large"))
+                .label("out of range")
+                .help("integers range from -9223372036854775808 to 9223372036854775807; write larger numbers as decimals or strings")
+        })?)
+    })
+}
+
+/// Decodes a quoted string literal (quotes included) that starts at
+/// byte `start` of the file.
+pub(crate) fn unescape(file: FileId, quoted: &str, start: usize) -> PResult<Cow<'_, str>> {
+    let body = &quoted[1..quoted.len() - 1];
+    if !body.contains('\\') {
+        return Ok(Cow::Borrowed(body));
+    }
+    let mut out = String::with_capacity(body.len());
+    let mut chars = body.char_indices();
+    while let Some((i, c)) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        let at = start + 1 + i;
+        let bad = |len: usize, what: String| {
+            Box::new(
+                Diagnostic::at(file, Span::new(at, at + len), what)
+                    .label("in this escape")
+                    .help(r#"the escapes are \" \\ \n \t and \u{...} with 1 to 6 hex digits"#),
+            )
+        };
+        match chars.next() {
+            Some((_, '"')) => out.push('"'),
+            Some((_, '\\')) => out.push('\\'),
+            Some((_, 'n')) => out.push('\n'),
+            Some((_, 't')) => out.push('\t'),
+            Some((_, 'u')) => {
+                let rest = &body[i + 2..];
+                let close = rest.find('}');
+                let (Some(close), true) = (close, rest.starts_with('{')) else {
+                    return Err(bad(
+                        2,
+                        "`\\u` must be followed by a code point in braces, like `\\u{e9}`".into(),
+                    ));
+                };
+                let hex = &rest[1..close];
+                let code = (1..=6)
+                    .contains(&hex.len())
+                    .then(|| u32::from_str_radix(hex, 16).ok())
+                    .flatten();
+                match code.and_then(char::from_u32) {
+                    Some(c) => out.push(c),
+                    None => {
+                        return Err(bad(
+                            close + 3,
+                            format!("`\\u{{{hex}}}` is not a Unicode character"),
+                        ));
+                    }
+                }
+                for _ in 0..close + 1 {
+                    chars.next();
+                }
+            }
+            Some((_, other)) => {
+                return Err(bad(
+                    1 + other.len_utf8(),
+                    format!("unknown escape `\\{other}`"),
+                ));
+            }
+            None => unreachable!("the grammar pairs every backslash with a character"),
+        }
+    }
+    Ok(Cow::Owned(out))
 }
 
 /// Turns a pest error into a diagnostic that names what was expected the
@@ -347,50 +367,11 @@ fn syntax_error(
             .label("the string starts here")
             .help("a string ends with `\"` on the same line; write a line break as `\\n` and a quote as `\\\"`");
     }
-    let mut pos = match error.location {
-        pest::error::InputLocation::Pos(p) => p,
-        pest::error::InputLocation::Span((s, _)) => s,
-    };
-    let mut expected: Vec<&'static str> = Vec::new();
-    // pest's own error names only rules, and only those started at the
-    // furthest place a rule started; the detailed attempts also know the
-    // literal tokens (`,` `}`) and where they were wanted. Details cost
-    // time, so ask for them only for a line that failed. The switch is
-    // global to pest, so threads take turns: one thread turning it off
-    // while another's detailed parse runs would cut that parse's details
-    // short. (A plain parse that runs meanwhile is slower, not wrong.)
-    static DETAIL: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let detailed = {
-        let _turn = DETAIL
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        pest::set_error_detail(true);
-        let detailed = RelationParser::parse(Rule::line, line)
-            .err()
-            .and_then(|e| e.parse_attempts());
-        pest::set_error_detail(false);
-        detailed
-    };
-    if let pest::error::ErrorVariant::ParsingError { positives, .. } = &error.variant {
-        expected.extend(positives.iter().filter_map(|r| expected_name(*r)));
-    }
-    if let Some(attempts) = detailed {
-        if attempts.max_position > pos {
-            // Only literal tokens were wanted further on.
-            pos = attempts.max_position;
-            expected.clear();
-        }
-        for token in attempts.expected_tokens() {
-            // One-character tokens are ranges in the grammar (`,..,`).
-            match token.to_string().as_str() {
-                "," | ",..," => expected.push("`,`"),
-                "}" | "}..}" => expected.push("`}`"),
-                "{" | "{..{" => expected.push("`{`"),
-                ":" | ":..:" => expected.push("`:`"),
-                _ => {}
-            }
-        }
-    }
+    let (pos, mut expected) = expected_at(
+        error,
+        || RelationParser::parse(Rule::line, line).map(|_| ()),
+        expected_name,
+    );
     if expected.contains(&"a value") {
         // In a value's place, names and strings are values too.
         expected.retain(|e| !matches!(*e, "a name" | "a quoted string"));
@@ -419,6 +400,60 @@ fn syntax_error(
         d = d.help(help);
     }
     d
+}
+
+/// Where a parse failed and what could have come there, named by `name`
+/// in users' words; `again` repeats the failed parse.
+///
+/// pest's own error names only rules, and only those started at the
+/// furthest place a rule started; the detailed attempts also know the
+/// literal tokens (`,` `}`) and where they were wanted. Details cost time,
+/// so they are asked for only for an input that failed. The switch is
+/// global to pest, so threads take turns: one thread turning it off while
+/// another's detailed parse runs would cut that parse's details short. (A
+/// plain parse that runs meanwhile is slower, not wrong.)
+pub(crate) fn expected_at<R: pest::RuleType>(
+    error: &pest::error::Error<R>,
+    again: impl FnOnce() -> Result<(), pest::error::Error<R>>,
+    name: impl Fn(R) -> Option<&'static str>,
+) -> (usize, Vec<&'static str>) {
+    static DETAIL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let mut pos = match error.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((s, _)) => s,
+    };
+    let mut expected: Vec<&'static str> = Vec::new();
+    let detailed = {
+        let _turn = DETAIL
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        pest::set_error_detail(true);
+        let detailed = again().err().and_then(|e| e.parse_attempts());
+        pest::set_error_detail(false);
+        detailed
+    };
+    if let pest::error::ErrorVariant::ParsingError { positives, .. } = &error.variant {
+        expected.extend(positives.iter().filter_map(|r| name(*r)));
+    }
+    if let Some(attempts) = detailed {
+        if attempts.max_position > pos {
+            // Only literal tokens were wanted further on.
+            pos = attempts.max_position;
+            expected.clear();
+        }
+        for token in attempts.expected_tokens() {
+            // One-character tokens may be ranges in a grammar (`,..,`).
+            match token.to_string().as_str() {
+                "," | ",..," => expected.push("`,`"),
+                "}" | "}..}" => expected.push("`}`"),
+                "{" | "{..{" => expected.push("`{`"),
+                ":" | ":..:" => expected.push("`:`"),
+                "->" => expected.push("`->`"),
+                _ => {}
+            }
+        }
+    }
+    (pos, expected)
 }
 
 /// What a rule means to a user, when it is something they could write next.

@@ -1,0 +1,117 @@
+//! The query AST: what a query asks, with byte spans for diagnostics.
+//!
+//! Names are not yet resolved: the evaluator looks them up in the graph and
+//! reports unknown ones.
+
+use crate::ast::Span;
+use crate::value::Value;
+
+/// A name with where it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Name {
+    pub text: String,
+    pub span: Span,
+}
+
+/// One query.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Query {
+    /// `neighbours NAME [out|in|both] [via REL,...] [depth N]`
+    Neighbours { entity: Name, direction: Direction, via: Vec<Name>, depth: u32 },
+    /// `path A [->] B [via REL,...]`
+    Path { from: Name, to: Name, forward: bool, via: Vec<Name> },
+    /// `paths A [->] B [via REL,...] [max N] [limit K]`
+    Paths { from: Name, to: Name, forward: bool, via: Vec<Name>, max: u32, limit: u32 },
+    /// `?s member_of Security_Council, ?s abstains_on_referral where ...`
+    Pattern(Pattern),
+    /// `count PATTERN`
+    Count(Pattern),
+    /// `show NAME`
+    Show(Name),
+}
+
+/// Which edges a neighbourhood follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// NAME is the subject.
+    Out,
+    /// NAME is the object.
+    In,
+    Both,
+}
+
+/// Clauses joined by `,`, and conditions after `where`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pattern {
+    pub clauses: Vec<Clause>,
+    pub conditions: Vec<Condition>,
+}
+
+/// A place in a clause: a name or a `?variable`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Term {
+    Name(Name),
+    /// The variable's name without `?`.
+    Var(Name),
+}
+
+impl Term {
+    pub fn span(&self) -> Span {
+        match self {
+            Term::Name(n) | Term::Var(n) => n.span,
+        }
+    }
+}
+
+/// One clause of a pattern.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Clause {
+    /// `?s: state`
+    Kind { entity: Term, kind: Name },
+    /// `?s member_of ?b {since: ?d}`: a relation.
+    Edge { subject: Term, predicate: Term, object: Term, attrs: Vec<AttrTerm> },
+    /// `?s abstains_on_referral`: a fact.
+    Fact { subject: Term, predicate: Term, attrs: Vec<AttrTerm> },
+}
+
+/// `key: value` or `key: ?var` in a clause's `{...}`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AttrTerm {
+    pub key: Name,
+    pub value: Operand,
+}
+
+/// A value or a variable, in attributes and conditions.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Operand {
+    Value(Value, Span),
+    Var(Name),
+}
+
+impl Operand {
+    pub fn span(&self) -> Span {
+        match self {
+            Operand::Value(_, span) => *span,
+            Operand::Var(n) => n.span,
+        }
+    }
+}
+
+/// `?d >= 2014-01-01`
+#[derive(Debug, Clone, PartialEq)]
+pub struct Condition {
+    pub left: Operand,
+    pub op: Op,
+    pub right: Operand,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
