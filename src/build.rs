@@ -102,6 +102,7 @@ impl Graph {
         let edges = std::mem::take(&mut loader.edges);
         drop(loader);
         next.add_edges(&edges);
+        next.finish();
         *self = next;
         Ok(Added {
             entities: self.entity_count() - before.0,

@@ -1,9 +1,12 @@
 //! The command line: arguments, and what each command prints.
 
 use crate::build::{Input, LoadError, Options};
+use crate::diagnostic::{Diagnostic, Sources};
 use crate::graph::Graph;
+use crate::output::{self, Format};
+use crate::query::{eval, parse_query};
 use clap::{Parser, Subcommand};
-use std::io::{IsTerminal, Write};
+use std::io::{self, BufRead, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -12,14 +15,40 @@ pub const BUNDLED_NAME: &str = "data/koreas.kg";
 pub const BUNDLED_TEXT: &str = include_str!("../data/koreas.kg");
 
 /// Dossier: turn what you read into a knowledge graph you can question.
+///
+/// With no FILE, Dossier uses the bundled graph of data/koreas.kg.
 #[derive(Parser, Debug)]
 #[command(name = "dossier", version, args_conflicts_with_subcommands = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
 
-    /// Relation files to load (default: the bundled data/koreas.kg)
+    /// Relation files to load into one graph
     pub files: Vec<PathBuf>,
+
+    /// Run QUERY and print its answer (repeat for more; they run in order)
+    #[arg(short = 'c', long = "command", value_name = "QUERY")]
+    pub queries: Vec<String>,
+
+    /// Run the queries in SCRIPT, one a line (`#` starts a comment)
+    #[arg(short = 'f', long = "file", value_name = "SCRIPT")]
+    pub scripts: Vec<PathBuf>,
+
+    /// How to print answers
+    #[arg(long, value_enum, default_value_t = Format::Table, conflicts_with_all = ["json", "csv"])]
+    pub format: Format,
+
+    /// Print answers as JSON, one document a line (same as --format json)
+    #[arg(long)]
+    pub json: bool,
+
+    /// Print answers as CSV (same as --format csv)
+    #[arg(long, conflicts_with = "json")]
+    pub csv: bool,
+
+    /// Stop at the first query that fails
+    #[arg(long)]
+    pub bail: bool,
 
     /// Make names used without a declaration an error
     #[arg(long, global = true)]
@@ -35,28 +64,206 @@ pub enum Command {
     },
 }
 
+impl Cli {
+    fn format(&self) -> Format {
+        if self.json {
+            Format::Json
+        } else if self.csv {
+            Format::Csv
+        } else {
+            self.format
+        }
+    }
+}
+
 /// Runs the command line and returns the process's exit status.
 pub fn run(cli: Cli) -> ExitCode {
     let options = Options { strict: cli.strict };
-    let files = match &cli.command {
-        Some(Command::Check { files }) => files.clone(),
-        None => cli.files.clone(),
-    };
-    match load(&files, options) {
-        Ok(graph) => {
-            print_line(&format!(
-                "ok: {} entities, {} relations, {} facts",
-                graph.entity_count(),
-                graph.relation_count(),
-                graph.fact_count()
-            ));
-            ExitCode::SUCCESS
-        }
+    if let Some(Command::Check { files }) = &cli.command {
+        return match load(files, options) {
+            Ok(graph) => {
+                print_line(&summary(&graph));
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                report(&error);
+                ExitCode::FAILURE
+            }
+        };
+    }
+    let graph = match load(&cli.files, options) {
+        Ok(graph) => graph,
         Err(error) => {
             report(&error);
-            ExitCode::FAILURE
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut runner = Runner::new(&graph, cli.format(), cli.bail);
+    for query in &cli.queries {
+        runner.run_text("<query>", query, false);
+    }
+    for script in &cli.scripts {
+        match std::fs::read_to_string(script) {
+            Ok(text) => runner.run_text(&script.display().to_string(), &text, true),
+            Err(e) => {
+                eprintln!("error: cannot read `{}`: {e}", script.display());
+                runner.failed = true;
+            }
         }
     }
+    if cli.queries.is_empty() && cli.scripts.is_empty() {
+        let stdin = io::stdin();
+        if stdin.is_terminal() {
+            // The interactive shell comes with the REPL; until then, say
+            // what is loaded.
+            print_line(&summary(&graph));
+        } else {
+            runner.run_reader("<stdin>", stdin.lock());
+        }
+    }
+    if runner.failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// `ok: N entities, M relations, F facts`
+pub fn summary(graph: &Graph) -> String {
+    format!(
+        "ok: {} entities, {} relations, {} facts",
+        graph.entity_count(),
+        graph.relation_count(),
+        graph.fact_count()
+    )
+}
+
+/// Runs queries one after another, printing answers on stdout and
+/// diagnostics on stderr, and remembers whether any failed.
+pub struct Runner<'g> {
+    graph: &'g Graph,
+    format: Format,
+    bail: bool,
+    pub failed: bool,
+    /// Answers printed so far, to put a blank line between tables.
+    answered: usize,
+    /// stdout went away (`dossier ... | head`): stop quietly.
+    closed: bool,
+}
+
+impl<'g> Runner<'g> {
+    pub fn new(graph: &'g Graph, format: Format, bail: bool) -> Runner<'g> {
+        Runner {
+            graph,
+            format,
+            bail,
+            failed: false,
+            answered: 0,
+            closed: false,
+        }
+    }
+
+    fn stopped(&self) -> bool {
+        self.closed || (self.bail && self.failed)
+    }
+
+    /// Runs each query of `text`: the whole text as one query, or, for a
+    /// script, one a line, skipping blank and comment lines.
+    pub fn run_text(&mut self, name: &str, text: &str, script: bool) {
+        let mut sources = Sources::new();
+        let file = sources.add(name, text);
+        if !script {
+            self.run_one(&sources, file, 0, text);
+            return;
+        }
+        let mut offset = 0;
+        for line in text.split('\n') {
+            let start = offset;
+            offset += line.len() + 1;
+            let query = line.trim_end_matches('\r');
+            if self.stopped() {
+                return;
+            }
+            if is_blank(query) {
+                continue;
+            }
+            self.run_one(&sources, file, start, query);
+        }
+    }
+
+    /// Reads a script from `reader` a line at a time, answering each query
+    /// before reading the next (so a pipe gets answers as it goes).
+    pub fn run_reader(&mut self, name: &str, mut reader: impl BufRead) {
+        let mut line = Vec::new();
+        let mut number = 0;
+        loop {
+            line.clear();
+            match reader.read_until(b'\n', &mut line) {
+                Ok(0) => return,
+                Ok(_) => {}
+                Err(e) => {
+                    eprintln!("error: cannot read {name}: {e}");
+                    self.failed = true;
+                    return;
+                }
+            }
+            number += 1;
+            if self.stopped() {
+                return;
+            }
+            let text = String::from_utf8_lossy(&line);
+            let query = text.trim_end_matches(['\n', '\r']);
+            if is_blank(query) {
+                continue;
+            }
+            // Line numbers in diagnostics: blank lines stand in for the
+            // lines before, so `<stdin>:7:3` points at the seventh line.
+            let mut sources = Sources::new();
+            let padded = format!("{}{query}", "\n".repeat(number - 1));
+            let file = sources.add(name, padded.as_str());
+            self.run_one(&sources, file, number - 1, query);
+        }
+    }
+
+    fn run_one(&mut self, sources: &Sources, file: usize, offset: usize, query: &str) {
+        let answer =
+            parse_query(file, offset, query).and_then(|q| eval::evaluate(self.graph, file, &q));
+        let mut stdout = io::stdout().lock();
+        let result = match answer {
+            Ok(answer) => {
+                let mut buffer = Vec::new();
+                if self.format == Format::Table && self.answered > 0 {
+                    buffer.push(b'\n');
+                }
+                output::write(&mut buffer, self.graph, &answer, self.format)
+                    .expect("writing to memory");
+                self.answered += 1;
+                stdout.write_all(&buffer)
+            }
+            Err(diagnostic) => {
+                self.failed = true;
+                eprint!("{}", render(sources, &diagnostic));
+                if self.format == Format::Json {
+                    let line = serde_json::json!({ "error": diagnostic.message });
+                    writeln!(stdout, "{line}")
+                } else {
+                    Ok(())
+                }
+            }
+        };
+        if result.and_then(|_| stdout.flush()).is_err() {
+            self.closed = true;
+        }
+    }
+}
+
+fn is_blank(line: &str) -> bool {
+    let t = line.trim();
+    t.is_empty() || t.starts_with('#')
+}
+
+fn render(sources: &Sources, diagnostic: &Diagnostic) -> String {
+    sources.render(std::slice::from_ref(diagnostic), color())
 }
 
 /// Loads the files, or the bundled graph when there are none.
@@ -75,15 +282,27 @@ pub fn inputs(files: &[PathBuf]) -> Vec<Input> {
     }
 }
 
-/// Prints load errors on stderr, in colour on a terminal unless `NO_COLOR`.
+/// Colour on a terminal, unless `NO_COLOR` is set.
+pub fn color() -> bool {
+    io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Prints load errors on stderr.
 pub fn report(error: &LoadError) {
-    let stderr = std::io::stderr();
-    let color = stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let _ = stderr.lock().write_all(error.render(color).as_bytes());
+    let _ = io::stderr()
+        .lock()
+        .write_all(error.render(color()).as_bytes());
 }
 
 /// Prints a line on stdout; a closed pipe (`dossier ... | head`) is not an
 /// error worth a message.
 fn print_line(line: &str) {
-    let _ = writeln!(std::io::stdout().lock(), "{line}");
+    let _ = writeln!(io::stdout().lock(), "{line}");
+}
+
+#[allow(dead_code)]
+fn read_all(mut r: impl Read) -> io::Result<String> {
+    let mut s = String::new();
+    r.read_to_string(&mut s)?;
+    Ok(s)
 }

@@ -117,6 +117,20 @@ impl NameSlot {
     }
 }
 
+/// Counts and look-up tables that queries use to plan and to find facts,
+/// built once a load is done.
+#[derive(Debug, Clone, Default)]
+struct Index {
+    /// Edges of each relation, by relation symbol.
+    relation_edges: Vec<usize>,
+    /// Facts of each predicate, by relation symbol.
+    predicate_facts: Vec<usize>,
+    /// Entities of each kind, by kind symbol.
+    kind_entities: Vec<usize>,
+    /// Positions in `facts`, ordered by subject.
+    facts_by_subject: Vec<u32>,
+}
+
 /// The knowledge graph.
 ///
 /// petgraph's `DiGraph` with `u32` indices: an edge costs 32 bytes (its
@@ -136,6 +150,8 @@ pub struct Graph {
     fact_set: HashTable<u32>,
     attr_sets: Vec<Box<[(Sym, Value)]>>,
     attr_set_index: HashTable<AttrsId>,
+    /// Read-only indexes for queries, rebuilt by `finish` after each load.
+    index: Index,
     pub relations: Interner,
     pub kinds: Interner,
     pub keys: Interner,
@@ -163,6 +179,7 @@ impl Graph {
             fact_set: HashTable::new(),
             attr_sets: vec![Box::new([])],
             attr_set_index: HashTable::new(),
+            index: Index::default(),
             relations: Interner::default(),
             kinds,
             keys: Interner::default(),
@@ -379,6 +396,69 @@ impl Graph {
                 true
             }
         }
+    }
+}
+
+impl Graph {
+    /// Builds the read-only indexes; the loader calls it after each load.
+    pub fn finish(&mut self) {
+        let mut index = Index {
+            relation_edges: vec![0; self.relations.len()],
+            predicate_facts: vec![0; self.relations.len()],
+            kind_entities: vec![0; self.kinds.len()],
+            facts_by_subject: (0..self.facts.len() as u32).collect(),
+        };
+        for e in self.graph.edge_weights() {
+            index.relation_edges[e.relation as usize] += 1;
+        }
+        for f in &self.facts {
+            index.predicate_facts[f.predicate as usize] += 1;
+        }
+        for n in self.graph.node_weights() {
+            index.kind_entities[n.kind as usize] += 1;
+        }
+        let facts = &self.facts;
+        index
+            .facts_by_subject
+            .sort_by_key(|&i| (facts[i as usize].subject, i));
+        self.index = index;
+    }
+
+    /// How many edges have relation `r`.
+    pub fn relation_edge_count(&self, r: Sym) -> usize {
+        self.index
+            .relation_edges
+            .get(r as usize)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// How many facts have predicate `p`.
+    pub fn predicate_fact_count(&self, p: Sym) -> usize {
+        self.index
+            .predicate_facts
+            .get(p as usize)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// How many entities are of kind `k`.
+    pub fn kind_count(&self, k: Sym) -> usize {
+        self.index
+            .kind_entities
+            .get(k as usize)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// The facts about `node`, in the order they were written.
+    pub fn facts_of(&self, node: NodeIndex) -> impl Iterator<Item = &Fact> {
+        let by = &self.index.facts_by_subject;
+        let start = by.partition_point(|&i| self.facts[i as usize].subject < node);
+        by[start..]
+            .iter()
+            .map(|&i| &self.facts[i as usize])
+            .take_while(move |f| f.subject == node)
     }
 }
 

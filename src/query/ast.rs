@@ -17,11 +17,28 @@ pub struct Name {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Query {
     /// `neighbours NAME [out|in|both] [via REL,...] [depth N]`
-    Neighbours { entity: Name, direction: Direction, via: Vec<Name>, depth: u32 },
+    Neighbours {
+        entity: Name,
+        direction: Direction,
+        via: Vec<Name>,
+        depth: u32,
+    },
     /// `path A [->] B [via REL,...]`
-    Path { from: Name, to: Name, forward: bool, via: Vec<Name> },
+    Path {
+        from: Name,
+        to: Name,
+        forward: bool,
+        via: Vec<Name>,
+    },
     /// `paths A [->] B [via REL,...] [max N] [limit K]`
-    Paths { from: Name, to: Name, forward: bool, via: Vec<Name>, max: u32, limit: u32 },
+    Paths {
+        from: Name,
+        to: Name,
+        forward: bool,
+        via: Vec<Name>,
+        max: u32,
+        limit: u32,
+    },
     /// `?s member_of Security_Council, ?s abstains_on_referral where ...`
     Pattern(Pattern),
     /// `count PATTERN`
@@ -31,7 +48,7 @@ pub enum Query {
 }
 
 /// Which edges a neighbourhood follows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Direction {
     /// NAME is the subject.
     Out,
@@ -69,9 +86,18 @@ pub enum Clause {
     /// `?s: state`
     Kind { entity: Term, kind: Name },
     /// `?s member_of ?b {since: ?d}`: a relation.
-    Edge { subject: Term, predicate: Term, object: Term, attrs: Vec<AttrTerm> },
+    Edge {
+        subject: Term,
+        predicate: Term,
+        object: Term,
+        attrs: Vec<AttrTerm>,
+    },
     /// `?s abstains_on_referral`: a fact.
-    Fact { subject: Term, predicate: Term, attrs: Vec<AttrTerm> },
+    Fact {
+        subject: Term,
+        predicate: Term,
+        attrs: Vec<AttrTerm>,
+    },
 }
 
 /// `key: value` or `key: ?var` in a clause's `{...}`.

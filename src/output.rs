@@ -1,0 +1,423 @@
+//! Answers as text: aligned tables, JSON (one document a line) or CSV.
+
+use crate::graph::Graph;
+use crate::query::ast::Direction;
+use crate::query::eval::{Answer, Hop, Neighbour, Rows, dir_name};
+use crate::value::Value;
+use serde::Serialize;
+use serde_json::json;
+use std::io::{self, Write};
+
+/// How answers are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned columns for people
+    #[default]
+    Table,
+    /// One JSON document a line (JSON Lines)
+    Json,
+    /// Comma-separated values with a header row
+    Csv,
+}
+
+/// Writes `answer` in `format`.
+pub fn write(
+    out: &mut dyn Write,
+    graph: &Graph,
+    answer: &Answer,
+    format: Format,
+) -> io::Result<()> {
+    match format {
+        Format::Table => table(out, graph, answer),
+        Format::Json => {
+            serde_json::to_writer(&mut *out, &json_of(graph, answer))?;
+            writeln!(out)
+        }
+        Format::Csv => csv(out, graph, answer),
+    }
+}
+
+/// The JSON document of an answer.
+pub fn json_of(graph: &Graph, answer: &Answer) -> serde_json::Value {
+    match answer {
+        Answer::Neighbours(list) => {
+            json!({ "neighbours": list.iter().map(|n| neighbour(graph, n)).collect::<Vec<_>>() })
+        }
+        Answer::Path(path) => json!({ "path": path.as_ref().map(|p| hops(graph, p)) }),
+        Answer::Paths { paths, truncated } => json!({
+            "paths": paths.iter().map(|p| hops(graph, p)).collect::<Vec<_>>(),
+            "truncated": truncated,
+        }),
+        Answer::Rows(rows) => {
+            let mut doc = json!({
+                "columns": rows.columns,
+                "rows": rows.rows.iter().map(|r| r.iter().map(json_value).collect::<Vec<_>>()).collect::<Vec<_>>(),
+            });
+            if rows.truncated {
+                doc["truncated"] = json!(true);
+            }
+            doc
+        }
+        Answer::Count(n) => json!({ "count": n }),
+        Answer::Show(node) => {
+            let e = graph.entity(*node);
+            json!({
+                "name": &*e.name,
+                "kind": graph.kind_name(*node),
+                "label": e.label.as_deref(),
+                "attributes": attributes(graph, e.attrs),
+                "facts": graph.facts_of(*node).map(|f| json!({
+                    "predicate": graph.relations.name(f.predicate),
+                    "attributes": attributes(graph, f.attrs),
+                })).collect::<Vec<_>>(),
+                "declared": e.declared,
+                "source": { "file": &graph.files[e.origin.file as usize], "line": e.origin.line },
+            })
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct NeighbourJson<'a> {
+    entity: &'a str,
+    relation: &'a str,
+    direction: &'static str,
+    depth: u32,
+}
+
+fn neighbour(graph: &Graph, n: &Neighbour) -> serde_json::Value {
+    let g = graph.petgraph();
+    serde_json::to_value(NeighbourJson {
+        entity: &graph.entity(n.entity).name,
+        relation: graph.relations.name(g[n.edge].relation),
+        direction: dir_name(n.direction),
+        depth: n.depth,
+    })
+    .expect("plain data serialises")
+}
+
+#[derive(Serialize)]
+struct HopJson<'a> {
+    from: &'a str,
+    relation: &'a str,
+    to: &'a str,
+    direction: &'static str,
+}
+
+fn hops(graph: &Graph, path: &[Hop]) -> serde_json::Value {
+    let g = graph.petgraph();
+    serde_json::to_value(
+        path.iter()
+            .map(|h| HopJson {
+                from: &graph.entity(h.from).name,
+                relation: graph.relations.name(g[h.edge].relation),
+                to: &graph.entity(h.to).name,
+                direction: dir_name(h.direction),
+            })
+            .collect::<Vec<_>>(),
+    )
+    .expect("plain data serialises")
+}
+
+/// A typed value in JSON: numbers and booleans as themselves, dates,
+/// strings and names as strings.
+pub fn json_value(v: &Value) -> serde_json::Value {
+    match v {
+        Value::Int(i) => json!(i),
+        Value::Dec(d) => json!(d),
+        Value::Bool(b) => json!(b),
+        Value::Date(d) => json!(d.to_string()),
+        Value::Str(s) | Value::Name(s) => json!(&**s),
+    }
+}
+
+fn attributes(graph: &Graph, attrs: u32) -> serde_json::Value {
+    let mut map = serde_json::Map::new();
+    for (k, v) in graph.attrs(attrs) {
+        map.insert(graph.keys.name(*k).to_string(), json_value(v));
+    }
+    serde_json::Value::Object(map)
+}
+
+/// A value as a table or CSV cell: text without quotes.
+fn cell(v: &Value) -> String {
+    match v {
+        Value::Str(s) | Value::Name(s) => s.to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// A path drawn on one line: `China -[member_of]-> UN <-[asks]- Resolution`.
+pub fn draw_path(graph: &Graph, path: &[Hop]) -> String {
+    let g = graph.petgraph();
+    let mut line = String::new();
+    if let Some(first) = path.first() {
+        line.push_str(&graph.entity(first.from).name);
+    }
+    for h in path {
+        let rel = graph.relations.name(g[h.edge].relation);
+        match h.direction {
+            Direction::In => line.push_str(&format!(" <-[{rel}]- ")),
+            _ => line.push_str(&format!(" -[{rel}]-> ")),
+        }
+        line.push_str(&graph.entity(h.to).name);
+    }
+    line
+}
+
+fn table(out: &mut dyn Write, graph: &Graph, answer: &Answer) -> io::Result<()> {
+    let g = graph.petgraph();
+    match answer {
+        Answer::Neighbours(list) => {
+            let rows: Vec<Vec<String>> = list
+                .iter()
+                .map(|n| {
+                    vec![
+                        graph.entity(n.entity).name.to_string(),
+                        graph.relations.name(g[n.edge].relation).to_string(),
+                        dir_name(n.direction).to_string(),
+                        n.depth.to_string(),
+                    ]
+                })
+                .collect();
+            aligned(out, &["entity", "relation", "direction", "depth"], &rows)?;
+            footer(out, rows.len(), "row")
+        }
+        Answer::Path(None) => writeln!(out, "no path"),
+        Answer::Path(Some(path)) if path.is_empty() => {
+            writeln!(out, "(the same entity: a path of no hops)")
+        }
+        Answer::Path(Some(path)) => writeln!(out, "{}", draw_path(graph, path)),
+        Answer::Paths { paths, truncated } => {
+            for p in paths {
+                writeln!(out, "{}", draw_path(graph, p))?;
+            }
+            let s = if paths.len() == 1 { "" } else { "s" };
+            if *truncated {
+                writeln!(
+                    out,
+                    "({} path{s}; more were left out: raise `limit` or lower `max`)",
+                    paths.len()
+                )
+            } else {
+                writeln!(out, "({} path{s})", paths.len())
+            }
+        }
+        Answer::Rows(Rows {
+            columns,
+            rows,
+            truncated,
+            ..
+        }) => {
+            let header: Vec<&str> = columns.iter().map(String::as_str).collect();
+            let rows: Vec<Vec<String>> =
+                rows.iter().map(|r| r.iter().map(cell).collect()).collect();
+            aligned(out, &header, &rows)?;
+            footer(out, rows.len(), "row")?;
+            if *truncated {
+                writeln!(
+                    out,
+                    "(the search stopped at its limit; the answer is partial)"
+                )?;
+            }
+            Ok(())
+        }
+        Answer::Count(n) => writeln!(out, "{n}"),
+        Answer::Show(node) => {
+            let e = graph.entity(*node);
+            let mut name = String::new();
+            crate::value::write_name(&mut name, &e.name).expect("writing to a String");
+            write!(out, "{name}: {}", graph.kind_name(*node))?;
+            if let Some(label) = &e.label {
+                let mut l = String::new();
+                crate::value::write_quoted(&mut l, label).expect("writing to a String");
+                write!(out, " {l}")?;
+            }
+            writeln!(out)?;
+            let place = format!("{}:{}", graph.files[e.origin.file as usize], e.origin.line);
+            if e.declared {
+                writeln!(out, "  declared at {place}")?;
+            } else {
+                writeln!(out, "  not declared; first used at {place}")?;
+            }
+            for (k, v) in graph.attrs(e.attrs) {
+                writeln!(out, "  {}: {v}", graph.keys.name(*k))?;
+            }
+            for f in graph.facts_of(*node) {
+                write!(out, "  fact: {}", graph.relations.name(f.predicate))?;
+                write_attrs(out, graph, f.attrs)?;
+                writeln!(out)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+fn write_attrs(out: &mut dyn Write, graph: &Graph, attrs: u32) -> io::Result<()> {
+    let list = graph.attrs(attrs);
+    if list.is_empty() {
+        return Ok(());
+    }
+    let parts: Vec<String> = list
+        .iter()
+        .map(|(k, v)| format!("{}: {v}", graph.keys.name(*k)))
+        .collect();
+    write!(out, " {{{}}}", parts.join(", "))
+}
+
+fn footer(out: &mut dyn Write, n: usize, what: &str) -> io::Result<()> {
+    writeln!(out, "({n} {what}{})", if n == 1 { "" } else { "s" })
+}
+
+/// Columns padded to their widest cell, a rule under the header.
+fn aligned(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> io::Result<()> {
+    let width = |s: &str| s.chars().count();
+    let mut widths: Vec<usize> = header.iter().map(|h| width(h)).collect();
+    for row in rows {
+        for (w, c) in widths.iter_mut().zip(row) {
+            *w = (*w).max(width(&one_line(c)));
+        }
+    }
+    let line = |cells: Vec<String>| {
+        let last = cells.len().saturating_sub(1);
+        let mut s = String::new();
+        for (i, (c, w)) in cells.iter().zip(&widths).enumerate() {
+            s.push_str(c);
+            if i < last {
+                s.push_str(&" ".repeat(w - width(c) + 2));
+            }
+        }
+        s
+    };
+    writeln!(
+        out,
+        "{}",
+        line(header.iter().map(|h| h.to_string()).collect())
+    )?;
+    writeln!(
+        out,
+        "{}",
+        line(widths.iter().map(|w| "-".repeat(*w)).collect())
+    )?;
+    for row in rows {
+        writeln!(out, "{}", line(row.iter().map(|c| one_line(c)).collect()))?;
+    }
+    Ok(())
+}
+
+/// A cell on one line: line breaks and tabs shown as escapes.
+fn one_line(s: &str) -> String {
+    if s.contains(['\n', '\r', '\t']) {
+        s.replace('\n', "\\n")
+            .replace('\r', "\\r")
+            .replace('\t', "\\t")
+    } else {
+        s.to_string()
+    }
+}
+
+fn csv(out: &mut dyn Write, graph: &Graph, answer: &Answer) -> io::Result<()> {
+    let g = graph.petgraph();
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    let header: Vec<String> = match answer {
+        Answer::Neighbours(list) => {
+            for n in list {
+                rows.push(vec![
+                    graph.entity(n.entity).name.to_string(),
+                    graph.relations.name(g[n.edge].relation).to_string(),
+                    dir_name(n.direction).to_string(),
+                    n.depth.to_string(),
+                ]);
+            }
+            strings(&["entity", "relation", "direction", "depth"])
+        }
+        Answer::Path(path) => {
+            for (i, h) in path.iter().flatten().enumerate() {
+                rows.push(hop_row(graph, i + 1, h));
+            }
+            strings(&["step", "from", "relation", "to", "direction"])
+        }
+        Answer::Paths { paths, .. } => {
+            for (p, path) in paths.iter().enumerate() {
+                for (i, h) in path.iter().enumerate() {
+                    let mut row = vec![(p + 1).to_string()];
+                    row.extend(hop_row(graph, i + 1, h));
+                    rows.push(row);
+                }
+            }
+            strings(&["path", "step", "from", "relation", "to", "direction"])
+        }
+        Answer::Rows(r) => {
+            rows = r
+                .rows
+                .iter()
+                .map(|row| row.iter().map(cell).collect())
+                .collect();
+            r.columns.clone()
+        }
+        Answer::Count(n) => {
+            rows.push(vec![n.to_string()]);
+            strings(&["count"])
+        }
+        Answer::Show(node) => {
+            let e = graph.entity(*node);
+            rows.push(strings(&["name", &e.name]));
+            rows.push(strings(&["kind", graph.kind_name(*node)]));
+            rows.push(strings(&["label", e.label.as_deref().unwrap_or("")]));
+            rows.push(vec![
+                "source".into(),
+                format!("{}:{}", graph.files[e.origin.file as usize], e.origin.line),
+            ]);
+            for (k, v) in graph.attrs(e.attrs) {
+                rows.push(vec![format!("attribute:{}", graph.keys.name(*k)), cell(v)]);
+            }
+            for f in graph.facts_of(*node) {
+                rows.push(vec![
+                    "fact".into(),
+                    graph.relations.name(f.predicate).to_string(),
+                ]);
+            }
+            strings(&["field", "value"])
+        }
+    };
+    csv_row(out, &header)?;
+    for row in &rows {
+        csv_row(out, row)?;
+    }
+    Ok(())
+}
+
+fn hop_row(graph: &Graph, step: usize, h: &Hop) -> Vec<String> {
+    let g = graph.petgraph();
+    vec![
+        step.to_string(),
+        graph.entity(h.from).name.to_string(),
+        graph.relations.name(g[h.edge].relation).to_string(),
+        graph.entity(h.to).name.to_string(),
+        dir_name(h.direction).to_string(),
+    ]
+}
+
+fn strings(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
+}
+
+/// One CSV record, quoted as RFC 4180 asks (lines end in `\n`, as
+/// duckdb and most tools write them).
+pub fn csv_row(out: &mut dyn Write, cells: &[String]) -> io::Result<()> {
+    let mut line = String::new();
+    for (i, c) in cells.iter().enumerate() {
+        if i > 0 {
+            line.push(',');
+        }
+        if c.contains([',', '"', '\n', '\r']) || c.starts_with(' ') || c.ends_with(' ') {
+            line.push('"');
+            line.push_str(&c.replace('"', "\"\""));
+            line.push('"');
+        } else {
+            line.push_str(c);
+        }
+    }
+    line.push('\n');
+    out.write_all(line.as_bytes())
+}

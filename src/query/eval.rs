@@ -1,0 +1,1307 @@
+//! Query evaluation over a read-only graph.
+//!
+//! The evaluator never changes the graph. Answers hold node and edge
+//! indices; `output` turns them into tables, JSON or CSV. Every answer is
+//! sorted, so the same query on the same files gives the same bytes.
+
+use super::ast::{AttrTerm, Clause, Condition, Direction, Name, Op, Operand, Pattern, Query, Term};
+use crate::ast::Span;
+use crate::diagnostic::{Diagnostic, FileId};
+use crate::graph::{Graph, Sym};
+use crate::parse::PResult;
+use crate::suggest::did_you_mean;
+use crate::value::Value;
+use petgraph::Direction::{Incoming, Outgoing};
+use petgraph::graph::{EdgeIndex, NodeIndex};
+use petgraph::visit::EdgeRef;
+use std::cmp::Ordering;
+use std::collections::BTreeSet;
+
+// Fixed-seed fast hashing: the searches below iterate some of these maps,
+// and answers must be the same bytes on every run.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+type HashSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
+
+/// At most this many search states (paths extended, clause matches tried)
+/// before a `paths` search or a pattern stops with a partial answer.
+pub const MAX_STATES: u64 = 20_000_000;
+
+/// What a query answers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    Neighbours(Vec<Neighbour>),
+    /// `None` when there is no path.
+    Path(Option<Vec<Hop>>),
+    Paths {
+        paths: Vec<Vec<Hop>>,
+        truncated: bool,
+    },
+    Rows(Rows),
+    Count(usize),
+    Show(NodeIndex),
+}
+
+/// One entry of a neighbourhood.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Neighbour {
+    pub entity: NodeIndex,
+    /// The edge of the last hop to the entity.
+    pub edge: EdgeIndex,
+    /// `Out` when the statement reads `previous relation entity`.
+    pub direction: Direction,
+    pub depth: u32,
+}
+
+/// One step of a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Hop {
+    pub from: NodeIndex,
+    pub edge: EdgeIndex,
+    pub to: NodeIndex,
+    /// `Out` when the statement reads `from relation to`, `In` when it
+    /// reads `to relation from`.
+    pub direction: Direction,
+}
+
+/// The answer to a pattern: distinct rows, sorted, and what they touch.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Rows {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Value>>,
+    /// Every entity and edge that some match bound.
+    pub nodes: BTreeSet<NodeIndex>,
+    pub edges: BTreeSet<EdgeIndex>,
+    /// The search stopped at `MAX_STATES`.
+    pub truncated: bool,
+}
+
+/// Evaluates `query` over `graph`. Errors point into file `file`, where
+/// the query was written.
+pub fn evaluate(graph: &Graph, file: FileId, query: &Query) -> PResult<Answer> {
+    let eval = Eval {
+        graph,
+        file,
+        start: query_start(query),
+    };
+    match query {
+        Query::Neighbours {
+            entity,
+            direction,
+            via,
+            depth,
+        } => {
+            let node = eval.entity(entity)?;
+            let via = eval.relations(via)?;
+            Ok(Answer::Neighbours(eval.neighbours(
+                node,
+                *direction,
+                via.as_ref(),
+                *depth,
+            )))
+        }
+        Query::Path {
+            from,
+            to,
+            forward,
+            via,
+        } => {
+            let (a, b) = (eval.entity(from)?, eval.entity(to)?);
+            let via = eval.relations(via)?;
+            Ok(Answer::Path(eval.path(a, b, *forward, via.as_ref())))
+        }
+        Query::Paths {
+            from,
+            to,
+            forward,
+            via,
+            max,
+            limit,
+        } => {
+            let (a, b) = (eval.entity(from)?, eval.entity(to)?);
+            let via = eval.relations(via)?;
+            let (paths, truncated) =
+                eval.paths(a, b, *forward, via.as_ref(), *max, *limit as usize);
+            Ok(Answer::Paths { paths, truncated })
+        }
+        Query::Pattern(p) => Ok(Answer::Rows(eval.pattern(p)?)),
+        Query::Count(p) => Ok(Answer::Count(eval.pattern(p)?.rows.len())),
+        Query::Show(name) => Ok(Answer::Show(eval.entity(name)?)),
+    }
+}
+
+struct Eval<'g> {
+    graph: &'g Graph,
+    file: FileId,
+    /// Where the query starts in its file.
+    start: usize,
+}
+
+/// The words that start the query forms other than patterns.
+const KEYWORDS: [&str; 6] = ["neighbours", "neighbors", "path", "paths", "count", "show"];
+
+/// Relations to follow; `None` follows all.
+type Via = HashSet<Sym>;
+
+impl<'g> Eval<'g> {
+    fn error(&self, span: Span, message: String) -> Box<Diagnostic> {
+        Box::new(Diagnostic::at(self.file, span, message))
+    }
+
+    /// The entity a name names, or an error with a suggestion.
+    fn entity(&self, name: &Name) -> PResult<NodeIndex> {
+        if let Some(node) = self.graph.find(&name.text) {
+            return Ok(node);
+        }
+        let mut d = *self.error(name.span, format!("no entity is named `{}`", name.text));
+        d = d.label("unknown name");
+        let near = did_you_mean(&name.text, self.graph.entities().map(|(_, e)| &*e.name));
+        // A slip in a query form's keyword reads as a pattern's first name.
+        let keyword = did_you_mean(&name.text, KEYWORDS);
+        Err(Box::new(match (near, keyword) {
+            (_, Some(k)) if name.span.start == self.start => {
+                d.help(format!("did you mean the query `{k}`?"))
+            }
+            (Some(near), _) => d.help(format!("did you mean `{}`?", written(near))),
+            _ => d.help("`show NAME` shows an entity; names are case-sensitive"),
+        }))
+    }
+
+    fn relation(&self, name: &Name) -> PResult<Sym> {
+        if let Some(r) = self.graph.relations.get(&name.text) {
+            return Ok(r);
+        }
+        let d = Diagnostic::at(
+            self.file,
+            name.span,
+            format!("no relation is named `{}`", name.text),
+        )
+        .label("unknown relation");
+        let near = did_you_mean(&name.text, self.graph.relations.iter().map(|(_, n)| n));
+        Err(Box::new(match near {
+            Some(near) => d.help(format!("did you mean `{near}`?")),
+            None => d.help("`.schema` in the shell lists the relations in use"),
+        }))
+    }
+
+    fn kind(&self, name: &Name) -> PResult<Sym> {
+        if let Some(k) = self.graph.kinds.get(&name.text) {
+            return Ok(k);
+        }
+        let d = Diagnostic::at(
+            self.file,
+            name.span,
+            format!("no kind is named `{}`", name.text),
+        )
+        .label("unknown kind");
+        let near = did_you_mean(&name.text, self.graph.kinds.iter().map(|(_, n)| n));
+        Err(Box::new(match near {
+            Some(near) => d.help(format!("did you mean `{near}`?")),
+            None => d.help("the built-in kinds are state, body and person; others are declared in relation files"),
+        }))
+    }
+
+    fn relations(&self, names: &[Name]) -> PResult<Option<Via>> {
+        if names.is_empty() {
+            return Ok(None);
+        }
+        names
+            .iter()
+            .map(|n| self.relation(n))
+            .collect::<PResult<Via>>()
+            .map(Some)
+    }
+
+    fn name(&self, node: NodeIndex) -> &'g str {
+        &self.graph.entity(node).name
+    }
+
+    fn relation_name(&self, edge: EdgeIndex) -> &'g str {
+        let g = self.graph.petgraph();
+        self.graph.relations.name(g[edge].relation)
+    }
+
+    /// The edges of `node` that a search may follow, as (edge, other end,
+    /// direction), in the graph's order.
+    fn steps<'v>(
+        &self,
+        node: NodeIndex,
+        direction: Direction,
+        via: Option<&'v Via>,
+    ) -> impl Iterator<Item = (EdgeIndex, NodeIndex, Direction)> + use<'g, 'v> {
+        let g = self.graph.petgraph();
+        let out = matches!(direction, Direction::Out | Direction::Both)
+            .then(|| g.edges_directed(node, Outgoing));
+        let inc = matches!(direction, Direction::In | Direction::Both)
+            .then(|| g.edges_directed(node, Incoming));
+        let both = direction == Direction::Both;
+        out.into_iter()
+            .flatten()
+            .map(|e| (e.id(), e.target(), Direction::Out))
+            // With both directions, a loop is one step, not two.
+            .chain(
+                inc.into_iter()
+                    .flatten()
+                    .filter(move |e| !(both && e.source() == e.target()))
+                    .map(|e| (e.id(), e.source(), Direction::In)),
+            )
+            .filter(move |(e, _, _)| via.is_none_or(|v| v.contains(&g[*e].relation)))
+    }
+
+    fn neighbours(
+        &self,
+        start: NodeIndex,
+        direction: Direction,
+        via: Option<&Via>,
+        depth: u32,
+    ) -> Vec<Neighbour> {
+        let mut out: Vec<Neighbour> = self
+            .steps(start, direction, via)
+            .map(|(edge, entity, direction)| Neighbour {
+                entity,
+                edge,
+                direction,
+                depth: 1,
+            })
+            .collect();
+        if depth > 1 {
+            // Each entity once, at its smallest depth, with the smallest
+            // (relation, direction, previous entity) of the hops that reach
+            // it from the level before.
+            out = Vec::new();
+            let mut seen: HashSet<NodeIndex> = HashSet::default();
+            seen.insert(start);
+            let mut frontier = vec![start];
+            for level in 1..=depth {
+                let mut best: HashMap<NodeIndex, (EdgeIndex, Direction, NodeIndex)> =
+                    HashMap::default();
+                for &u in &frontier {
+                    for (edge, v, dir) in self.steps(u, direction, via) {
+                        if seen.contains(&v) {
+                            continue;
+                        }
+                        let key = |(e, d, p): (EdgeIndex, Direction, NodeIndex)| {
+                            (self.relation_name(e), dir_name(d), self.name(p))
+                        };
+                        match best.get(&v) {
+                            Some(&old) if key(old) <= key((edge, dir, u)) => {}
+                            _ => {
+                                best.insert(v, (edge, dir, u));
+                            }
+                        }
+                    }
+                }
+                if best.is_empty() {
+                    break;
+                }
+                frontier = best.keys().copied().collect();
+                seen.extend(frontier.iter().copied());
+                out.extend(best.into_iter().map(|(v, (edge, direction, _))| Neighbour {
+                    entity: v,
+                    edge,
+                    direction,
+                    depth: level,
+                }));
+            }
+        }
+        out.sort_by(|a, b| {
+            (
+                a.depth,
+                self.name(a.entity),
+                self.relation_name(a.edge),
+                dir_name(a.direction),
+                a.edge,
+            )
+                .cmp(&(
+                    b.depth,
+                    self.name(b.entity),
+                    self.relation_name(b.edge),
+                    dir_name(b.direction),
+                    b.edge,
+                ))
+        });
+        out
+    }
+
+    /// A shortest path by bidirectional breadth-first search: the side with
+    /// the smaller frontier grows by a whole level at a time, and the search
+    /// ends at the first level where the two sides meet.
+    fn path(
+        &self,
+        a: NodeIndex,
+        b: NodeIndex,
+        forward: bool,
+        via: Option<&Via>,
+    ) -> Option<Vec<Hop>> {
+        if a == b {
+            return Some(Vec::new());
+        }
+        let (fwd_dir, back_dir) = if forward {
+            (Direction::Out, Direction::In)
+        } else {
+            (Direction::Both, Direction::Both)
+        };
+        // node -> (previous node, edge, direction of the step taken), and depth
+        let mut from_a: HashMap<NodeIndex, (NodeIndex, EdgeIndex, Direction, u32)> =
+            HashMap::default();
+        let mut from_b: HashMap<NodeIndex, (NodeIndex, EdgeIndex, Direction, u32)> =
+            HashMap::default();
+        from_a.insert(a, (a, EdgeIndex::end(), Direction::Out, 0));
+        from_b.insert(b, (b, EdgeIndex::end(), Direction::Out, 0));
+        let (mut front_a, mut front_b) = (vec![a], vec![b]);
+        while !front_a.is_empty() && !front_b.is_empty() {
+            let grow_a = front_a.len() <= front_b.len();
+            let (front, seen, other, dir) = if grow_a {
+                (&mut front_a, &mut from_a, &from_b, fwd_dir)
+            } else {
+                (&mut front_b, &mut from_b, &from_a, back_dir)
+            };
+            let mut next = Vec::new();
+            let mut meet: Option<(u32, &str, NodeIndex)> = None;
+            for &u in front.iter() {
+                let depth = seen[&u].3 + 1;
+                for (edge, v, d) in self.steps(u, dir, via) {
+                    if seen.contains_key(&v) {
+                        continue;
+                    }
+                    seen.insert(v, (u, edge, d, depth));
+                    next.push(v);
+                    if let Some(o) = other.get(&v) {
+                        let candidate = (depth + o.3, self.name(v), v);
+                        if meet.is_none_or(|m| candidate < m) {
+                            meet = Some(candidate);
+                        }
+                    }
+                }
+            }
+            *front = next;
+            if let Some((_, _, m)) = meet {
+                return Some(self.join(m, &from_a, &from_b));
+            }
+        }
+        None
+    }
+
+    /// The hops from `a` to the meeting node and on to `b`.
+    fn join(
+        &self,
+        meet: NodeIndex,
+        from_a: &HashMap<NodeIndex, (NodeIndex, EdgeIndex, Direction, u32)>,
+        from_b: &HashMap<NodeIndex, (NodeIndex, EdgeIndex, Direction, u32)>,
+    ) -> Vec<Hop> {
+        let mut hops = Vec::new();
+        let mut node = meet;
+        while from_a[&node].3 > 0 {
+            let (prev, edge, direction, _) = from_a[&node];
+            hops.push(Hop {
+                from: prev,
+                edge,
+                to: node,
+                direction,
+            });
+            node = prev;
+        }
+        hops.reverse();
+        let mut node = meet;
+        while from_b[&node].3 > 0 {
+            // The b side walked from `prev` to `node`; the path goes back.
+            let (prev, edge, direction, _) = from_b[&node];
+            hops.push(Hop {
+                from: node,
+                edge,
+                to: prev,
+                direction: flip(direction),
+            });
+            node = prev;
+        }
+        hops
+    }
+
+    /// Every simple path of at most `max` hops, shortest first, at most
+    /// `limit` of them. A breadth-first search from `b` gives each entity's
+    /// distance to `b`, and the depth-first search from `a` only enters
+    /// entities that can still reach `b` within the hops left.
+    fn paths(
+        &self,
+        a: NodeIndex,
+        b: NodeIndex,
+        forward: bool,
+        via: Option<&Via>,
+        max: u32,
+        limit: usize,
+    ) -> (Vec<Vec<Hop>>, bool) {
+        let (fwd_dir, back_dir) = if forward {
+            (Direction::Out, Direction::In)
+        } else {
+            (Direction::Both, Direction::Both)
+        };
+        let mut to_b: HashMap<NodeIndex, u32> = HashMap::default();
+        to_b.insert(b, 0);
+        let mut frontier = vec![b];
+        for level in 1..=max {
+            let mut next = Vec::new();
+            for &u in &frontier {
+                for (_, v, _) in self.steps(u, back_dir, via) {
+                    if let std::collections::hash_map::Entry::Vacant(e) = to_b.entry(v) {
+                        e.insert(level);
+                        next.push(v);
+                    }
+                }
+            }
+            frontier = next;
+        }
+        let mut found: Vec<Vec<Hop>> = Vec::new();
+        let mut truncated = false;
+        let mut states = 0u64;
+        for length in 1..=max {
+            if to_b.get(&a).is_none_or(|&d| d > length) {
+                continue;
+            }
+            let mut level: Vec<Vec<Hop>> = Vec::new();
+            let mut path = Vec::new();
+            let mut on_path = HashSet::default();
+            on_path.insert(a);
+            let done = self.extend(
+                &mut Search {
+                    b,
+                    length,
+                    dir: fwd_dir,
+                    via,
+                    to_b: &to_b,
+                    limit: limit + 1 - found.len().min(limit),
+                    states: &mut states,
+                },
+                a,
+                &mut path,
+                &mut on_path,
+                &mut level,
+            );
+            let mut seen = HashSet::default();
+            level.retain(|p| seen.insert(self.hop_keys(p)));
+            level.sort_by(|x, y| self.hop_keys(x).cmp(&self.hop_keys(y)));
+            found.extend(level);
+            if found.len() > limit || !done {
+                truncated = true;
+                break;
+            }
+        }
+        found.truncate(limit);
+        (found, truncated)
+    }
+
+    fn hop_keys(&self, path: &[Hop]) -> Vec<(&'g str, &'g str, &'static str)> {
+        path.iter()
+            .map(|h| {
+                (
+                    self.relation_name(h.edge),
+                    self.name(h.to),
+                    dir_name(h.direction),
+                )
+            })
+            .collect()
+    }
+
+    /// Extends `path` (ending at `u`) to paths of exactly `search.length`
+    /// hops ending at `b`. Returns false when a limit stopped it.
+    fn extend(
+        &self,
+        search: &mut Search<'_>,
+        u: NodeIndex,
+        path: &mut Vec<Hop>,
+        on_path: &mut HashSet<NodeIndex>,
+        out: &mut Vec<Vec<Hop>>,
+    ) -> bool {
+        let left = search.length - path.len() as u32;
+        for (edge, v, direction) in self.steps(u, search.dir, search.via) {
+            *search.states += 1;
+            if *search.states > MAX_STATES || out.len() >= search.limit {
+                return false;
+            }
+            if on_path.contains(&v) || search.to_b.get(&v).is_none_or(|&d| d > left - 1) {
+                continue;
+            }
+            path.push(Hop {
+                from: u,
+                edge,
+                to: v,
+                direction,
+            });
+            if left == 1 {
+                if v == search.b {
+                    out.push(path.clone());
+                }
+            } else if v != search.b {
+                on_path.insert(v);
+                let go_on = self.extend(search, v, path, on_path, out);
+                on_path.remove(&v);
+                if !go_on {
+                    path.pop();
+                    return false;
+                }
+            }
+            path.pop();
+        }
+        true
+    }
+
+    fn pattern(&self, pattern: &Pattern) -> PResult<Rows> {
+        let plan = Plan::new(self, pattern)?;
+        let mut rows = Rows {
+            columns: plan.columns.clone(),
+            ..Rows::default()
+        };
+        let mut found: BTreeSet<Vec<Ordered>> = BTreeSet::new();
+        let mut binding: Vec<Option<Cell>> = vec![None; plan.vars.len()];
+        let mut run = Run {
+            plan: &plan,
+            eval: self,
+            found: &mut found,
+            rows: &mut rows,
+            states: 0,
+            matched: Vec::new(),
+            error: None,
+        };
+        run.solve(0, &mut binding);
+        if let Some(e) = run.error {
+            return Err(e);
+        }
+        rows.rows = found
+            .into_iter()
+            .map(|row| row.into_iter().map(|o| o.0).collect())
+            .collect();
+        Ok(rows)
+    }
+}
+
+/// Where a query's first word is: the start of its pattern's first name.
+fn query_start(query: &Query) -> usize {
+    match query {
+        Query::Pattern(p) => p.clauses.first().map_or(usize::MAX, |c| match c {
+            Clause::Kind { entity, .. } => entity.span().start,
+            Clause::Edge { subject, .. } | Clause::Fact { subject, .. } => subject.span().start,
+        }),
+        _ => usize::MAX,
+    }
+}
+
+struct Search<'a> {
+    b: NodeIndex,
+    length: u32,
+    dir: Direction,
+    via: Option<&'a Via>,
+    to_b: &'a HashMap<NodeIndex, u32>,
+    limit: usize,
+    states: &'a mut u64,
+}
+
+fn flip(d: Direction) -> Direction {
+    match d {
+        Direction::Out => Direction::In,
+        Direction::In => Direction::Out,
+        Direction::Both => Direction::Both,
+    }
+}
+
+/// How a direction is written in answers.
+pub fn dir_name(d: Direction) -> &'static str {
+    match d {
+        Direction::Out => "out",
+        Direction::In => "in",
+        Direction::Both => "both",
+    }
+}
+
+fn written(name: &str) -> String {
+    let mut s = String::new();
+    crate::value::write_name(&mut s, name).expect("writing to a String");
+    s
+}
+
+/// A variable's value during a search.
+#[derive(Debug, Clone, PartialEq)]
+enum Cell {
+    Entity(NodeIndex),
+    Relation(Sym),
+    Value(Value),
+}
+
+/// A resolved place in a clause.
+#[derive(Debug, Clone)]
+enum Slot<T> {
+    Fixed(T),
+    Var(usize),
+}
+
+#[derive(Debug)]
+enum Step {
+    Kind {
+        entity: Slot<NodeIndex>,
+        kind: Sym,
+    },
+    Edge {
+        subject: Slot<NodeIndex>,
+        relation: Slot<Sym>,
+        object: Slot<NodeIndex>,
+        attrs: Vec<(Sym, Slot<Value>)>,
+    },
+    Fact {
+        subject: Slot<NodeIndex>,
+        predicate: Slot<Sym>,
+        attrs: Vec<(Sym, Slot<Value>)>,
+    },
+}
+
+struct Check {
+    left: Slot<Value>,
+    op: Op,
+    right: Slot<Value>,
+    span: Span,
+}
+
+/// A pattern resolved against the graph and put in the order to run it.
+struct Plan {
+    vars: Vec<String>,
+    /// The variables shown, in order of first appearance.
+    columns: Vec<String>,
+    steps: Vec<Step>,
+    /// The conditions to check once step `i` has run.
+    checks: Vec<Vec<Check>>,
+}
+
+impl Plan {
+    fn new(eval: &Eval<'_>, pattern: &Pattern) -> PResult<Plan> {
+        let mut vars: Vec<String> = Vec::new();
+        let mut var = |n: &Name| match vars.iter().position(|v| *v == n.text) {
+            Some(i) => i,
+            None => {
+                vars.push(n.text.clone());
+                vars.len() - 1
+            }
+        };
+        let mut steps = Vec::new();
+        for clause in &pattern.clauses {
+            let entity =
+                |t: &Term, var: &mut dyn FnMut(&Name) -> usize| -> PResult<Slot<NodeIndex>> {
+                    Ok(match t {
+                        Term::Name(n) => Slot::Fixed(eval.entity(n)?),
+                        Term::Var(v) => Slot::Var(var(v)),
+                    })
+                };
+            let attrs = |a: &[AttrTerm],
+                         var: &mut dyn FnMut(&Name) -> usize|
+             -> PResult<Vec<(Sym, Slot<Value>)>> {
+                a.iter()
+                    .map(|a| {
+                        let key = eval.graph.keys.get(&a.key.text).ok_or_else(|| {
+                            let d = Diagnostic::at(
+                                eval.file,
+                                a.key.span,
+                                format!("no statement has an attribute `{}`", a.key.text),
+                            )
+                            .label("unknown attribute");
+                            Box::new(
+                                match did_you_mean(
+                                    &a.key.text,
+                                    eval.graph.keys.iter().map(|(_, k)| k),
+                                ) {
+                                    Some(near) => d.help(format!("did you mean `{near}`?")),
+                                    None => d,
+                                },
+                            )
+                        })?;
+                        Ok((
+                            key,
+                            match &a.value {
+                                Operand::Value(v, _) => Slot::Fixed(v.clone()),
+                                Operand::Var(n) => Slot::Var(var(n)),
+                            },
+                        ))
+                    })
+                    .collect()
+            };
+            steps.push(match clause {
+                Clause::Kind { entity: e, kind } => Step::Kind {
+                    entity: entity(e, &mut var)?,
+                    kind: eval.kind(kind)?,
+                },
+                Clause::Edge {
+                    subject,
+                    predicate,
+                    object,
+                    attrs: a,
+                } => Step::Edge {
+                    subject: entity(subject, &mut var)?,
+                    relation: match predicate {
+                        Term::Name(n) => Slot::Fixed(eval.relation(n)?),
+                        Term::Var(v) => Slot::Var(var(v)),
+                    },
+                    object: entity(object, &mut var)?,
+                    attrs: attrs(a, &mut var)?,
+                },
+                Clause::Fact {
+                    subject,
+                    predicate,
+                    attrs: a,
+                } => Step::Fact {
+                    subject: entity(subject, &mut var)?,
+                    predicate: match predicate {
+                        Term::Name(n) => Slot::Fixed(eval.relation(n)?),
+                        Term::Var(v) => Slot::Var(var(v)),
+                    },
+                    attrs: attrs(a, &mut var)?,
+                },
+            });
+        }
+        let columns = vars.clone();
+        let mut conditions = Vec::new();
+        for c in &pattern.conditions {
+            let side = |o: &Operand| -> PResult<Slot<Value>> {
+                Ok(match o {
+                    Operand::Value(v, _) => Slot::Fixed(v.clone()),
+                    Operand::Var(n) => Slot::Var(vars.iter().position(|v| *v == n.text).ok_or_else(|| {
+                        Box::new(
+                            Diagnostic::at(eval.file, n.span, format!("`?{}` is not bound by any clause", n.text))
+                                .label("unbound variable")
+                                .help("a condition compares variables that the clauses before `where` bind"),
+                        )
+                    })?),
+                })
+            };
+            let _: &Condition = c;
+            conditions.push(Check {
+                left: side(&c.left)?,
+                op: c.op,
+                right: side(&c.right)?,
+                span: c.span,
+            });
+        }
+        // Order: greedily, the clause that is cheapest given what the
+        // clauses before it bind.
+        let mut bound = vec![false; vars.len()];
+        let mut order = Vec::new();
+        let mut left: Vec<Step> = steps;
+        while !left.is_empty() {
+            let (best, _) = left
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (i, cost(eval.graph, s, &bound)))
+                .min_by(|x, y| {
+                    x.1.partial_cmp(&y.1)
+                        .unwrap_or(Ordering::Equal)
+                        .then(x.0.cmp(&y.0))
+                })
+                .expect("steps are left");
+            let step = left.remove(best);
+            for v in step_vars(&step) {
+                bound[v] = true;
+            }
+            order.push(step);
+        }
+        // Each condition runs after the first step that binds all its variables.
+        let mut checks: Vec<Vec<Check>> = (0..order.len()).map(|_| Vec::new()).collect();
+        let mut bound = vec![false; vars.len()];
+        let mut at = vec![usize::MAX; conditions.len()];
+        for (i, step) in order.iter().enumerate() {
+            for v in step_vars(step) {
+                bound[v] = true;
+            }
+            for (c, check) in conditions.iter().enumerate() {
+                let ready = [&check.left, &check.right].iter().all(|s| match s {
+                    Slot::Var(v) => bound[*v],
+                    Slot::Fixed(_) => true,
+                });
+                if at[c] == usize::MAX && ready {
+                    at[c] = i;
+                }
+            }
+        }
+        for (c, check) in conditions.into_iter().enumerate() {
+            let i = if at[c] == usize::MAX {
+                order.len().saturating_sub(1)
+            } else {
+                at[c]
+            };
+            if let Some(list) = checks.get_mut(i) {
+                list.push(check);
+            }
+        }
+        Ok(Plan {
+            vars,
+            columns,
+            steps: order,
+            checks,
+        })
+    }
+}
+
+fn step_vars(step: &Step) -> Vec<usize> {
+    fn v<T>(s: &Slot<T>) -> Option<usize> {
+        match s {
+            Slot::Var(i) => Some(*i),
+            Slot::Fixed(_) => None,
+        }
+    }
+    match step {
+        Step::Kind { entity, .. } => v(entity).into_iter().collect(),
+        Step::Edge {
+            subject,
+            relation,
+            object,
+            attrs,
+        } => [v(subject), v(relation), v(object)]
+            .into_iter()
+            .flatten()
+            .chain(attrs.iter().filter_map(|(_, s)| v(s)))
+            .collect(),
+        Step::Fact {
+            subject,
+            predicate,
+            attrs,
+        } => [v(subject), v(predicate)]
+            .into_iter()
+            .flatten()
+            .chain(attrs.iter().filter_map(|(_, s)| v(s)))
+            .collect(),
+    }
+}
+
+/// About how many matches a step tries, given the variables bound before it.
+fn cost(graph: &Graph, step: &Step, bound: &[bool]) -> f64 {
+    let g = graph.petgraph();
+    let known = |s: &Slot<NodeIndex>| match s {
+        Slot::Fixed(_) => true,
+        Slot::Var(v) => bound[*v],
+    };
+    let average = g.edge_count() as f64 / g.node_count().max(1) as f64;
+    match step {
+        Step::Kind { entity, kind } => {
+            if known(entity) {
+                1.0
+            } else {
+                graph.kind_count(*kind) as f64
+            }
+        }
+        Step::Edge {
+            subject,
+            relation,
+            object,
+            ..
+        } => match (subject, object) {
+            (Slot::Fixed(s), _) => g.edges_directed(*s, Outgoing).count() as f64,
+            (_, Slot::Fixed(o)) => g.edges_directed(*o, Incoming).count() as f64,
+            _ if known(subject) || known(object) => average,
+            _ => match relation {
+                Slot::Fixed(r) => graph.relation_edge_count(*r) as f64,
+                Slot::Var(v) if bound[*v] => average * 10.0,
+                Slot::Var(_) => g.edge_count() as f64,
+            },
+        },
+        Step::Fact {
+            subject, predicate, ..
+        } => {
+            if known(subject) {
+                1.0
+            } else {
+                match predicate {
+                    Slot::Fixed(p) => graph.predicate_fact_count(*p) as f64,
+                    Slot::Var(_) => graph.fact_count() as f64,
+                }
+            }
+        }
+    }
+}
+
+/// A value with a total order, for sorting and de-duplicating rows:
+/// booleans, then numbers (integers and decimals together), dates, and
+/// text (strings and names).
+#[derive(Debug, Clone)]
+struct Ordered(Value);
+
+impl Ordered {
+    fn rank(&self) -> u8 {
+        match self.0 {
+            Value::Bool(_) => 0,
+            Value::Int(_) | Value::Dec(_) => 1,
+            Value::Date(_) => 2,
+            Value::Str(_) | Value::Name(_) => 3,
+        }
+    }
+}
+
+impl Ord for Ordered {
+    fn cmp(&self, other: &Ordered) -> Ordering {
+        self.rank()
+            .cmp(&other.rank())
+            .then_with(|| match (&self.0, &other.0) {
+                (Value::Bool(a), Value::Bool(b)) => a.cmp(b),
+                (Value::Int(a), Value::Int(b)) => a.cmp(b),
+                (Value::Date(a), Value::Date(b)) => a.cmp(b),
+                (Value::Str(a) | Value::Name(a), Value::Str(b) | Value::Name(b)) => {
+                    a.cmp(b).then(self.0.type_name().cmp(other.0.type_name()))
+                }
+                (a, b) => number(a)
+                    .total_cmp(&number(b))
+                    .then(a.type_name().cmp(b.type_name())),
+            })
+    }
+}
+
+impl PartialOrd for Ordered {
+    fn partial_cmp(&self, other: &Ordered) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Ordered {
+    fn eq(&self, other: &Ordered) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Ordered {}
+
+fn number(v: &Value) -> f64 {
+    match v {
+        Value::Int(i) => *i as f64,
+        Value::Dec(d) => *d,
+        _ => f64::NAN,
+    }
+}
+
+struct Run<'p, 'g> {
+    plan: &'p Plan,
+    eval: &'p Eval<'g>,
+    found: &'p mut BTreeSet<Vec<Ordered>>,
+    rows: &'p mut Rows,
+    states: u64,
+    /// The edges of the current partial match.
+    matched: Vec<EdgeIndex>,
+    error: Option<Box<Diagnostic>>,
+}
+
+impl Run<'_, '_> {
+    fn solve(&mut self, step: usize, binding: &mut Vec<Option<Cell>>) {
+        if self.error.is_some() || self.rows.truncated {
+            return;
+        }
+        self.states += 1;
+        if self.states > MAX_STATES {
+            self.rows.truncated = true;
+            return;
+        }
+        if step > 0 {
+            for check in &self.plan.checks[step - 1] {
+                match self.check(check, binding) {
+                    Ok(true) => {}
+                    Ok(false) => return,
+                    Err(e) => {
+                        self.error = Some(e);
+                        return;
+                    }
+                }
+            }
+        }
+        let Some(current) = self.plan.steps.get(step) else {
+            self.emit(binding);
+            return;
+        };
+        let graph = self.eval.graph;
+        let g = graph.petgraph();
+        match current {
+            Step::Kind { entity, kind } => {
+                let candidates: Vec<NodeIndex> = match resolve_node(entity, binding) {
+                    Some(Some(n)) => vec![n],
+                    Some(None) => return,
+                    None => graph
+                        .entities()
+                        .filter(|(_, e)| e.kind == *kind)
+                        .map(|(n, _)| n)
+                        .collect(),
+                };
+                for n in candidates {
+                    if graph.entity(n).kind == *kind {
+                        self.with(
+                            binding,
+                            &[(entity_var(entity), Cell::Entity(n))],
+                            |run, b| run.solve(step + 1, b),
+                        );
+                    }
+                }
+            }
+            Step::Edge {
+                subject,
+                relation,
+                object,
+                attrs,
+            } => {
+                let s = resolve_node(subject, binding);
+                let o = resolve_node(object, binding);
+                if matches!(s, Some(None)) || matches!(o, Some(None)) {
+                    return;
+                }
+                let r = match relation {
+                    Slot::Fixed(r) => Some(*r),
+                    Slot::Var(v) => match &binding[*v] {
+                        Some(Cell::Relation(r)) => Some(*r),
+                        Some(_) => return,
+                        None => None,
+                    },
+                };
+                let edges: Vec<EdgeIndex> = match (s, o) {
+                    (Some(Some(s)), _) => g.edges_directed(s, Outgoing).map(|e| e.id()).collect(),
+                    (_, Some(Some(o))) => g.edges_directed(o, Incoming).map(|e| e.id()).collect(),
+                    _ => g
+                        .edge_indices()
+                        .filter(|&e| r.is_none_or(|r| g[e].relation == r))
+                        .collect(),
+                };
+                for e in edges {
+                    let (from, to) = g.edge_endpoints(e).expect("edges have ends");
+                    let weight = g[e];
+                    if s.is_some_and(|s| s != Some(from))
+                        || o.is_some_and(|o| o != Some(to))
+                        || r.is_some_and(|r| r != weight.relation)
+                    {
+                        continue;
+                    }
+                    let mut new: Vec<(Option<usize>, Cell)> = vec![
+                        (slot_var(subject), Cell::Entity(from)),
+                        (slot_var(relation), Cell::Relation(weight.relation)),
+                        (slot_var(object), Cell::Entity(to)),
+                    ];
+                    if !self.attrs_match(attrs, weight.attrs, binding, &mut new) {
+                        continue;
+                    }
+                    let Some(new) = consistent(&new, binding) else {
+                        continue;
+                    };
+                    self.matched.push(e);
+                    self.with(binding, &new, |run, b| run.solve(step + 1, b));
+                    self.matched.pop();
+                }
+            }
+            Step::Fact {
+                subject,
+                predicate,
+                attrs,
+            } => {
+                let s = resolve_node(subject, binding);
+                if matches!(s, Some(None)) {
+                    return;
+                }
+                let p = match predicate {
+                    Slot::Fixed(p) => Some(*p),
+                    Slot::Var(v) => match &binding[*v] {
+                        Some(Cell::Relation(r)) => Some(*r),
+                        Some(_) => return,
+                        None => None,
+                    },
+                };
+                let facts: Vec<crate::graph::Fact> = match s {
+                    Some(Some(s)) => graph.facts_of(s).copied().collect(),
+                    _ => graph
+                        .facts()
+                        .iter()
+                        .filter(|f| p.is_none_or(|p| f.predicate == p))
+                        .copied()
+                        .collect(),
+                };
+                for f in facts {
+                    if p.is_some_and(|p| p != f.predicate) {
+                        continue;
+                    }
+                    let mut new: Vec<(Option<usize>, Cell)> = vec![
+                        (slot_var(subject), Cell::Entity(f.subject)),
+                        (slot_var(predicate), Cell::Relation(f.predicate)),
+                    ];
+                    if !self.attrs_match(attrs, f.attrs, binding, &mut new) {
+                        continue;
+                    }
+                    let Some(new) = consistent(&new, binding) else {
+                        continue;
+                    };
+                    self.rows.nodes.insert(f.subject);
+                    self.with(binding, &new, |run, b| run.solve(step + 1, b));
+                }
+            }
+        }
+    }
+
+    /// Runs `f` with `new` bound, then unbinds them.
+    fn with(
+        &mut self,
+        binding: &mut Vec<Option<Cell>>,
+        new: &[(Option<usize>, Cell)],
+        f: impl FnOnce(&mut Self, &mut Vec<Option<Cell>>),
+    ) {
+        let mut set = Vec::new();
+        for (var, cell) in new {
+            if let Some(v) = var
+                && binding[*v].is_none()
+            {
+                binding[*v] = Some(cell.clone());
+                set.push(*v);
+            }
+        }
+        f(self, binding);
+        for v in set {
+            binding[v] = None;
+        }
+    }
+
+    fn attrs_match(
+        &self,
+        wanted: &[(Sym, Slot<Value>)],
+        attrs: u32,
+        binding: &[Option<Cell>],
+        new: &mut Vec<(Option<usize>, Cell)>,
+    ) -> bool {
+        let have = self.eval.graph.attrs(attrs);
+        for (key, slot) in wanted {
+            let Some((_, value)) = have.iter().find(|(k, _)| k == key) else {
+                return false;
+            };
+            match slot {
+                Slot::Fixed(v) => {
+                    if v != value {
+                        return false;
+                    }
+                }
+                Slot::Var(i) => match &binding[*i] {
+                    Some(Cell::Value(b)) if b == value => {}
+                    Some(_) => return false,
+                    None => new.push((Some(*i), Cell::Value(value.clone()))),
+                },
+            }
+        }
+        true
+    }
+
+    fn check(&self, check: &Check, binding: &[Option<Cell>]) -> PResult<bool> {
+        let value = |s: &Slot<Value>| -> Value {
+            match s {
+                Slot::Fixed(v) => v.clone(),
+                Slot::Var(i) => self.cell_value(
+                    binding[*i]
+                        .as_ref()
+                        .expect("checks run once their variables are bound"),
+                ),
+            }
+        };
+        let (a, b) = (value(&check.left), value(&check.right));
+        let ordering = compare(&a, &b).ok_or_else(|| {
+            Box::new(
+                Diagnostic::at(self.eval.file, check.span, format!("cannot compare {} `{a}` with {} `{b}`", article(&a), article(&b)))
+                    .label("different types")
+                    .help("numbers compare with numbers, dates with dates, and strings and names with strings and names"),
+            )
+        })?;
+        Ok(match check.op {
+            Op::Eq => ordering == Ordering::Equal,
+            Op::Ne => ordering != Ordering::Equal,
+            Op::Lt => ordering == Ordering::Less,
+            Op::Le => ordering != Ordering::Greater,
+            Op::Gt => ordering == Ordering::Greater,
+            Op::Ge => ordering != Ordering::Less,
+        })
+    }
+
+    fn cell_value(&self, cell: &Cell) -> Value {
+        match cell {
+            Cell::Entity(n) => Value::Name(self.eval.graph.entity(*n).name.clone()),
+            Cell::Relation(r) => Value::Name(self.eval.graph.relations.name(*r).into()),
+            Cell::Value(v) => v.clone(),
+        }
+    }
+
+    fn emit(&mut self, binding: &[Option<Cell>]) {
+        let row: Vec<Ordered> = binding
+            .iter()
+            .map(|c| Ordered(self.cell_value(c.as_ref().expect("all variables are bound"))))
+            .collect();
+        for cell in binding.iter().flatten() {
+            if let Cell::Entity(n) = cell {
+                self.rows.nodes.insert(*n);
+            }
+        }
+        let g = self.eval.graph.petgraph();
+        for &e in &self.matched {
+            self.rows.edges.insert(e);
+            let (a, b) = g.edge_endpoints(e).expect("edges have ends");
+            self.rows.nodes.extend([a, b]);
+        }
+        self.found.insert(row);
+    }
+}
+
+/// `Some(Some(node))` for a known entity, `Some(None)` for a variable bound
+/// to something that is not an entity, `None` for an unbound variable.
+fn resolve_node(slot: &Slot<NodeIndex>, binding: &[Option<Cell>]) -> Option<Option<NodeIndex>> {
+    match slot {
+        Slot::Fixed(n) => Some(Some(*n)),
+        Slot::Var(v) => match &binding[*v] {
+            Some(Cell::Entity(n)) => Some(Some(*n)),
+            Some(_) => Some(None),
+            None => None,
+        },
+    }
+}
+
+fn slot_var<T>(slot: &Slot<T>) -> Option<usize> {
+    match slot {
+        Slot::Var(v) => Some(*v),
+        Slot::Fixed(_) => None,
+    }
+}
+
+fn entity_var(slot: &Slot<NodeIndex>) -> Option<usize> {
+    slot_var(slot)
+}
+
+/// The new bindings, unless one variable would get two values in one
+/// clause (`?x r ?x` on an edge from A to B).
+fn consistent(
+    new: &[(Option<usize>, Cell)],
+    binding: &[Option<Cell>],
+) -> Option<Vec<(Option<usize>, Cell)>> {
+    let mut out: Vec<(Option<usize>, Cell)> = Vec::new();
+    for (var, cell) in new {
+        let Some(v) = var else { continue };
+        if let Some(b) = &binding[*v] {
+            if b != cell {
+                return None;
+            }
+            continue;
+        }
+        if let Some((_, other)) = out.iter().find(|(o, _)| *o == Some(*v)) {
+            if other != cell {
+                return None;
+            }
+            continue;
+        }
+        out.push((Some(*v), cell.clone()));
+    }
+    Some(out)
+}
+
+/// Compares two values of comparable types.
+fn compare(a: &Value, b: &Value) -> Option<Ordering> {
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => Some(x.cmp(y)),
+        (Value::Int(_) | Value::Dec(_), Value::Int(_) | Value::Dec(_)) => {
+            number(a).partial_cmp(&number(b))
+        }
+        (Value::Date(x), Value::Date(y)) => Some(x.cmp(y)),
+        (Value::Str(x) | Value::Name(x), Value::Str(y) | Value::Name(y)) => Some(x.cmp(y)),
+        (Value::Bool(x), Value::Bool(y)) => Some(x.cmp(y)),
+        _ => None,
+    }
+}
+
+fn article(v: &Value) -> String {
+    let t = v.type_name();
+    if t.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        format!("an {t}")
+    } else {
+        format!("a {t}")
+    }
+}

@@ -1,0 +1,407 @@
+//! Query parsing: pest pairs to the query AST.
+
+use super::ast::{AttrTerm, Clause, Condition, Direction, Name, Op, Operand, Pattern, Query, Term};
+use crate::ast::Span;
+use crate::diagnostic::{Diagnostic, FileId};
+use crate::parse::{PResult, expected_at, number, unescape, word};
+use crate::syntax::{QueryParser, QueryRule as Rule};
+use crate::value::Value;
+use pest::Parser;
+use pest::iterators::Pair;
+
+/// The defaults of the query forms.
+pub const DEFAULT_DEPTH: u32 = 1;
+pub const DEFAULT_MAX: u32 = 3;
+pub const DEFAULT_LIMIT: u32 = 100;
+
+/// Parses one query whose text starts at byte `offset` of file `file`.
+pub fn parse_query(file: FileId, offset: usize, text: &str) -> PResult<Query> {
+    let pairs = QueryParser::parse(Rule::query, text)
+        .map_err(|e| Box::new(syntax_error(file, offset, text, &e)))?;
+    let ctx = Ctx { file, offset };
+    let query = pairs.into_iter().next().expect("`query` yields one pair");
+    let form = query.into_inner().next().expect("a query has a form");
+    ctx.query(form)
+}
+
+struct Ctx {
+    file: FileId,
+    offset: usize,
+}
+
+impl Ctx {
+    fn span(&self, pair: &Pair<'_, Rule>) -> Span {
+        let s = pair.as_span();
+        Span::new(self.offset + s.start(), self.offset + s.end())
+    }
+
+    fn error(&self, span: Span, message: impl Into<String>) -> Box<Diagnostic> {
+        Box::new(Diagnostic::at(self.file, span, message))
+    }
+
+    fn query(&self, pair: Pair<'_, Rule>) -> PResult<Query> {
+        let rule = pair.as_rule();
+        let mut inner = pair
+            .into_inner()
+            .filter(|p| !is_keyword(p.as_rule()))
+            .peekable();
+        match rule {
+            Rule::neighbours => {
+                let entity = self.name(inner.next().expect("neighbours has a name"))?;
+                let (mut direction, mut via, mut depth) = (None, None, None);
+                for option in inner {
+                    let span = self.span(&option);
+                    match option.as_rule() {
+                        Rule::direction => {
+                            let d = match option.as_str() {
+                                "out" => Direction::Out,
+                                "in" => Direction::In,
+                                _ => Direction::Both,
+                            };
+                            self.once(&mut direction, d, span, "a direction")?;
+                        }
+                        Rule::via => self.once(&mut via, self.relations(option)?, span, "`via`")?,
+                        _ => self.once(&mut depth, self.natural(option, 1)?, span, "`depth`")?,
+                    }
+                }
+                Ok(Query::Neighbours {
+                    entity,
+                    direction: direction.unwrap_or(Direction::Both),
+                    via: via.unwrap_or_default(),
+                    depth: depth.unwrap_or(DEFAULT_DEPTH),
+                })
+            }
+            Rule::path | Rule::paths => {
+                let from = self.name(inner.next().expect("a path has a start"))?;
+                let forward = inner.next_if(|p| p.as_rule() == Rule::arrow).is_some();
+                let to = self.name(inner.next().expect("a path has an end"))?;
+                let (mut via, mut max, mut limit) = (None, None, None);
+                for option in inner {
+                    let span = self.span(&option);
+                    match option.as_rule() {
+                        Rule::via => self.once(&mut via, self.relations(option)?, span, "`via`")?,
+                        Rule::max => {
+                            self.once(&mut max, self.natural(option, 1)?, span, "`max`")?
+                        }
+                        _ => self.once(&mut limit, self.natural(option, 1)?, span, "`limit`")?,
+                    }
+                }
+                let via = via.unwrap_or_default();
+                Ok(if rule == Rule::path {
+                    Query::Path {
+                        from,
+                        to,
+                        forward,
+                        via,
+                    }
+                } else {
+                    Query::Paths {
+                        from,
+                        to,
+                        forward,
+                        via,
+                        max: max.unwrap_or(DEFAULT_MAX),
+                        limit: limit.unwrap_or(DEFAULT_LIMIT),
+                    }
+                })
+            }
+            Rule::count => Ok(Query::Count(
+                self.pattern(inner.next().expect("count has a pattern"))?,
+            )),
+            Rule::show => Ok(Query::Show(
+                self.name(inner.next().expect("show has a name"))?,
+            )),
+            Rule::pattern => Ok(Query::Pattern(self.pattern_pair(rule, inner)?)),
+            _ => unreachable!("the query forms are listed in grammar/query.pest"),
+        }
+    }
+
+    /// Sets an option given at most once.
+    fn once<T>(&self, slot: &mut Option<T>, value: T, span: Span, what: &str) -> PResult<()> {
+        if slot.is_some() {
+            return Err(Box::new(
+                Diagnostic::at(self.file, span, format!("{what} is given twice"))
+                    .label("given again here")
+                    .help("give each option of a query once"),
+            ));
+        }
+        *slot = Some(value);
+        Ok(())
+    }
+
+    fn natural(&self, pair: Pair<'_, Rule>, min: u32) -> PResult<u32> {
+        let number = pair
+            .into_inner()
+            .find(|p| p.as_rule() == Rule::natural)
+            .expect("a number follows");
+        let span = self.span(&number);
+        match number.as_str().parse::<u32>() {
+            Ok(n) if n >= min => Ok(n),
+            _ => Err(Box::new(
+                Diagnostic::at(
+                    self.file,
+                    span,
+                    format!("`{}` is out of range", number.as_str()),
+                )
+                .label(format!("must be from {min} to {}", u32::MAX)),
+            )),
+        }
+    }
+
+    fn relations(&self, pair: Pair<'_, Rule>) -> PResult<Vec<Name>> {
+        pair.into_inner()
+            .filter(|p| p.as_rule() == Rule::relation)
+            .map(|p| self.name(p))
+            .collect()
+    }
+
+    fn name(&self, pair: Pair<'_, Rule>) -> PResult<Name> {
+        let span = self.span(&pair);
+        let text = match pair.as_rule() {
+            Rule::string => unescape(self.file, pair.as_str(), span.start)?.into_owned(),
+            Rule::variable => pair.as_str()[1..].to_string(),
+            _ => pair.as_str().to_string(),
+        };
+        Ok(Name { text, span })
+    }
+
+    fn term(&self, pair: Pair<'_, Rule>) -> PResult<Term> {
+        Ok(match pair.as_rule() {
+            Rule::variable => Term::Var(self.name(pair)?),
+            _ => Term::Name(self.name(pair)?),
+        })
+    }
+
+    fn pattern(&self, pair: Pair<'_, Rule>) -> PResult<Pattern> {
+        let rule = pair.as_rule();
+        self.pattern_pair(
+            rule,
+            pair.into_inner()
+                .filter(|p| !is_keyword(p.as_rule()))
+                .peekable(),
+        )
+    }
+
+    fn pattern_pair<'i>(
+        &self,
+        _rule: Rule,
+        parts: std::iter::Peekable<impl Iterator<Item = Pair<'i, Rule>>>,
+    ) -> PResult<Pattern> {
+        let mut pattern = Pattern {
+            clauses: Vec::new(),
+            conditions: Vec::new(),
+        };
+        for part in parts {
+            match part.as_rule() {
+                Rule::kind_clause => {
+                    let mut inner = part.into_inner();
+                    let entity = self.term(inner.next().expect("a kind clause has an entity"))?;
+                    let kind = self.name(inner.next().expect("a kind clause has a kind"))?;
+                    pattern.clauses.push(Clause::Kind { entity, kind });
+                }
+                Rule::triple => {
+                    let mut terms = Vec::new();
+                    let mut attrs = Vec::new();
+                    for p in part.into_inner() {
+                        match p.as_rule() {
+                            Rule::attrs => attrs = self.attrs(p)?,
+                            Rule::relation => terms.push(Term::Name(self.name(p)?)),
+                            _ => terms.push(self.term(p)?),
+                        }
+                    }
+                    let mut terms = terms.into_iter();
+                    let subject = terms.next().expect("a clause has a subject");
+                    let predicate = terms.next().expect("a clause has a predicate");
+                    pattern.clauses.push(match terms.next() {
+                        Some(object) => Clause::Edge {
+                            subject,
+                            predicate,
+                            object,
+                            attrs,
+                        },
+                        None => Clause::Fact {
+                            subject,
+                            predicate,
+                            attrs,
+                        },
+                    });
+                }
+                Rule::pattern => {
+                    // `count` wraps its pattern.
+                    let inner = self.pattern(part)?;
+                    pattern.clauses.extend(inner.clauses);
+                    pattern.conditions.extend(inner.conditions);
+                }
+                _ => {
+                    for condition in part.into_inner().filter(|p| p.as_rule() == Rule::condition) {
+                        pattern.conditions.push(self.condition(condition)?);
+                    }
+                }
+            }
+        }
+        Ok(pattern)
+    }
+
+    fn attrs(&self, pair: Pair<'_, Rule>) -> PResult<Vec<AttrTerm>> {
+        let mut attrs: Vec<AttrTerm> = Vec::new();
+        for attr in pair.into_inner() {
+            let mut inner = attr.into_inner();
+            let key = self.name(inner.next().expect("an attribute has a key"))?;
+            let value = self.operand(inner.next().expect("an attribute has a value"))?;
+            if attrs.iter().any(|a| a.key.text == key.text) {
+                return Err(
+                    self.error(key.span, format!("attribute `{}` is given twice", key.text))
+                );
+            }
+            attrs.push(AttrTerm { key, value });
+        }
+        Ok(attrs)
+    }
+
+    fn operand(&self, pair: Pair<'_, Rule>) -> PResult<Operand> {
+        let span = self.span(&pair);
+        let s = pair.as_str();
+        Ok(match pair.as_rule() {
+            Rule::variable => Operand::Var(self.name(pair)?),
+            Rule::number => Operand::Value(owned(number(self.file, s, span)?), span),
+            Rule::string => {
+                Operand::Value(Value::Str(unescape(self.file, s, span.start)?.into()), span)
+            }
+            _ => Operand::Value(owned(word(s)), span),
+        })
+    }
+
+    fn condition(&self, pair: Pair<'_, Rule>) -> PResult<Condition> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let left = self.operand(inner.next().expect("a condition has a left side"))?;
+        let op = match inner.next().expect("a condition has an operator").as_str() {
+            "=" => Op::Eq,
+            "!=" => Op::Ne,
+            "<" => Op::Lt,
+            "<=" => Op::Le,
+            ">" => Op::Gt,
+            _ => Op::Ge,
+        };
+        let right = self.operand(inner.next().expect("a condition has a right side"))?;
+        Ok(Condition {
+            left,
+            op,
+            right,
+            span,
+        })
+    }
+}
+
+fn owned(v: crate::ast::Value<'_>) -> Value {
+    match v {
+        crate::ast::Value::Int(v) => Value::Int(v),
+        crate::ast::Value::Dec(v) => Value::Dec(v),
+        crate::ast::Value::Str(v) => Value::Str((*v).into()),
+        crate::ast::Value::Date(v) => Value::Date(v),
+        crate::ast::Value::Bool(v) => Value::Bool(v),
+        crate::ast::Value::Name(v) => Value::Name((*v).into()),
+    }
+}
+
+fn is_keyword(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::kw_neighbours
+            | Rule::kw_path
+            | Rule::kw_paths
+            | Rule::kw_count
+            | Rule::kw_show
+            | Rule::kw_via
+            | Rule::kw_depth
+            | Rule::kw_max
+            | Rule::kw_limit
+            | Rule::kw_where
+            | Rule::kw_and
+            | Rule::EOI
+    )
+}
+
+/// A syntax error in a query, naming what was expected.
+fn syntax_error(
+    file: FileId,
+    offset: usize,
+    text: &str,
+    error: &pest::error::Error<Rule>,
+) -> Diagnostic {
+    let (pos, mut expected) = expected_at(
+        error,
+        || QueryParser::parse(Rule::query, text).map(|_| ()),
+        expected_name,
+    );
+    if pos == text.len() - text.trim_start().len() {
+        expected = vec!["a query: neighbours, path, paths, count, show or a pattern"];
+    }
+    expected.sort_by_key(|e| RANK.iter().position(|r| r == e));
+    expected.dedup();
+    let rest = &text[pos.min(text.len())..];
+    let len = rest
+        .char_indices()
+        .find(|(i, c)| c.is_whitespace() || (*i > 0 && matches!(c, ',' | '{' | '}' | ':')))
+        .map_or(rest.len(), |(i, _)| i)
+        .max(rest.chars().next().map_or(0, char::len_utf8));
+    let found = if rest.trim().is_empty() {
+        "the end of the query".to_string()
+    } else {
+        format!("`{}`", &rest[..len])
+    };
+    let message = match expected.as_slice() {
+        [] => format!("unexpected {found}"),
+        [one] => format!("expected {one}, found {found}"),
+        [init @ .., last] => format!("expected {} or {last}, found {found}", init.join(", ")),
+    };
+    let span = Span::new(offset + pos, offset + pos + len);
+    let d = Diagnostic::at(file, span, message).label("unexpected here");
+    if rest.starts_with('\'') {
+        return d.help("strings use double quotes: \"like this\"");
+    }
+    d.help("the query forms: `neighbours NAME`, `path A B`, `paths A B`, `?x REL NAME`, `count PATTERN`, `show NAME`; `.help` in the shell shows more")
+}
+
+const RANK: [&str; 17] = [
+    "a name",
+    "a variable",
+    "`->`",
+    "a relation name",
+    "`:`",
+    "a kind",
+    "`{`",
+    "an attribute name",
+    "a value",
+    "a direction (`out`, `in` or `both`)",
+    "`via`",
+    "`depth`, `max` or `limit`",
+    "a number",
+    "a comparison (`=`, `!=`, `<`, `<=`, `>`, `>=`)",
+    "`,`",
+    "`where`",
+    "the end of the query",
+];
+
+fn expected_name(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
+        Rule::ident | Rule::string => "a name",
+        Rule::variable => "a variable",
+        Rule::arrow => "`->`",
+        Rule::relation => "a relation name",
+        Rule::kind => "a kind",
+        Rule::attrs => "`{`",
+        Rule::attr | Rule::key => "an attribute name",
+        Rule::number => "a value",
+        Rule::direction => "a direction (`out`, `in` or `both`)",
+        Rule::via | Rule::kw_via => "`via`",
+        Rule::depth | Rule::max | Rule::limit | Rule::kw_depth | Rule::kw_max | Rule::kw_limit => {
+            "`depth`, `max` or `limit`"
+        }
+        Rule::natural => "a number",
+        Rule::op => "a comparison (`=`, `!=`, `<`, `<=`, `>`, `>=`)",
+        Rule::condition_list | Rule::kw_where => "`where`",
+        Rule::EOI => "the end of the query",
+        _ => return None,
+    })
+}

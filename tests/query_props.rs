@@ -1,0 +1,252 @@
+//! Query answers agree with simple brute-force references on random graphs.
+
+use dossier::build::{Input, Options};
+use dossier::graph::Graph;
+use dossier::output::json_of;
+use dossier::query::{eval::evaluate, parse_query};
+use proptest::prelude::*;
+use serde_json::Value as Json;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+#[derive(Debug, Clone)]
+struct Random {
+    nodes: usize,
+    edges: Vec<(usize, usize, usize)>,
+}
+
+fn random_graph() -> impl Strategy<Value = Random> {
+    (2usize..8).prop_flat_map(|nodes| {
+        prop::collection::vec((0..nodes, 0..nodes, 0usize..3), 0..18)
+            .prop_map(move |edges| Random { nodes, edges })
+    })
+}
+
+fn name(i: usize) -> String {
+    format!("N{i}")
+}
+
+fn load(r: &Random) -> Graph {
+    let mut text = String::new();
+    for i in 0..r.nodes {
+        text.push_str(&format!("{}: state\n", name(i)));
+    }
+    for (a, b, rel) in &r.edges {
+        text.push_str(&format!("{} r{rel} {}\n", name(*a), name(*b)));
+    }
+    Graph::from_inputs(
+        &[Input::Text {
+            name: "r.kg".into(),
+            text,
+        }],
+        Options::default(),
+    )
+    .unwrap()
+}
+
+fn ask(graph: &Graph, query: &str) -> Json {
+    let q = parse_query(0, 0, query).unwrap_or_else(|e| panic!("{query}: {e:?}"));
+    json_of(
+        graph,
+        &evaluate(graph, 0, &q).unwrap_or_else(|e| panic!("{query}: {e:?}")),
+    )
+}
+
+/// The distinct statements (duplicates load once).
+fn statements(r: &Random) -> BTreeSet<(usize, usize, usize)> {
+    r.edges.iter().copied().collect()
+}
+
+/// Breadth-first distances from `a`, following edges forward only or both ways.
+fn distances(r: &Random, a: usize, forward: bool) -> BTreeMap<usize, usize> {
+    let mut dist = BTreeMap::from([(a, 0)]);
+    let mut queue = VecDeque::from([a]);
+    while let Some(u) = queue.pop_front() {
+        for (x, y, _) in statements(r) {
+            let next = if x == u {
+                Some(y)
+            } else if !forward && y == u {
+                Some(x)
+            } else {
+                None
+            };
+            if let Some(v) = next
+                && !dist.contains_key(&v)
+            {
+                dist.insert(v, dist[&u] + 1);
+                queue.push_back(v);
+            }
+        }
+    }
+    dist
+}
+
+/// Checks that `hops` is a walk from `a` to `b` over real statements.
+fn check_walk(r: &Random, hops: &[Json], a: usize, b: usize, forward: bool) {
+    let mut at = name(a);
+    let edges = statements(r);
+    for hop in hops {
+        assert_eq!(hop["from"], at.as_str());
+        let (from, to) = (hop["from"].as_str().unwrap(), hop["to"].as_str().unwrap());
+        let rel: usize = hop["relation"].as_str().unwrap()[1..].parse().unwrap();
+        let idx = |s: &str| s[1..].parse::<usize>().unwrap();
+        let stated = match hop["direction"].as_str().unwrap() {
+            "out" => (idx(from), idx(to), rel),
+            _ => {
+                assert!(!forward, "a forward path steps against an edge");
+                (idx(to), idx(from), rel)
+            }
+        };
+        assert!(edges.contains(&stated), "{stated:?} is not a statement");
+        at = to.to_string();
+    }
+    assert_eq!(at, name(b));
+}
+
+/// Every simple path of at most `max` hops, as sequences of (relation, to, direction).
+fn all_paths(
+    r: &Random,
+    a: usize,
+    b: usize,
+    forward: bool,
+    max: usize,
+) -> BTreeSet<Vec<(usize, usize, bool)>> {
+    #[allow(clippy::too_many_arguments)]
+    fn go(
+        r: &BTreeSet<(usize, usize, usize)>,
+        u: usize,
+        b: usize,
+        forward: bool,
+        max: usize,
+        path: &mut Vec<(usize, usize, bool)>,
+        seen: &mut Vec<usize>,
+        out: &mut BTreeSet<Vec<(usize, usize, bool)>>,
+    ) {
+        if u == b && !path.is_empty() {
+            out.insert(path.clone());
+            return;
+        }
+        if path.len() == max {
+            return;
+        }
+        for &(x, y, rel) in r {
+            let mut steps = Vec::new();
+            if x == u {
+                steps.push((y, true));
+            }
+            if !forward && y == u && x != y {
+                steps.push((x, false));
+            }
+            for (v, out_dir) in steps {
+                if seen.contains(&v) {
+                    continue;
+                }
+                path.push((rel, v, out_dir));
+                seen.push(v);
+                go(r, v, b, forward, max, path, seen, out);
+                seen.pop();
+                path.pop();
+            }
+        }
+    }
+    let mut out = BTreeSet::new();
+    go(
+        &statements(r),
+        a,
+        b,
+        forward,
+        max,
+        &mut Vec::new(),
+        &mut vec![a],
+        &mut out,
+    );
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn path_is_a_shortest_walk(r in random_graph(), a in 0usize..8, b in 0usize..8, forward in any::<bool>()) {
+        let (a, b) = (a % r.nodes, b % r.nodes);
+        let graph = load(&r);
+        let arrow = if forward { "->" } else { "" };
+        let answer = ask(&graph, &format!("path {} {arrow} {}", name(a), name(b)));
+        let dist = distances(&r, a, forward);
+        match dist.get(&b) {
+            None => prop_assert_eq!(&answer["path"], &Json::Null),
+            Some(d) => {
+                let hops = answer["path"].as_array().expect("a path");
+                prop_assert_eq!(hops.len(), *d);
+                check_walk(&r, hops, a, b, forward);
+            }
+        }
+    }
+
+    #[test]
+    fn neighbourhoods_match_breadth_first_search(r in random_graph(), a in 0usize..8, depth in 1u32..4) {
+        let a = a % r.nodes;
+        let graph = load(&r);
+        let answer = ask(&graph, &format!("neighbours {} depth {depth}", name(a)));
+        let list = answer["neighbours"].as_array().unwrap();
+        if depth == 1 {
+            // One entry per statement touching the entity (a loop once).
+            let touching = statements(&r).iter().filter(|(x, y, _)| *x == a || *y == a).count();
+            prop_assert_eq!(list.len(), touching);
+        } else {
+            let got: BTreeMap<String, u64> = list.iter().map(|n| (n["entity"].as_str().unwrap().to_string(), n["depth"].as_u64().unwrap())).collect();
+            prop_assert_eq!(got.len(), list.len(), "each entity once");
+            let want: BTreeMap<String, u64> = distances(&r, a, false)
+                .into_iter()
+                .filter(|(v, d)| *v != a && *d as u32 <= depth)
+                .map(|(v, d)| (name(v), d as u64))
+                .collect();
+            prop_assert_eq!(got, want);
+        }
+    }
+
+    #[test]
+    fn paths_are_every_simple_path(r in random_graph(), a in 0usize..8, b in 0usize..8, forward in any::<bool>(), max in 1u32..4) {
+        let (a, b) = (a % r.nodes, b % r.nodes);
+        prop_assume!(a != b);
+        let graph = load(&r);
+        let arrow = if forward { "->" } else { "" };
+        let answer = ask(&graph, &format!("paths {} {arrow} {} max {max} limit 100000", name(a), name(b)));
+        let paths = answer["paths"].as_array().unwrap();
+        let got: BTreeSet<Vec<(usize, usize, bool)>> = paths
+            .iter()
+            .map(|p| p.as_array().unwrap().iter().map(|h| (
+                h["relation"].as_str().unwrap()[1..].parse().unwrap(),
+                h["to"].as_str().unwrap()[1..].parse().unwrap(),
+                h["direction"] == "out",
+            )).collect())
+            .collect();
+        prop_assert_eq!(got.len(), paths.len(), "no path twice");
+        prop_assert_eq!(got, all_paths(&r, a, b, forward, max as usize));
+        let lengths: Vec<usize> = paths.iter().map(|p| p.as_array().unwrap().len()).collect();
+        prop_assert!(lengths.windows(2).all(|w| w[0] <= w[1]), "shortest first");
+    }
+
+    #[test]
+    fn two_clause_joins_match_nested_loops(mut r in random_graph()) {
+        // Both relations are stated somewhere (an unknown relation is an
+        // error, not an empty answer), on entities that join nothing.
+        let n = r.nodes;
+        r.edges.extend([(n, n + 1, 0), (n + 2, n + 3, 1)]);
+        r.nodes += 4;
+        let graph = load(&r);
+        let answer = ask(&graph, "?x r0 ?y, ?y r1 ?z");
+        let edges = statements(&r);
+        let mut want = BTreeSet::new();
+        for &(x, y, r0) in &edges {
+            for &(y2, z, r1) in &edges {
+                if r0 == 0 && r1 == 1 && y == y2 {
+                    want.insert(vec![name(x), name(y), name(z)]);
+                }
+            }
+        }
+        let got: BTreeSet<Vec<String>> = answer["rows"].as_array().unwrap().iter()
+            .map(|row| row.as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_string()).collect())
+            .collect();
+        prop_assert_eq!(got, want);
+    }
+}
