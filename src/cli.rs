@@ -6,7 +6,7 @@ use crate::graph::Graph;
 use crate::output::{self, Format};
 use crate::query::{eval, parse_query};
 use clap::{Parser, Subcommand};
-use std::io::{self, BufRead, IsTerminal, Read, Write};
+use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -170,6 +170,9 @@ impl<'g> Runner<'g> {
     /// Runs each query of `text`: the whole text as one query, or, for a
     /// script, one a line, skipping blank and comment lines.
     pub fn run_text(&mut self, name: &str, text: &str, script: bool) {
+        if self.stopped() {
+            return;
+        }
         let mut sources = Sources::new();
         let file = sources.add(name, text);
         if !script {
@@ -298,11 +301,4 @@ pub fn report(error: &LoadError) {
 /// error worth a message.
 fn print_line(line: &str) {
     let _ = writeln!(io::stdout().lock(), "{line}");
-}
-
-#[allow(dead_code)]
-fn read_all(mut r: impl Read) -> io::Result<String> {
-    let mut s = String::new();
-    r.read_to_string(&mut s)?;
-    Ok(s)
 }

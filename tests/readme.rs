@@ -72,3 +72,59 @@ fn shown_outputs_are_real() {
         stderr(&out)
     );
 }
+
+/// Splits a shell command line: words, and '...' or "..." quoted words.
+fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quote: Option<char> = None;
+    let mut started = false;
+    for c in line.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => word.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                started = true;
+            }
+            (None, ' ') => {
+                if started || !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                    started = false;
+                }
+            }
+            (None, c) => word.push(c),
+        }
+    }
+    if started || !word.is_empty() {
+        words.push(word);
+    }
+    words
+}
+
+#[test]
+fn console_examples_print_what_they_show() {
+    let mut examples = 0;
+    for block in blocks("console") {
+        let mut commands: Vec<(String, String)> = Vec::new();
+        for line in block.lines() {
+            if let Some(command) = line.strip_prefix("$ ") {
+                commands.push((command.to_string(), String::new()));
+            } else {
+                let (_, output) = commands.last_mut().expect("a console block starts with a command");
+                output.push_str(line);
+                output.push('\n');
+            }
+        }
+        for (command, expected) in commands {
+            let words = shell_words(&command);
+            assert_eq!(words[0], "dossier", "{command}");
+            let args: Vec<&str> = words[1..].iter().map(String::as_str).collect();
+            let out = dossier_in(&std::env::temp_dir(), &args, None);
+            let actual = format!("{}{}", stdout(&out), stderr(&out));
+            assert_eq!(actual.trim_end(), expected.trim_end(), "README example `{command}`");
+            examples += 1;
+        }
+    }
+    assert!(examples >= 10, "{examples} examples");
+}

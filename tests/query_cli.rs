@@ -1,0 +1,110 @@
+//! Running queries from the command line: -c, -f, stdin, formats, exit
+//! statuses.
+
+mod common;
+use common::*;
+
+#[test]
+fn commands_run_in_order() {
+    let out = dossier(&["--json", "-c", "count ?x: state", "-c", "count ?x: person", "-c", "count ?x: body"]);
+    assert_eq!(stdout(&out), "{\"count\":4}\n{\"count\":4}\n{\"count\":6}\n");
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn queries_from_standard_input() {
+    let script = "# a comment\ncount ?x: state\n\n   \npath China -> ICC\r\n";
+    let out = dossier_in(&root(), &["--json"], Some(script));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", stdout(&out));
+    assert_eq!(lines[0], "{\"count\":4}");
+    assert!(lines[1].starts_with("{\"path\":[{\"from\":\"China\""));
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn a_failed_query_keeps_answers_aligned_and_exits_1() {
+    let out = dossier_in(&root(), &["--json"], Some("count ?x: state\nneighbours Nowhere\ncount ?x: person\n"));
+    assert_eq!(stdout(&out), "{\"count\":4}\n{\"error\":\"no entity is named `Nowhere`\"}\n{\"count\":4}\n");
+    assert!(stderr(&out).contains("<stdin>:2:12"), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn bail_stops_at_the_first_failure() {
+    let out = dossier(&["--bail", "-c", "count ?x: state", "-c", "neighbours Nowhere", "-c", "count ?x: person"]);
+    assert_eq!(stdout(&out), "4\n");
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn scripts_point_at_their_own_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("q.dq"), "count ?x: state\n\n# next\nneighbours Chna\n").unwrap();
+    let out = dossier_in(dir.path(), &["-f", "q.dq"], None);
+    assert_eq!(stdout(&out), "4\n");
+    assert!(stderr(&out).contains("q.dq:4:12"), "{}", stderr(&out));
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn format_flags() {
+    let csv = dossier(&["--format", "csv", "-c", "count ?x: state"]);
+    assert_eq!(stdout(&csv), "count\n4\n");
+    assert_eq!(stdout(&dossier(&["--csv", "-c", "count ?x: state"])), "count\n4\n");
+    let bad = dossier(&["--format", "xml", "-c", "count ?x: state"]);
+    assert_eq!(bad.status.code(), Some(2));
+    let both = dossier(&["--json", "--csv", "-c", "count ?x: state"]);
+    assert_eq!(both.status.code(), Some(2));
+}
+
+#[test]
+fn files_load_into_one_graph_for_queries() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.kg"), "A r B\n").unwrap();
+    std::fs::write(dir.path().join("b.kg"), "B r C\n").unwrap();
+    let out = dossier_in(dir.path(), &["a.kg", "b.kg", "-c", "path A -> C"], None);
+    assert_eq!(stdout(&out), "A -[r]-> B -[r]-> C\n");
+    let bad = dossier_in(dir.path(), &["a.kg", "missing.kg", "-c", "path A -> B"], None);
+    assert_eq!(bad.status.code(), Some(1));
+    assert_eq!(stdout(&bad), "");
+    assert!(stderr(&bad).contains("cannot read `missing.kg`"));
+}
+
+#[test]
+fn answers_are_the_same_bytes_every_run() {
+    let args = ["--json", "-c", "?x ?r ?y", "-c", "neighbours North_Korea depth 3", "-c", "paths China ICC max 3"];
+    let first = stdout(&dossier(&args));
+    for _ in 0..3 {
+        assert_eq!(stdout(&dossier(&args)), first);
+    }
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(["--json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Many queries; read one line and hang up.
+    let script = "?x ?r ?y\n".repeat(2000);
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        let _ = stdin.write_all(script.as_bytes());
+    });
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 64];
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    let _ = writer.join();
+    let out = child.wait_with_output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_ne!(out.status.code(), Some(101));
+}
