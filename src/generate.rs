@@ -41,8 +41,9 @@ pub fn entity_name(i: u64) -> String {
 
 /// A relation file with `statements` relation statements over about
 /// `statements / 5` declared entities: 50 relation names, 10% of the
-/// statements with attributes, a fact for every 20th entity, and a few hubs
-/// (entities 0 to 9) that take part in about 15% of the statements.
+/// statements with attributes, a fact for every 20th entity, a few hubs
+/// (entities 0 to 9) that take part in about 15% of the statements, and
+/// the rest skewed toward low-numbered entities without leaving any out.
 pub fn generate(statements: u64, seed: u64) -> String {
     let entities = (statements / 5).max(10);
     let mut rng = Rng::new(seed);
@@ -55,14 +56,14 @@ pub fn generate(statements: u64, seed: u64) -> String {
             writeln!(out, "{} flagged", entity_name(i)).unwrap();
         }
     }
-    let pick = |rng: &mut Rng| {
-        if rng.below(100) < 8 {
-            rng.below(10) // a hub
-        } else {
+    let pick = |rng: &mut Rng| match rng.below(100) {
+        0..8 => rng.below(10), // a hub
+        8..50 => {
             // Squaring a uniform number skews the degrees toward low ids.
             let u = rng.below(1 << 16);
             (u * u * entities) >> 32
         }
+        _ => rng.below(entities),
     };
     for _ in 0..statements {
         let s = pick(&mut rng);

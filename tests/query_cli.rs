@@ -6,8 +6,19 @@ use common::*;
 
 #[test]
 fn commands_run_in_order() {
-    let out = dossier(&["--json", "-c", "count ?x: state", "-c", "count ?x: person", "-c", "count ?x: body"]);
-    assert_eq!(stdout(&out), "{\"count\":4}\n{\"count\":4}\n{\"count\":6}\n");
+    let out = dossier(&[
+        "--json",
+        "-c",
+        "count ?x: state",
+        "-c",
+        "count ?x: person",
+        "-c",
+        "count ?x: body",
+    ]);
+    assert_eq!(
+        stdout(&out),
+        "{\"count\":4}\n{\"count\":4}\n{\"count\":6}\n"
+    );
     assert_eq!(out.status.code(), Some(0));
 }
 
@@ -25,15 +36,30 @@ fn queries_from_standard_input() {
 
 #[test]
 fn a_failed_query_keeps_answers_aligned_and_exits_1() {
-    let out = dossier_in(&root(), &["--json"], Some("count ?x: state\nneighbours Nowhere\ncount ?x: person\n"));
-    assert_eq!(stdout(&out), "{\"count\":4}\n{\"error\":\"no entity is named `Nowhere`\"}\n{\"count\":4}\n");
+    let out = dossier_in(
+        &root(),
+        &["--json"],
+        Some("count ?x: state\nneighbours Nowhere\ncount ?x: person\n"),
+    );
+    assert_eq!(
+        stdout(&out),
+        "{\"count\":4}\n{\"error\":\"no entity is named `Nowhere`\"}\n{\"count\":4}\n"
+    );
     assert!(stderr(&out).contains("<stdin>:2:12"), "{}", stderr(&out));
     assert_eq!(out.status.code(), Some(1));
 }
 
 #[test]
 fn bail_stops_at_the_first_failure() {
-    let out = dossier(&["--bail", "-c", "count ?x: state", "-c", "neighbours Nowhere", "-c", "count ?x: person"]);
+    let out = dossier(&[
+        "--bail",
+        "-c",
+        "count ?x: state",
+        "-c",
+        "neighbours Nowhere",
+        "-c",
+        "count ?x: person",
+    ]);
     assert_eq!(stdout(&out), "4\n");
     assert_eq!(out.status.code(), Some(1));
 }
@@ -41,7 +67,11 @@ fn bail_stops_at_the_first_failure() {
 #[test]
 fn scripts_point_at_their_own_lines() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("q.dq"), "count ?x: state\n\n# next\nneighbours Chna\n").unwrap();
+    std::fs::write(
+        dir.path().join("q.dq"),
+        "count ?x: state\n\n# next\nneighbours Chna\n",
+    )
+    .unwrap();
     let out = dossier_in(dir.path(), &["-f", "q.dq"], None);
     assert_eq!(stdout(&out), "4\n");
     assert!(stderr(&out).contains("q.dq:4:12"), "{}", stderr(&out));
@@ -52,7 +82,10 @@ fn scripts_point_at_their_own_lines() {
 fn format_flags() {
     let csv = dossier(&["--format", "csv", "-c", "count ?x: state"]);
     assert_eq!(stdout(&csv), "count\n4\n");
-    assert_eq!(stdout(&dossier(&["--csv", "-c", "count ?x: state"])), "count\n4\n");
+    assert_eq!(
+        stdout(&dossier(&["--csv", "-c", "count ?x: state"])),
+        "count\n4\n"
+    );
     let bad = dossier(&["--format", "xml", "-c", "count ?x: state"]);
     assert_eq!(bad.status.code(), Some(2));
     let both = dossier(&["--json", "--csv", "-c", "count ?x: state"]);
@@ -66,7 +99,11 @@ fn files_load_into_one_graph_for_queries() {
     std::fs::write(dir.path().join("b.kg"), "B r C\n").unwrap();
     let out = dossier_in(dir.path(), &["a.kg", "b.kg", "-c", "path A -> C"], None);
     assert_eq!(stdout(&out), "A -[r]-> B -[r]-> C\n");
-    let bad = dossier_in(dir.path(), &["a.kg", "missing.kg", "-c", "path A -> B"], None);
+    let bad = dossier_in(
+        dir.path(),
+        &["a.kg", "missing.kg", "-c", "path A -> B"],
+        None,
+    );
     assert_eq!(bad.status.code(), Some(1));
     assert_eq!(stdout(&bad), "");
     assert!(stderr(&bad).contains("cannot read `missing.kg`"));
@@ -74,7 +111,15 @@ fn files_load_into_one_graph_for_queries() {
 
 #[test]
 fn answers_are_the_same_bytes_every_run() {
-    let args = ["--json", "-c", "?x ?r ?y", "-c", "neighbours North_Korea depth 3", "-c", "paths China ICC max 3"];
+    let args = [
+        "--json",
+        "-c",
+        "?x ?r ?y",
+        "-c",
+        "neighbours North_Korea depth 3",
+        "-c",
+        "paths China ICC max 3",
+    ];
     let first = stdout(&dossier(&args));
     for _ in 0..3 {
         assert_eq!(stdout(&dossier(&args)), first);
@@ -105,6 +150,10 @@ fn a_closed_pipe_is_not_an_error() {
     drop(stdout);
     let _ = writer.join();
     let out = child.wait_with_output().unwrap();
-    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("panicked"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_ne!(out.status.code(), Some(101));
 }

@@ -111,7 +111,9 @@ fn console_examples_print_what_they_show() {
             if let Some(command) = line.strip_prefix("$ ") {
                 commands.push((command.to_string(), String::new()));
             } else {
-                let (_, output) = commands.last_mut().expect("a console block starts with a command");
+                let (_, output) = commands
+                    .last_mut()
+                    .expect("a console block starts with a command");
                 output.push_str(line);
                 output.push('\n');
             }
@@ -122,7 +124,11 @@ fn console_examples_print_what_they_show() {
             let args: Vec<&str> = words[1..].iter().map(String::as_str).collect();
             let out = dossier_in(&std::env::temp_dir(), &args, None);
             let actual = format!("{}{}", stdout(&out), stderr(&out));
-            assert_eq!(actual.trim_end(), expected.trim_end(), "README example `{command}`");
+            assert_eq!(
+                actual.trim_end(),
+                expected.trim_end(),
+                "README example `{command}`"
+            );
             examples += 1;
         }
     }
