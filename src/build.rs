@@ -3,7 +3,7 @@
 use crate::ast::{Attr, Declaration, Item, Span, Statement, Text};
 use crate::diagnostic::{Diagnostic, FileId, Sources};
 use crate::graph::{AttrsId, Edge, Fact, Graph, KIND_ENTITY, NO_ATTRS, Origin, Sym};
-use crate::parse::{parse_line, parse_text};
+use crate::parse::{batches, parse_line, parse_lines};
 use crate::suggest::did_you_mean;
 use crate::value::{self, Value};
 use petgraph::graph::NodeIndex;
@@ -25,6 +25,61 @@ pub enum Input {
 pub struct Options {
     /// Names used without a declaration are errors instead of `entity`s.
     pub strict: bool,
+    /// Show a progress bar on stderr for a file that takes over a second
+    /// (only when stderr is a terminal).
+    pub progress: bool,
+}
+
+/// A progress bar that appears once a file has taken a second to load.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    enabled: bool,
+    start: std::time::Instant,
+    name: String,
+    total: usize,
+}
+
+impl Progress {
+    fn new(enabled: bool, name: &str, total: usize) -> Progress {
+        use std::io::IsTerminal;
+        let enabled = enabled && std::io::stderr().is_terminal();
+        Progress {
+            bar: None,
+            enabled,
+            start: std::time::Instant::now(),
+            name: name.to_string(),
+            total,
+        }
+    }
+
+    fn advance(&mut self, done: usize) {
+        if !self.enabled {
+            return;
+        }
+        if self.bar.is_none() && self.start.elapsed() >= std::time::Duration::from_secs(1) {
+            let bar = indicatif::ProgressBar::with_draw_target(
+                Some(self.total as u64),
+                indicatif::ProgressDrawTarget::stderr(),
+            );
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "loading {msg} {wide_bar} {bytes}/{total_bytes} ({eta} left)",
+                )
+                .expect("the template is valid"),
+            );
+            bar.set_message(self.name.clone());
+            self.bar = Some(bar);
+        }
+        if let Some(bar) = &self.bar {
+            bar.set_position(done as u64);
+        }
+    }
+
+    fn finish(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 /// What a successful load added.
@@ -203,6 +258,7 @@ impl Loader<'_> {
     }
 
     fn text(&mut self, name: String, bytes: Cow<'_, [u8]>, input: &Input) {
+        let display = name.clone();
         // A byte-order mark is not part of the text, nor of its first line.
         let bytes: &[u8] = &bytes;
         let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
@@ -220,20 +276,30 @@ impl Loader<'_> {
         self.edges
             .reserve(bytes.iter().filter(|&&b| b == b'\n').count() + 1);
         if valid {
-            parse_text(file, &text, |number, item| {
-                let line = number as u32 + 1;
-                let at = At {
-                    file,
-                    origin: Origin {
-                        file: graph_file,
-                        line,
-                    },
-                };
-                match item {
-                    Ok(item) => self.item(item, at, input),
-                    Err(d) => self.diagnostics.push(*d),
+            let mut progress = Progress::new(self.options.progress, &display, text.len());
+            for batch in batches(&text) {
+                if crate::cancel::requested() {
+                    self.diagnostics
+                        .push(Diagnostic::bare("load cancelled; nothing was loaded"));
+                    return;
                 }
-            });
+                parse_lines(file, batch.offset, batch.text, |number, item| {
+                    let line = (batch.first_line + number) as u32 + 1;
+                    let at = At {
+                        file,
+                        origin: Origin {
+                            file: graph_file,
+                            line,
+                        },
+                    };
+                    match item {
+                        Ok(item) => self.item(item, at, input),
+                        Err(d) => self.diagnostics.push(*d),
+                    }
+                });
+                progress.advance(batch.offset + batch.text.len());
+            }
+            progress.finish();
             return;
         }
         // Not UTF-8: line by line, pointing at the first bad byte of each

@@ -50,9 +50,19 @@ pub struct Cli {
     #[arg(long)]
     pub bail: bool,
 
+    /// In the shell, read plain lines without line editing (for terminals
+    /// where editing misbehaves)
+    #[arg(long)]
+    pub no_readline: bool,
+
     /// Make names used without a declaration an error
     #[arg(long, global = true)]
     pub strict: bool,
+
+    /// Stop a `paths` search or a pattern after this many search steps,
+    /// with a partial answer
+    #[arg(long, value_name = "N", default_value_t = crate::query::eval::DEFAULT_MAX_STATES)]
+    pub max_states: u64,
 }
 
 #[derive(Subcommand, Debug)]
@@ -78,7 +88,11 @@ impl Cli {
 
 /// Runs the command line and returns the process's exit status.
 pub fn run(cli: Cli) -> ExitCode {
-    let options = Options { strict: cli.strict };
+    let options = Options {
+        strict: cli.strict,
+        progress: true,
+    };
+    crate::query::eval::set_max_states(cli.max_states);
     if let Some(Command::Check { files }) = &cli.command {
         return match load(files, options) {
             Ok(graph) => {
@@ -114,9 +128,14 @@ pub fn run(cli: Cli) -> ExitCode {
     if cli.queries.is_empty() && cli.scripts.is_empty() {
         let stdin = io::stdin();
         if stdin.is_terminal() {
-            // The interactive shell comes with the REPL; until then, say
-            // what is loaded.
-            print_line(&summary(&graph));
+            let session = crate::repl::Session {
+                graph,
+                inputs: inputs(&cli.files),
+                options,
+                format: cli.format(),
+                timer: false,
+            };
+            return crate::repl::run(session, !cli.no_readline);
         } else {
             runner.run_reader("<stdin>", stdin.lock());
         }

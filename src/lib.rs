@@ -16,7 +16,7 @@
 //! China abstains_on_referral
 //! "#;
 //! let input = Input::Text { name: "un.kg".into(), text: text.into() };
-//! let graph = Graph::from_inputs(&[input], Options { strict: true }).unwrap();
+//! let graph = Graph::from_inputs(&[input], Options { strict: true, ..Options::default() }).unwrap();
 //! assert_eq!((graph.entity_count(), graph.relation_count(), graph.fact_count()), (2, 1, 1));
 //! let china = graph.find("China").unwrap();
 //! assert_eq!(graph.kind_name(china), "state");
@@ -31,6 +31,7 @@
 
 pub mod ast;
 pub mod build;
+pub mod cancel;
 pub mod cli;
 pub mod diagnostic;
 pub mod generate;
@@ -38,6 +39,7 @@ pub mod graph;
 pub mod output;
 pub mod parse;
 pub mod query;
+pub mod repl;
 pub mod suggest;
 pub mod syntax;
 pub mod value;

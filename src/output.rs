@@ -270,7 +270,7 @@ fn footer(out: &mut dyn Write, n: usize, what: &str) -> io::Result<()> {
 }
 
 /// Columns padded to their widest cell, a rule under the header.
-fn aligned(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> io::Result<()> {
+pub fn aligned(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> io::Result<()> {
     let width = |s: &str| s.chars().count();
     let mut widths: Vec<usize> = header.iter().map(|h| width(h)).collect();
     for row in rows {

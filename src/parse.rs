@@ -54,17 +54,41 @@ const BATCH: usize = 64 * 1024;
 /// Parses a whole file's text in batches of lines, calling `each` with the
 /// 0-based line number and what it says, for every line that is not blank.
 pub fn parse_text<'s>(file: FileId, text: &'s str, mut each: impl FnMut(usize, PResult<Item<'s>>)) {
+    for batch in batches(text) {
+        parse_lines(file, batch.offset, batch.text, |number, item| {
+            each(batch.first_line + number, item)
+        });
+    }
+}
+
+/// A run of whole lines of a text.
+#[derive(Debug, Clone, Copy)]
+pub struct Batch<'s> {
+    pub text: &'s str,
+    /// Where it starts in the whole text, in bytes.
+    pub offset: usize,
+    /// The 0-based number of its first line.
+    pub first_line: usize,
+}
+
+/// A text cut into batches of whole lines of about `BATCH` bytes.
+pub fn batches(text: &str) -> impl Iterator<Item = Batch<'_>> {
     let mut start = 0;
     let mut first_line = 0;
-    while start < text.len() {
+    std::iter::from_fn(move || {
+        if start >= text.len() {
+            return None;
+        }
         let end = batch_end(text.as_bytes(), start);
-        let batch = &text[start..end];
-        parse_lines(file, start, batch, |number, item| {
-            each(first_line + number, item)
-        });
-        first_line += memchr_count(batch.as_bytes()) + 1;
+        let batch = Batch {
+            text: &text[start..end],
+            offset: start,
+            first_line,
+        };
+        first_line += memchr_count(batch.text.as_bytes()) + 1;
         start = end + 1;
-    }
+        Some(batch)
+    })
 }
 
 /// Where the batch of lines that starts at `start` ends: at the last line

@@ -24,13 +24,17 @@ pub fn did_you_mean<'a>(
     best.map(|(_, c)| c)
 }
 
-/// Levenshtein distance, counting characters, case differences as half
-/// price (rounded up) so that `china` finds `China` before `Chin`.
+/// Edit distance (Levenshtein, with a swap of two neighbouring characters
+/// as one edit), counting characters, case differences as half price
+/// (rounded up) so that `china` finds `China` before `Chin`.
 pub fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
+    // Three rows: the one before last, for swaps.
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
     let mut prev: Vec<usize> = (0..=b.len() * 2).step_by(2).collect();
     let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
+    for (i, &ca) in a.iter().enumerate() {
         cur[0] = (i + 1) * 2;
         for (j, &cb) in b.iter().enumerate() {
             let sub = if ca == cb {
@@ -41,7 +45,11 @@ pub fn distance(a: &str, b: &str) -> usize {
                 2
             };
             cur[j + 1] = (prev[j] + sub).min(prev[j + 1] + 2).min(cur[j] + 2);
+            if i > 0 && j > 0 && ca == b[j - 1] && a[i - 1] == cb {
+                cur[j + 1] = cur[j + 1].min(before[j - 1] + 2);
+            }
         }
+        std::mem::swap(&mut before, &mut prev);
         std::mem::swap(&mut prev, &mut cur);
     }
     prev[b.len()].div_ceil(2)
@@ -66,5 +74,6 @@ mod tests {
         assert_eq!(distance("kitten", "sitting"), 3);
         assert_eq!(distance("", "abc"), 3);
         assert_eq!(distance("abc", "ABC"), 2);
+        assert_eq!(distance(".mdoe", ".mode"), 1, "a swap is one edit");
     }
 }

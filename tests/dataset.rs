@@ -7,8 +7,14 @@ use std::path::PathBuf;
 
 fn koreas() -> Graph {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/koreas.kg");
-    Graph::from_inputs(&[Input::Path(path)], Options { strict: true })
-        .unwrap_or_else(|e| panic!("{}", e.render(false)))
+    Graph::from_inputs(
+        &[Input::Path(path)],
+        Options {
+            strict: true,
+            ..Options::default()
+        },
+    )
+    .unwrap_or_else(|e| panic!("{}", e.render(false)))
 }
 
 fn article() -> String {

@@ -151,7 +151,10 @@ fn crlf_and_a_byte_order_mark_are_accepted() {
 
 #[test]
 fn strict_needs_a_declaration_somewhere_in_the_load() {
-    let strict = Options { strict: true };
+    let strict = Options {
+        strict: true,
+        ..Options::default()
+    };
     assert!(
         Graph::from_inputs(
             &[text("a.kg", "A r B\n"), text("b.kg", "A: state\nB: body\n")],

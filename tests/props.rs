@@ -10,7 +10,10 @@ fn load(text: String) {
             name: "p.kg".into(),
             text,
         }],
-        Options { strict: true },
+        Options {
+            strict: true,
+            ..Options::default()
+        },
     );
 }
 

@@ -22,9 +22,22 @@ use std::collections::BTreeSet;
 type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 type HashSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
 
-/// At most this many search states (paths extended, clause matches tried)
-/// before a `paths` search or a pattern stops with a partial answer.
-pub const MAX_STATES: u64 = 20_000_000;
+/// By default, at most this many search states (paths extended, clause
+/// matches tried) before a `paths` search or a pattern stops with a
+/// partial answer.
+pub const DEFAULT_MAX_STATES: u64 = 20_000_000;
+
+static MAX_STATES: std::sync::atomic::AtomicU64 =
+    std::sync::atomic::AtomicU64::new(DEFAULT_MAX_STATES);
+
+/// Sets the search limit (`--max-states`).
+pub fn set_max_states(n: u64) {
+    MAX_STATES.store(n, std::sync::atomic::Ordering::Relaxed);
+}
+
+fn max_states() -> u64 {
+    MAX_STATES.load(std::sync::atomic::Ordering::Relaxed)
+}
 
 /// What a query answers.
 #[derive(Debug, Clone, PartialEq)]
@@ -71,13 +84,22 @@ pub struct Rows {
     /// Every entity and edge that some match bound.
     pub nodes: BTreeSet<NodeIndex>,
     pub edges: BTreeSet<EdgeIndex>,
-    /// The search stopped at `MAX_STATES`.
+    /// The search stopped at its limit of states.
     pub truncated: bool,
 }
 
 /// Evaluates `query` over `graph`. Errors point into file `file`, where
 /// the query was written.
 pub fn evaluate(graph: &Graph, file: FileId, query: &Query) -> PResult<Answer> {
+    let answer = answer(graph, file, query)?;
+    // A search that saw Ctrl-C stopped early: its answer is not the answer.
+    if crate::cancel::requested() {
+        return Err(Box::new(Diagnostic::bare("query cancelled")));
+    }
+    Ok(answer)
+}
+
+fn answer(graph: &Graph, file: FileId, query: &Query) -> PResult<Answer> {
     let eval = Eval {
         graph,
         file,
@@ -272,6 +294,9 @@ impl<'g> Eval<'g> {
             seen.insert(start);
             let mut frontier = vec![start];
             for level in 1..=depth {
+                if crate::cancel::requested() {
+                    break;
+                }
                 let mut best: HashMap<NodeIndex, (EdgeIndex, Direction, NodeIndex)> =
                     HashMap::default();
                 for &u in &frontier {
@@ -358,6 +383,9 @@ impl<'g> Eval<'g> {
             let mut next = Vec::new();
             let mut meet: Option<(u32, &str, NodeIndex)> = None;
             for &u in front.iter() {
+                if crate::cancel::requested() {
+                    return None;
+                }
                 let depth = seen[&u].3 + 1;
                 for (edge, v, d) in self.steps(u, dir, via) {
                     if seen.contains_key(&v) {
@@ -462,6 +490,7 @@ impl<'g> Eval<'g> {
             on_path.insert(a);
             let done = self.extend(
                 &mut Search {
+                    max_states: max_states(),
                     b,
                     length,
                     dir: fwd_dir,
@@ -513,7 +542,10 @@ impl<'g> Eval<'g> {
         let left = search.length - path.len() as u32;
         for (edge, v, direction) in self.steps(u, search.dir, search.via) {
             *search.states += 1;
-            if *search.states > MAX_STATES || out.len() >= search.limit {
+            if *search.states > search.max_states
+                || out.len() >= search.limit
+                || crate::cancel::requested()
+            {
                 return false;
             }
             if on_path.contains(&v) || search.to_b.get(&v).is_none_or(|&d| d > left - 1) {
@@ -557,6 +589,7 @@ impl<'g> Eval<'g> {
             found: &mut found,
             rows: &mut rows,
             states: 0,
+            max_states: max_states(),
             matched: Vec::new(),
             error: None,
         };
@@ -584,6 +617,7 @@ fn query_start(query: &Query) -> usize {
 }
 
 struct Search<'a> {
+    max_states: u64,
     b: NodeIndex,
     length: u32,
     dir: Direction,
@@ -973,6 +1007,7 @@ struct Run<'p, 'g> {
     found: &'p mut BTreeSet<Vec<Ordered>>,
     rows: &'p mut Rows,
     states: u64,
+    max_states: u64,
     /// The edges of the current partial match.
     matched: Vec<EdgeIndex>,
     error: Option<Box<Diagnostic>>,
@@ -984,7 +1019,7 @@ impl Run<'_, '_> {
             return;
         }
         self.states += 1;
-        if self.states > MAX_STATES {
+        if self.states > self.max_states || crate::cancel::requested() {
             self.rows.truncated = true;
             return;
         }

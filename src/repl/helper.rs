@@ -1,0 +1,456 @@
+//! The shell's line editing: completion, hints and knowing when a query
+//! goes on to the next line.
+
+use super::meta::COMMANDS;
+use crate::graph::Graph;
+use crate::value::{is_identifier, write_name};
+use rustyline::completion::{Completer, FilenameCompleter, Pair};
+use rustyline::highlight::Highlighter;
+use rustyline::hint::Hinter;
+use rustyline::validate::Validator;
+use rustyline::{Context, Helper};
+use std::borrow::Cow;
+
+/// The words the shell can complete, sorted for prefix look-ups.
+#[derive(Debug, Default, Clone)]
+pub struct Vocabulary {
+    pub names: Vec<String>,
+    pub relations: Vec<String>,
+    pub kinds: Vec<String>,
+    pub keys: Vec<String>,
+}
+
+impl Vocabulary {
+    pub fn of(graph: &Graph) -> Vocabulary {
+        let sorted = |mut v: Vec<String>| {
+            v.sort();
+            v.dedup();
+            v
+        };
+        Vocabulary {
+            names: sorted(graph.entities().map(|(_, e)| e.name.to_string()).collect()),
+            relations: sorted(graph.relations.iter().map(|(_, r)| r.to_string()).collect()),
+            kinds: sorted(graph.kinds.iter().map(|(_, k)| k.to_string()).collect()),
+            keys: sorted(graph.keys.iter().map(|(_, k)| k.to_string()).collect()),
+        }
+    }
+}
+
+/// At most this many candidates are offered for one Tab.
+const MAX_CANDIDATES: usize = 1000;
+
+const FORMS: [&str; 9] = [
+    "neighbours",
+    "neighbors",
+    "path",
+    "paths",
+    "count",
+    "show",
+    "help",
+    "quit",
+    "exit",
+];
+
+/// The words of `sorted` that start with `prefix`.
+fn starting_with<'v>(sorted: &'v [String], prefix: &str) -> &'v [String] {
+    let start = sorted.partition_point(|w| w.as_str() < prefix);
+    let len = sorted[start..]
+        .iter()
+        .take_while(|w| w.starts_with(prefix))
+        .count();
+    &sorted[start..start + len]
+}
+
+fn pairs<'a>(words: impl IntoIterator<Item = &'a str>, prefix: &str) -> Vec<Pair> {
+    words
+        .into_iter()
+        .filter(|w| w.starts_with(prefix))
+        .map(|w| Pair {
+            display: w.to_string(),
+            replacement: w.to_string(),
+        })
+        .collect()
+}
+
+/// Entity names for a word being typed: bare, or after an opening quote.
+/// Names that need quotes get them.
+fn name_pairs(vocabulary: &Vocabulary, word: &str) -> Vec<Pair> {
+    let (prefix, quoted) = match word.strip_prefix('"') {
+        Some(rest) => (rest, true),
+        None => (word, false),
+    };
+    starting_with(&vocabulary.names, prefix)
+        .iter()
+        .take(MAX_CANDIDATES)
+        .map(|name| {
+            let replacement = if quoted || !is_identifier(name) {
+                let mut s = String::new();
+                write_name(&mut s, name).expect("writing to a String");
+                if !s.starts_with('"') {
+                    s = format!("\"{s}\"");
+                }
+                s
+            } else {
+                name.clone()
+            };
+            Pair {
+                display: name.clone(),
+                replacement,
+            }
+        })
+        .collect()
+}
+
+/// Where the word under the cursor starts: after white space or
+/// punctuation, or at an opening quote that is not closed yet.
+fn word_start(before: &str) -> usize {
+    let mut open = None;
+    let mut escaped = false;
+    for (i, c) in before.char_indices() {
+        match (open, c) {
+            (Some(_), _) if escaped => escaped = false,
+            (Some(_), '\\') => escaped = true,
+            (Some(_), '"') => open = None,
+            (None, '"') => open = Some(i),
+            _ => {}
+        }
+    }
+    if let Some(i) = open {
+        return i;
+    }
+    before
+        .rfind(|c: char| c.is_whitespace() || ",{}():".contains(c))
+        .map_or(0, |i| i + 1)
+}
+
+/// The tokens before the word under the cursor: words, quoted names, and
+/// the punctuation `,` `{` `}` `:`.
+fn tokens(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut chars = text.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        if c.is_whitespace() {
+            chars.next();
+        } else if ",{}:".contains(c) {
+            out.push(c.to_string());
+            chars.next();
+        } else if c == '"' {
+            let mut s = String::from('"');
+            chars.next();
+            while let Some(c) = chars.next() {
+                s.push(c);
+                if c == '\\' {
+                    if let Some(n) = chars.next() {
+                        s.push(n);
+                    }
+                } else if c == '"' {
+                    break;
+                }
+            }
+            out.push(s);
+        } else {
+            let mut s = String::new();
+            while let Some(&c) = chars.peek() {
+                if c.is_whitespace() || ",{}:\"".contains(c) {
+                    break;
+                }
+                s.push(c);
+                chars.next();
+            }
+            out.push(s);
+        }
+    }
+    out
+}
+
+/// Completion candidates for the line up to the cursor: where the word
+/// starts and what it may become.
+pub fn complete(vocabulary: &Vocabulary, line: &str, pos: usize) -> (usize, Vec<Pair>) {
+    let before = &line[..pos];
+    let start = word_start(before);
+    let word = &before[start..];
+    let previous = tokens(&before[..start]);
+    let last = previous.last().map(String::as_str);
+    let candidates = match previous.first().map(String::as_str) {
+        None if word.starts_with('.') => pairs(COMMANDS.iter().map(|c| c.0), word),
+        None => {
+            let mut c = pairs(FORMS, word);
+            c.extend(name_pairs(vocabulary, word));
+            c
+        }
+        Some(".mode") => pairs(["table", "json", "csv"], word),
+        Some(".timer") => pairs(["on", "off"], word),
+        Some(".help") => pairs(HELP_TOPICS, word),
+        Some(command) if command.starts_with('.') => Vec::new(),
+        _ if last == Some("via") || (last == Some(",") && previous.iter().any(|t| t == "via")) => {
+            pairs(vocabulary.relations.iter().map(String::as_str), word)
+        }
+        Some("neighbours" | "neighbors") if previous.len() >= 2 => {
+            pairs(["out", "in", "both", "via", "depth"], word)
+        }
+        Some("path" | "paths") if previous.iter().filter(|t| is_term(t)).count() >= 3 => {
+            pairs(["via", "max", "limit"], word)
+        }
+        Some("neighbours" | "neighbors" | "path" | "paths" | "show") => {
+            name_pairs(vocabulary, word)
+        }
+        _ => pattern_candidates(vocabulary, &previous, word),
+    };
+    (start, candidates)
+}
+
+fn is_term(token: &str) -> bool {
+    !matches!(token, "," | "{" | "}" | ":" | "->")
+}
+
+/// Candidates inside a pattern: which place of its clause the word is in.
+fn pattern_candidates(vocabulary: &Vocabulary, previous: &[String], word: &str) -> Vec<Pair> {
+    if previous.iter().any(|t| t == "where") {
+        return pairs(["and"], word);
+    }
+    let open_brace = previous.iter().rposition(|t| t == "{");
+    let close_brace = previous.iter().rposition(|t| t == "}");
+    if open_brace.is_some_and(|o| close_brace.is_none_or(|c| c < o)) {
+        // Inside `{...}`: keys after `{` or `,`, values after `:`.
+        return match previous.last().map(String::as_str) {
+            Some("{" | ",") => pairs(vocabulary.keys.iter().map(String::as_str), word),
+            _ => Vec::new(),
+        };
+    }
+    if previous.last().is_some_and(|t| t == ":") {
+        return pairs(vocabulary.kinds.iter().map(String::as_str), word);
+    }
+    // The place in the current clause: terms since the last `,` (after
+    // `count`, if the pattern starts with it).
+    let clause_start = previous.iter().rposition(|t| t == ",").map_or(0, |i| i + 1);
+    let mut clause: Vec<&String> = previous[clause_start..].iter().collect();
+    if clause_start == 0 && clause.first().is_some_and(|t| *t == "count") {
+        clause.remove(0);
+    }
+    match clause.len() {
+        1 => pairs(vocabulary.relations.iter().map(String::as_str), word),
+        0 | 2 => name_pairs(vocabulary, word),
+        _ => pairs(["where"], word),
+    }
+}
+
+/// The topics of `.help TOPIC`.
+pub const HELP_TOPICS: [&str; 9] = [
+    "queries",
+    "neighbours",
+    "path",
+    "paths",
+    "patterns",
+    "count",
+    "show",
+    "commands",
+    "keys",
+];
+
+/// Whether `text` is an unfinished query that goes on on the next line:
+/// an open quote or brace, or a trailing `,`.
+pub fn incomplete(text: &str) -> bool {
+    let mut quote = false;
+    let mut escaped = false;
+    let mut braces = 0i32;
+    for c in text.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if quote => escaped = true,
+            '"' => quote = !quote,
+            '{' if !quote => braces += 1,
+            '}' if !quote => braces -= 1,
+            _ => {}
+        }
+    }
+    quote || braces > 0 || (text.trim_end().ends_with(',') && !text.trim_start().starts_with('.'))
+}
+
+/// The rest of the one entity name that the word at the end of the line
+/// begins, if exactly one does.
+pub fn hint(vocabulary: &Vocabulary, line: &str, pos: usize) -> Option<String> {
+    if pos < line.len() || line.trim_start().starts_with('.') {
+        return None;
+    }
+    let start = word_start(line);
+    let word = &line[start..];
+    let (prefix, quoted) = match word.strip_prefix('"') {
+        Some(rest) => (rest, true),
+        None => (word, false),
+    };
+    if prefix.is_empty() {
+        return None;
+    }
+    match starting_with(&vocabulary.names, prefix) {
+        [only] if only.len() > prefix.len() && (quoted || is_identifier(only)) => {
+            let rest = &only[prefix.len()..];
+            Some(if quoted {
+                format!("{rest}\"")
+            } else {
+                rest.to_string()
+            })
+        }
+        _ => None,
+    }
+}
+
+/// The rustyline helper: completion, hints and their colour.
+pub struct ShellHelper {
+    pub vocabulary: Vocabulary,
+    files: FilenameCompleter,
+    color: bool,
+}
+
+impl ShellHelper {
+    pub fn new(vocabulary: Vocabulary, color: bool) -> ShellHelper {
+        ShellHelper {
+            vocabulary,
+            files: FilenameCompleter::new(),
+            color,
+        }
+    }
+}
+
+impl Completer for ShellHelper {
+    type Candidate = Pair;
+
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        ctx: &Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<Pair>)> {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with(".load ") || trimmed.starts_with(".export ") {
+            return self.files.complete(line, pos, ctx);
+        }
+        Ok(complete(&self.vocabulary, line, pos))
+    }
+}
+
+impl Hinter for ShellHelper {
+    type Hint = String;
+
+    fn hint(&self, line: &str, pos: usize, _ctx: &Context<'_>) -> Option<String> {
+        hint(&self.vocabulary, line, pos)
+    }
+}
+
+impl Highlighter for ShellHelper {
+    fn highlight_hint<'h>(&self, hint: &'h str) -> Cow<'h, str> {
+        if self.color {
+            Cow::Owned(format!("\x1b[2m{hint}\x1b[0m"))
+        } else {
+            Cow::Borrowed(hint)
+        }
+    }
+}
+
+// Multi-line input is the shell's own (it shows a continuation prompt),
+// so rustyline's validator accepts every line.
+impl Validator for ShellHelper {}
+
+impl Helper for ShellHelper {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vocabulary() -> Vocabulary {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect();
+        Vocabulary {
+            names: s(&[
+                "China",
+                "Chinese Taipei",
+                "Choe_Myong-nam",
+                "North_Korea",
+                "Russia",
+                "Security_Council",
+            ]),
+            relations: s(&["member_of", "may_refer_to", "permanent_member_of"]),
+            kinds: s(&["body", "person", "state"]),
+            keys: s(&["quote", "veto"]),
+        }
+    }
+
+    fn replacements(line: &str) -> (usize, Vec<String>) {
+        let (start, c) = complete(&vocabulary(), line, line.len());
+        (start, c.into_iter().map(|p| p.replacement).collect())
+    }
+
+    #[test]
+    fn completion_by_place() {
+        let table: &[(&str, usize, &[&str])] = &[
+            (".lo", 0, &[".load"]),
+            (".mode j", 6, &["json"]),
+            (".timer o", 7, &["on", "off"]),
+            (".help pa", 6, &["path", "paths", "patterns"]),
+            ("neigh", 0, &["neighbours", "neighbors"]),
+            ("Ch", 0, &["China", "\"Chinese Taipei\"", "Choe_Myong-nam"]),
+            ("neighbours Nor", 11, &["North_Korea"]),
+            ("neighbours China o", 17, &["out"]),
+            ("neighbours China via m", 21, &["member_of", "may_refer_to"]),
+            (
+                "neighbours China via member_of,p",
+                31,
+                &["permanent_member_of"],
+            ),
+            ("path China R", 11, &["Russia"]),
+            ("path China Russia v", 18, &["via"]),
+            ("show \"Chinese T", 5, &["\"Chinese Taipei\""]),
+            ("?s perm", 3, &["permanent_member_of"]),
+            ("?s member_of Sec", 13, &["Security_Council"]),
+            ("?s member_of ?b, ?b m", 20, &["member_of", "may_refer_to"]),
+            ("?s: st", 4, &["state"]),
+            ("?s member_of ?b {v", 17, &["veto"]),
+            ("count ?s m", 9, &["member_of", "may_refer_to"]),
+        ];
+        for (line, start, want) in table {
+            let (s, got) = replacements(line);
+            assert_eq!(
+                (s, got.iter().map(String::as_str).collect::<Vec<_>>()),
+                (*start, want.to_vec()),
+                "{line}"
+            );
+        }
+    }
+
+    #[test]
+    fn hints_show_the_rest_of_a_unique_name() {
+        let v = vocabulary();
+        assert_eq!(hint(&v, "neighbours Nor", 14), Some("th_Korea".into()));
+        assert_eq!(hint(&v, "show \"Chinese", 13), Some(" Taipei\"".into()));
+        assert_eq!(
+            hint(&v, "neighbours Ch", 13),
+            None,
+            "three names start with Ch"
+        );
+        assert_eq!(
+            hint(&v, "neighbours North_Korea", 22),
+            None,
+            "already whole"
+        );
+        assert_eq!(hint(&v, "neighbours Nor", 3), None, "cursor not at the end");
+    }
+
+    #[test]
+    fn the_validator_wants_more_for_unfinished_queries() {
+        for text in [
+            "?s member_of ?b,",
+            "?s member_of ?b {veto:",
+            "show \"North",
+            "?x r ?y {q: \"a \\\" b",
+        ] {
+            assert!(incomplete(text), "{text}");
+        }
+        for text in [
+            "neighbours China",
+            "?s member_of ?b {veto: true}",
+            "show \"North Korea\"",
+            ".load a,",
+            "?x r ?y {q: \"}\"}",
+        ] {
+            assert!(!incomplete(text), "{text}");
+        }
+    }
+}

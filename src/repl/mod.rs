@@ -1,0 +1,613 @@
+//! The interactive shell: reads a line, runs it as a meta-command or a
+//! query through the same runner as `-c`, and prints through the same
+//! writers.
+
+pub mod helper;
+pub mod meta;
+
+use crate::build::{Input, Options};
+use crate::cli::{Runner, color, report};
+use crate::graph::Graph;
+use crate::output::{Format, aligned};
+use helper::{ShellHelper, Vocabulary, incomplete};
+use meta::{COMMANDS, Meta, parse_meta};
+use rustyline::error::ReadlineError;
+use rustyline::history::DefaultHistory;
+use rustyline::{CompletionType, Config, Editor};
+use std::collections::{BTreeMap, HashSet};
+use std::hash::{BuildHasher, Hash};
+use std::io::{self, BufRead, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+const PROMPT: &str = "dossier> ";
+const CONTINUATION: &str = "     ..> ";
+
+/// What the shell holds between commands.
+pub struct Session {
+    pub graph: Graph,
+    /// Everything loaded, in order, for `.reload`.
+    pub inputs: Vec<Input>,
+    pub options: Options,
+    pub format: Format,
+    pub timer: bool,
+}
+
+/// Runs the shell until `.quit` or Ctrl-D. `readline` false reads plain
+/// lines (for terminals where line editing misbehaves).
+pub fn run(mut session: Session, readline: bool) -> ExitCode {
+    // Ctrl-C while a query runs cancels it; while a line is edited,
+    // rustyline reads it as a key and clears the line.
+    let _ = ctrlc::set_handler(crate::cancel::request);
+    let files: Vec<String> = session.graph.files.clone();
+    println!(
+        "Dossier {}: {} ({} entities, {} relations, {} facts)",
+        env!("CARGO_PKG_VERSION"),
+        files.join(", "),
+        session.graph.entity_count(),
+        session.graph.relation_count(),
+        session.graph.fact_count()
+    );
+    println!("Enter a query, or .help for help; .quit or Ctrl-D leaves.");
+    let mut input = if readline {
+        match LineInput::editor(&session.graph) {
+            Ok(editor) => editor,
+            Err(e) => {
+                eprintln!("note: line editing is not available ({e}); reading plain lines");
+                LineInput::Plain
+            }
+        }
+    } else {
+        LineInput::Plain
+    };
+    loop {
+        crate::cancel::reset();
+        let Some(text) = input.read_query() else {
+            break;
+        };
+        if text.trim().is_empty() {
+            continue;
+        }
+        input.remember(&text);
+        match parse_meta(&text) {
+            Some(Ok(Meta::Quit)) => break,
+            Some(Ok(meta)) => {
+                session.meta(meta);
+                input.refresh(&session.graph);
+            }
+            Some(Err(message)) => eprintln!("error: {message}"),
+            None => session.query(&text),
+        }
+    }
+    input.save();
+    ExitCode::SUCCESS
+}
+
+/// Where lines come from: rustyline, or plain reads of stdin.
+enum LineInput {
+    Editor(Box<Editor<ShellHelper, DefaultHistory>>, Option<PathBuf>),
+    Plain,
+}
+
+impl LineInput {
+    fn editor(graph: &Graph) -> rustyline::Result<LineInput> {
+        let config = Config::builder()
+            .completion_type(CompletionType::List)
+            .auto_add_history(false)
+            .history_ignore_dups(true)?
+            .max_history_size(10_000)?
+            .build();
+        let mut editor = Editor::with_config(config)?;
+        editor.set_helper(Some(ShellHelper::new(Vocabulary::of(graph), color())));
+        let path = history_path();
+        if let Some(path) = &path {
+            let _ = editor.load_history(path);
+        }
+        Ok(LineInput::Editor(Box::new(editor), path))
+    }
+
+    /// Reads one query: a line, and more lines while it is incomplete.
+    /// `None` at the end of input (Ctrl-D on an empty line).
+    fn read_query(&mut self) -> Option<String> {
+        let mut text = String::new();
+        loop {
+            let prompt = if text.is_empty() {
+                PROMPT
+            } else {
+                CONTINUATION
+            };
+            match self.read_line(prompt) {
+                Ok(Some(line)) => {
+                    if !text.is_empty() {
+                        text.push('\n');
+                    }
+                    text.push_str(&line);
+                    if !incomplete(&text) {
+                        return Some(text);
+                    }
+                }
+                // End of input in the middle of a query: run what there is.
+                Ok(None) if !text.is_empty() => return Some(text),
+                Ok(None) => return None,
+                // Ctrl-C: drop the line (and any lines before it) and start over.
+                Err(()) => text.clear(),
+            }
+        }
+    }
+
+    fn read_line(&mut self, prompt: &str) -> Result<Option<String>, ()> {
+        match self {
+            LineInput::Editor(editor, _) => match editor.readline(prompt) {
+                Ok(line) => Ok(Some(line)),
+                Err(ReadlineError::Interrupted) => Err(()),
+                Err(ReadlineError::Eof) => Ok(None),
+                Err(e) => {
+                    eprintln!("error: cannot read a line: {e}");
+                    Ok(None)
+                }
+            },
+            LineInput::Plain => {
+                print!("{prompt}");
+                let _ = io::stdout().flush();
+                let mut line = String::new();
+                match io::stdin().lock().read_line(&mut line) {
+                    Ok(0) => Ok(None),
+                    Ok(_) => Ok(Some(line.trim_end_matches(['\n', '\r']).to_string())),
+                    Err(_) => Ok(None),
+                }
+            }
+        }
+    }
+
+    /// Adds a query to the history, on one line, and saves the history.
+    fn remember(&mut self, text: &str) {
+        if let LineInput::Editor(editor, _) = self {
+            let one_line = text
+                .split('\n')
+                .map(str::trim)
+                .collect::<Vec<_>>()
+                .join(" ");
+            let _ = editor.add_history_entry(one_line);
+        }
+        self.save();
+    }
+
+    /// Writes the history file atomically: a temporary file beside it,
+    /// then a rename, so an interrupted write never leaves half a history.
+    fn save(&mut self) {
+        let LineInput::Editor(editor, Some(path)) = self else {
+            return;
+        };
+        if let Some(dir) = path.parent()
+            && std::fs::create_dir_all(dir).is_err()
+        {
+            return;
+        }
+        let temporary = path.with_extension(format!("tmp{}", std::process::id()));
+        if editor.save_history(&temporary).is_ok() {
+            if std::fs::rename(&temporary, &*path).is_err() {
+                let _ = std::fs::remove_file(&temporary);
+            }
+        } else {
+            let _ = std::fs::remove_file(&temporary);
+        }
+    }
+
+    /// The graph changed: complete its names.
+    fn refresh(&mut self, graph: &Graph) {
+        if let LineInput::Editor(editor, _) = self
+            && let Some(helper) = editor.helper_mut()
+        {
+            helper.vocabulary = Vocabulary::of(graph);
+        }
+    }
+}
+
+/// Where the history lives: `$DOSSIER_HISTORY`, else
+/// `$XDG_STATE_HOME/dossier/history`, else `~/.local/state/dossier/history`.
+pub fn history_path() -> Option<PathBuf> {
+    history_path_from(|name| std::env::var_os(name).filter(|v| !v.is_empty()))
+}
+
+fn history_path_from(var: impl Fn(&str) -> Option<std::ffi::OsString>) -> Option<PathBuf> {
+    if let Some(path) = var("DOSSIER_HISTORY") {
+        return Some(PathBuf::from(path));
+    }
+    if let Some(state) = var("XDG_STATE_HOME") {
+        return Some(PathBuf::from(state).join("dossier/history"));
+    }
+    var("HOME").map(|home| PathBuf::from(home).join(".local/state/dossier/history"))
+}
+
+impl Session {
+    fn query(&mut self, text: &str) {
+        let start = Instant::now();
+        let mut runner = Runner::new(&self.graph, self.format, false);
+        runner.run_text("<query>", text, false);
+        if self.timer {
+            println!("time: {:.3} ms", start.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+
+    fn meta(&mut self, meta: Meta) {
+        match meta {
+            Meta::Help(topic) => print!("{}", help(topic.as_deref())),
+            Meta::Load(files) => {
+                let inputs: Vec<Input> = files
+                    .iter()
+                    .map(|f| Input::Path(PathBuf::from(f)))
+                    .collect();
+                let start = Instant::now();
+                match self.graph.load(&inputs, self.options) {
+                    Ok(added) => {
+                        self.inputs.extend(inputs);
+                        println!(
+                            "loaded {}: {}",
+                            files.join(", "),
+                            changes(&[
+                                ("entity", added.entities as i64, 0),
+                                ("relation", added.relations as i64, 0),
+                                ("fact", added.facts as i64, 0)
+                            ])
+                        );
+                    }
+                    Err(error) => {
+                        report(&error);
+                        eprintln!("nothing was loaded; the graph is as it was");
+                    }
+                }
+                if self.timer {
+                    println!("time: {:.3} ms", start.elapsed().as_secs_f64() * 1000.0);
+                }
+            }
+            Meta::Reload => match Graph::from_inputs(&self.inputs, self.options) {
+                Ok(graph) => {
+                    let (old, new) = (fingerprint(&self.graph), fingerprint(&graph));
+                    let diff = |i: usize| {
+                        let added = new[i].difference(&old[i]).count() as i64;
+                        let removed = old[i].difference(&new[i]).count() as i64;
+                        (added, removed)
+                    };
+                    let (ea, er) = diff(0);
+                    let (ra, rr) = diff(1);
+                    let (fa, fr) = diff(2);
+                    self.graph = graph;
+                    println!(
+                        "reloaded: {}",
+                        changes(&[("entity", ea, er), ("relation", ra, rr), ("fact", fa, fr)])
+                    );
+                }
+                Err(error) => {
+                    report(&error);
+                    eprintln!("nothing was reloaded; the graph is as it was");
+                }
+            },
+            Meta::Mode(format) => self.format = format,
+            Meta::Timer(on) => self.timer = on,
+            Meta::Stats => print!("{}", stats(&self.graph)),
+            Meta::Schema => print!("{}", schema(&self.graph)),
+            Meta::Quit => {}
+        }
+    }
+}
+
+/// `+3 relations, -1 fact`, or `no changes`.
+fn changes(counts: &[(&str, i64, i64)]) -> String {
+    let mut parts = Vec::new();
+    for (what, added, removed) in counts {
+        for (sign, n) in [('+', added), ('-', removed)] {
+            if *n > 0 {
+                parts.push(format!("{sign}{n} {}", noun(what, *n)));
+            }
+        }
+    }
+    if parts.is_empty() {
+        "no changes".into()
+    } else {
+        parts.join(", ")
+    }
+}
+
+fn noun(what: &str, n: i64) -> String {
+    match (what, n) {
+        (_, 1) => what.to_string(),
+        ("entity", _) => "entities".to_string(),
+        _ => format!("{what}s"),
+    }
+}
+
+/// Hashes of every entity, relation statement and fact, by what they say
+/// (names, not indices), to tell what a reload changed.
+fn fingerprint(graph: &Graph) -> [HashSet<u64>; 3] {
+    let hasher = foldhash::fast::FixedState::with_seed(7);
+    let attrs = |id: u32| -> Vec<String> {
+        graph
+            .attrs(id)
+            .iter()
+            .map(|(k, v)| format!("{}={v}", graph.keys.name(*k)))
+            .collect()
+    };
+    let h = |x: &dyn Fn(&mut foldhash::fast::FoldHasher)| {
+        let mut state = hasher.build_hasher();
+        x(&mut state);
+        std::hash::Hasher::finish(&state)
+    };
+    let entities = graph
+        .entities()
+        .map(|(n, e)| {
+            h(&|s| {
+                (
+                    &*e.name,
+                    graph.kind_name(n),
+                    e.label.as_deref(),
+                    attrs(e.attrs),
+                )
+                    .hash(s)
+            })
+        })
+        .collect();
+    let g = graph.petgraph();
+    let edges = g
+        .edge_indices()
+        .map(|e| {
+            let (a, b) = g.edge_endpoints(e).expect("edges have ends");
+            h(&|s| {
+                (
+                    &*graph.entity(a).name,
+                    graph.relations.name(g[e].relation),
+                    &*graph.entity(b).name,
+                    attrs(g[e].attrs),
+                )
+                    .hash(s)
+            })
+        })
+        .collect();
+    let facts = graph
+        .facts()
+        .iter()
+        .map(|f| {
+            h(&|s| {
+                (
+                    &*graph.entity(f.subject).name,
+                    graph.relations.name(f.predicate),
+                    attrs(f.attrs),
+                )
+                    .hash(s)
+            })
+        })
+        .collect();
+    [entities, edges, facts]
+}
+
+/// `.stats`: totals, entities by kind, statements by relation.
+pub fn stats(graph: &Graph) -> String {
+    let mut out = Vec::new();
+    let _ = writeln!(out, "files: {}", graph.files.join(", "));
+    let _ = writeln!(
+        out,
+        "{} entities, {} relations, {} facts\n",
+        graph.entity_count(),
+        graph.relation_count(),
+        graph.fact_count()
+    );
+    let mut kinds: Vec<Vec<String>> = graph
+        .kinds
+        .iter()
+        .filter(|(k, _)| graph.kind_count(*k) > 0)
+        .map(|(k, name)| vec![name.to_string(), graph.kind_count(k).to_string()])
+        .collect();
+    kinds.sort_by(|a, b| a[0].cmp(&b[0]));
+    let _ = aligned(&mut out, &["kind", "entities"], &kinds);
+    let _ = writeln!(out);
+    let mut relations: Vec<Vec<String>> = graph
+        .relations
+        .iter()
+        .filter(|(r, _)| graph.relation_edge_count(*r) + graph.predicate_fact_count(*r) > 0)
+        .map(|(r, name)| {
+            vec![
+                name.to_string(),
+                graph.relation_edge_count(r).to_string(),
+                graph.predicate_fact_count(r).to_string(),
+            ]
+        })
+        .collect();
+    relations.sort_by(|a, b| a[0].cmp(&b[0]));
+    let _ = aligned(&mut out, &["relation", "statements", "facts"], &relations);
+    String::from_utf8(out).expect("tables are text")
+}
+
+/// `.schema`: which kinds each relation joins, and which kinds have
+/// which facts, with counts.
+pub fn schema(graph: &Graph) -> String {
+    let g = graph.petgraph();
+    let mut edges: BTreeMap<(&str, &str, &str), usize> = BTreeMap::new();
+    for e in g.edge_indices() {
+        let (a, b) = g.edge_endpoints(e).expect("edges have ends");
+        *edges
+            .entry((
+                graph.relations.name(g[e].relation),
+                graph.kind_name(a),
+                graph.kind_name(b),
+            ))
+            .or_default() += 1;
+    }
+    let mut facts: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    for f in graph.facts() {
+        *facts
+            .entry((
+                graph.relations.name(f.predicate),
+                graph.kind_name(f.subject),
+            ))
+            .or_default() += 1;
+    }
+    let mut out = Vec::new();
+    let rows: Vec<Vec<String>> = edges
+        .iter()
+        .map(|((r, a, b), n)| vec![r.to_string(), format!("{a} -> {b}"), n.to_string()])
+        .collect();
+    let _ = aligned(
+        &mut out,
+        &["relation", "subject -> object", "statements"],
+        &rows,
+    );
+    if !facts.is_empty() {
+        let _ = writeln!(out);
+        let rows: Vec<Vec<String>> = facts
+            .iter()
+            .map(|((p, k), n)| vec![p.to_string(), k.to_string(), n.to_string()])
+            .collect();
+        let _ = aligned(&mut out, &["fact", "subject", "statements"], &rows);
+    }
+    String::from_utf8(out).expect("tables are text")
+}
+
+/// The text of `.help` and `.help TOPIC`.
+pub fn help(topic: Option<&str>) -> String {
+    let forms = [
+        (
+            "neighbours",
+            "neighbours NAME [out|in|both] [via REL,...] [depth N]",
+            "neighbours North_Korea out",
+        ),
+        ("path", "path A [->] B [via REL,...]", "path China -> ICC"),
+        (
+            "paths",
+            "paths A [->] B [via REL,...] [max N] [limit K]",
+            "paths North_Korea -> ICC max 3",
+        ),
+        (
+            "patterns",
+            "CLAUSE, CLAUSE... [where CONDITION and ...]",
+            "?s permanent_member_of Security_Council {veto: ?v}",
+        ),
+        ("count", "count PATTERN", "count ?x: person"),
+        ("show", "show NAME", "show Choe_Myong-nam"),
+    ];
+    let mut out = String::new();
+    match topic {
+        None | Some("queries" | "commands") => {
+            out.push_str("Queries (.help TOPIC for more):\n");
+            for (_, syntax, example) in forms {
+                out.push_str(&format!("  {syntax:<52} e.g. {example}\n"));
+            }
+            out.push_str("\nCommands:\n");
+            for (command, args, what) in COMMANDS {
+                out.push_str(&format!("  {:<24} {what}\n", format!("{command} {args}")));
+            }
+            out.push_str("\nKeys: Tab completes names, relations and commands; Ctrl-C cancels a line or a running query;\nCtrl-D on an empty line leaves. A line ending in `,` or with an open quote or brace goes on.\n");
+        }
+        Some("patterns") => out.push_str(
+            "Patterns are statements with ?variables, clauses joined by `,`:\n\
+             \x20 ?s member_of Security_Council         relations (the relation may be a variable: China ?rel ?x)\n\
+             \x20 ?s abstains_on_referral               facts (?x ?flag lists them all)\n\
+             \x20 ?s: state                             entities of a kind\n\
+             \x20 ?x adopted ?r {date: ?d}              binds an attribute; {veto: true} requires one\n\
+             \x20 ... where ?d >= 2014-01-01 and ?n > 3 compares values: = != < <= > >=\n\
+             The answer has a column per variable and distinct, sorted rows.\n",
+        ),
+        Some("keys") => out.push_str(
+            "Tab         complete a command, query word, entity, relation, kind or file\n\
+             Ctrl-C      clear the line, or cancel a running query\n\
+             Ctrl-D      leave (on an empty line)\n\
+             Up, Down    walk the history (kept in $DOSSIER_HISTORY or ~/.local/state/dossier/history)\n\
+             Ctrl-R      search the history\n",
+        ),
+        Some(t) => match forms.iter().find(|(name, _, _)| *name == t || (t == "neighbors" && *name == "neighbours")) {
+            Some((_, syntax, example)) => out.push_str(&format!("{syntax}\n  e.g. {example}\n{}", form_help(t))),
+            None => match COMMANDS.iter().find(|c| c.0.trim_start_matches('.') == t) {
+                Some((command, args, what)) => out.push_str(&format!("{command} {args}\n  {what}\n")),
+                None => out.push_str(&format!("no help on `{t}`; topics: {}\n", helper::HELP_TOPICS.join(", "))),
+            },
+        },
+    }
+    out
+}
+
+fn form_help(topic: &str) -> &'static str {
+    match topic {
+        "neighbours" | "neighbors" => {
+            "  out: NAME is the subject; in: NAME is the object; both (the default).\n  At depth 1, a row per statement; deeper, each entity once at its smallest depth.\n"
+        }
+        "path" => {
+            "  A shortest path; `->` follows statements forward only. -[r]-> reads forward, <-[r]- backward.\n"
+        }
+        "paths" => {
+            "  Every simple path of at most N hops (default 3), shortest first, at most K (default 100).\n"
+        }
+        "count" => "  The number of distinct rows of a pattern.\n",
+        "show" => "  An entity's kind, label, attributes, facts and where it was declared.\n",
+        _ => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn history_path_order() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| std::ffi::OsString::from(v))
+            }
+        };
+        let all = env(&[
+            ("DOSSIER_HISTORY", "/tmp/h"),
+            ("XDG_STATE_HOME", "/s"),
+            ("HOME", "/home/u"),
+        ]);
+        assert_eq!(history_path_from(all), Some(PathBuf::from("/tmp/h")));
+        let xdg = env(&[("XDG_STATE_HOME", "/s"), ("HOME", "/home/u")]);
+        assert_eq!(
+            history_path_from(xdg),
+            Some(PathBuf::from("/s/dossier/history"))
+        );
+        let home = env(&[("HOME", "/home/u")]);
+        assert_eq!(
+            history_path_from(home),
+            Some(PathBuf::from("/home/u/.local/state/dossier/history"))
+        );
+        assert_eq!(history_path_from(env(&[])), None);
+    }
+
+    #[test]
+    fn change_summaries() {
+        assert_eq!(
+            changes(&[("entity", 0, 0), ("relation", 3, 0), ("fact", 0, 1)]),
+            "+3 relations, -1 fact"
+        );
+        assert_eq!(
+            changes(&[("entity", 2, 1), ("relation", 0, 0), ("fact", 0, 0)]),
+            "+2 entities, -1 entity"
+        );
+        assert_eq!(changes(&[("entity", 0, 0)]), "no changes");
+    }
+
+    #[test]
+    fn help_covers_every_form_and_command() {
+        let all = help(None);
+        for word in [
+            "neighbours",
+            "path",
+            "paths",
+            "count",
+            "show",
+            ".load",
+            ".reload",
+            ".mode",
+            ".timer",
+            ".stats",
+            ".schema",
+            ".quit",
+        ] {
+            assert!(all.contains(word), "{word}");
+        }
+        assert!(help(Some("paths")).contains("e.g. paths"));
+        assert!(help(Some("load")).starts_with(".load FILE..."));
+        assert!(help(Some("nonsense")).starts_with("no help on"));
+    }
+}
