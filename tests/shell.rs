@@ -32,8 +32,19 @@ fn shell(dir: &Path, args: &[&str], history: &Path) -> PtySession {
 /// once the prompt is there, as a person does.)
 fn ask(p: &mut PtySession, line: &str) -> String {
     p.send_line(line).unwrap();
-    p.exp_string("dossier> ")
-        .unwrap_or_else(|e| panic!("{line}: {e}"))
+    prompt(p).unwrap_or_else(|e| panic!("{line}: {e}"))
+}
+
+/// Waits for a fresh prompt, on a line of its own (while a line is typed,
+/// rustyline redraws it, prompt and all, after a carriage return), and
+/// returns what came before it.
+fn prompt(p: &mut PtySession) -> Result<String, rexpect::error::Error> {
+    p.exp_regex("\n\r*dossier> ").map(|(before, _)| before)
+}
+
+/// Whether one of the lines of `out` is `line`.
+fn has_line(out: &str, line: &str) -> bool {
+    out.replace('\r', "").lines().any(|l| l.trim_end() == line)
 }
 
 fn exits_with(p: &mut PtySession, code: i32) {
@@ -133,10 +144,10 @@ fn a_broken_load_leaves_the_graph_as_it_was() {
         out.contains("nothing was loaded; the graph is as it was"),
         "{out}"
     );
-    assert!(ask(&mut p, "count ?x: state").contains("\r\n1\r\n"));
+    assert!(has_line(&ask(&mut p, "count ?x: state"), "1"));
     let out = ask(&mut p, ".load more.kg");
     assert!(out.contains("loaded more.kg: +1 entity"), "{out}");
-    assert!(ask(&mut p, "count ?x: state").contains("\r\n3\r\n"));
+    assert!(has_line(&ask(&mut p, "count ?x: state"), "3"));
     p.send_line(".quit").unwrap();
     exits_with(&mut p, 0);
 }
@@ -162,7 +173,7 @@ fn history_is_written_and_read_back() {
     let dir = tempfile::tempdir().unwrap();
     let history = dir.path().join("state/dossier/history");
     let mut p = shell(&root(), &[], &history);
-    assert!(ask(&mut p, "count ?x: person").contains("\r\n4\r\n"));
+    assert!(has_line(&ask(&mut p, "count ?x: person"), "4"));
     p.send_line(".quit").unwrap();
     exits_with(&mut p, 0);
     let saved = std::fs::read_to_string(&history).unwrap();
@@ -176,7 +187,7 @@ fn history_is_written_and_read_back() {
     p.send("\x1b[A").unwrap();
     p.flush().unwrap();
     p.exp_string("count ?x: person").unwrap();
-    assert!(ask(&mut p, "").contains("\r\n4\r\n"));
+    assert!(has_line(&ask(&mut p, ""), "4"));
     p.send_line(".quit").unwrap();
     exits_with(&mut p, 0);
 }
@@ -236,4 +247,99 @@ fn no_readline_reads_plain_lines_on_a_terminal() {
         !dir.path().join("h").exists(),
         "plain reading keeps no history"
     );
+}
+
+#[test]
+fn a_slow_load_shows_a_progress_bar_on_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    // About three seconds to load in a debug build: the bar shows after one.
+    std::fs::write(
+        dir.path().join("big.kg"),
+        dossier::generate::generate(300_000, 5),
+    )
+    .unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_dossier"));
+    cmd.arg("big.kg")
+        .current_dir(dir.path())
+        .env("DOSSIER_HISTORY", dir.path().join("h"))
+        .env("TERM", "xterm");
+    let options = rexpect::reader::Options::new()
+        .timeout_ms(Some(60_000))
+        .strip_ansi_escape_codes(true);
+    let mut p = rexpect::spawn_with_options(cmd, options).unwrap();
+    let before = p.exp_string("Enter a query").unwrap();
+    assert!(before.contains("loading big.kg"), "{before}");
+    p.exp_string("dossier> ").unwrap();
+    p.send_line(".quit").unwrap();
+    exits_with(&mut p, 0);
+}
+
+#[test]
+fn no_progress_bar_when_stderr_is_not_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("big.kg"),
+        dossier::generate::generate(300_000, 5),
+    )
+    .unwrap();
+    let out = common::dossier_in(dir.path(), &["check", "big.kg"], None);
+    assert_eq!(common::stderr(&out), "");
+    assert!(common::stdout(&out).starts_with("ok: 60000 entities"));
+}
+
+/// The README's example session, replayed: each line after a prompt is
+/// typed, and what follows it up to the next prompt must be printed.
+#[test]
+fn the_readme_session() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let start = readme
+        .find("```session\n")
+        .expect("the README has a session")
+        + "```session\n".len();
+    let block = &readme[start..start + readme[start..].find("```").unwrap()];
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_dossier"));
+    cmd.current_dir(dir.path())
+        .env("DOSSIER_HISTORY", dir.path().join("h"))
+        .env("TERM", "xterm")
+        .env("NO_COLOR", "1");
+    let options = rexpect::reader::Options::new()
+        .timeout_ms(Some(TIMEOUT_MS))
+        .strip_ansi_escape_codes(true);
+    let mut p = rexpect::spawn_with_options(cmd, options).unwrap();
+    let mut lines = block.lines().peekable();
+    let mut welcome = String::new();
+    while let Some(line) = lines.next_if(|l| !l.starts_with("dossier> ")) {
+        welcome.push_str(line);
+        welcome.push_str("\r\n");
+    }
+    let got = p.exp_string("dossier> ").unwrap();
+    assert!(got.contains(&welcome), "welcome:\n{got}");
+    while let Some(line) = lines.next() {
+        let input = line.strip_prefix("dossier> ").expect("a prompt");
+        p.send_line(input).unwrap();
+        if input == ".quit" {
+            break;
+        }
+        let mut expected = String::new();
+        while let Some(l) = lines.next_if(|l| !l.starts_with("dossier> ")) {
+            match l.strip_prefix("     ..> ") {
+                Some(more) => {
+                    p.exp_string("..> ").unwrap();
+                    p.send_line(more).unwrap();
+                }
+                None => {
+                    expected.push_str(l);
+                    expected.push_str("\r\n");
+                }
+            }
+        }
+        let got = prompt(&mut p).unwrap().replace('\r', "");
+        let expected = expected.replace('\r', "");
+        assert!(
+            got.trim_end().ends_with(expected.trim_end()),
+            "after `{input}` expected\n{expected}\ngot\n{got}"
+        );
+    }
+    exits_with(&mut p, 0);
 }
