@@ -240,7 +240,21 @@ impl Loader<'_> {
         if let Some(c) = &canonical {
             self.stack.push(c.clone());
         }
-        self.text(name, bytes, input);
+        let extension = match input {
+            Input::Path(p) => p
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or("")
+                .to_ascii_lowercase(),
+            Input::Text { name, .. } => name
+                .rsplit_once('.')
+                .map_or(String::new(), |(_, e)| e.to_ascii_lowercase()),
+        };
+        match extension.as_str() {
+            "tsv" => self.tsv(name, &bytes),
+            "json" => self.json(name, &bytes),
+            _ => self.text(name, bytes, input),
+        }
         if canonical.is_some() {
             self.stack.pop();
         }
@@ -333,6 +347,250 @@ impl Loader<'_> {
             }
             offset += line_len + 1;
         }
+    }
+
+    /// Tab-separated triples, `head<TAB>relation<TAB>tail` a line, the
+    /// layout of common knowledge-graph benchmark sets. Names are taken as
+    /// they are, with no quoting.
+    fn tsv(&mut self, name: String, bytes: &[u8]) {
+        let text: std::sync::Arc<str> = String::from_utf8_lossy(bytes).into();
+        let graph_file = self.graph.files.len() as u32;
+        self.graph.files.push(name.clone());
+        let file = self.sources.add(name, text.clone());
+        self.source_of.insert(graph_file, file);
+        let mut offset = 0;
+        for (number, raw) in text.split('\n').enumerate() {
+            let start = offset;
+            offset += raw.len() + 1;
+            let line = raw.strip_suffix('\r').unwrap_or(raw);
+            if line.trim().is_empty() {
+                continue;
+            }
+            if line.contains('\u{fffd}') && std::str::from_utf8(bytes).is_err() {
+                let col = line.find('\u{fffd}').unwrap_or(0);
+                self.diagnostics.push(
+                    Diagnostic::at(
+                        file,
+                        Span::new(start + col, start + col + 3),
+                        "this line is not valid UTF-8",
+                    )
+                    .label("invalid byte here"),
+                );
+                continue;
+            }
+            let fields: Vec<&str> = line.split('\t').collect();
+            let at = At {
+                file,
+                origin: Origin {
+                    file: graph_file,
+                    line: number as u32 + 1,
+                },
+            };
+            if fields.len() != 3 || fields.iter().any(|f| f.is_empty()) {
+                let message = if fields.len() != 3 {
+                    format!(
+                        "a TSV line has 3 fields (head, relation, tail); this one has {}",
+                        fields.len()
+                    )
+                } else {
+                    "a TSV field is empty".to_string()
+                };
+                self.diagnostics.push(
+                    Diagnostic::at(file, Span::new(start, start + line.len()), message)
+                        .label("this line")
+                        .help("write `head<TAB>relation<TAB>tail`, separated by tab characters"),
+                );
+                continue;
+            }
+            let mut field_start = start;
+            let mut texts = Vec::new();
+            for f in &fields {
+                texts.push(Text {
+                    text: Cow::Borrowed(*f),
+                    span: Span::new(field_start, field_start + f.len()),
+                });
+                field_start += f.len() + 1;
+            }
+            let mut texts = texts.into_iter();
+            let (subject, predicate, object) = (
+                texts.next().unwrap(),
+                texts.next().unwrap(),
+                texts.next().unwrap(),
+            );
+            let span = Span::new(start, start + line.len());
+            self.statement(
+                Statement {
+                    subject,
+                    predicate,
+                    object: Some(object),
+                    attrs: Vec::new(),
+                    span,
+                },
+                at,
+            );
+        }
+    }
+
+    /// A graph exported with `--to json` (its schema is in README.md).
+    fn json(&mut self, name: String, bytes: &[u8]) {
+        let text: std::sync::Arc<str> = String::from_utf8_lossy(bytes).into();
+        let file = self.sources.add(name.clone(), text.clone());
+        let doc: serde_json::Value = match serde_json::from_slice(bytes) {
+            Ok(doc) => doc,
+            Err(e) => {
+                let offset = line_col_offset(&text, e.line(), e.column());
+                self.diagnostics.push(
+                    Diagnostic::at(
+                        file,
+                        Span::new(offset, offset + 1),
+                        format!("this is not JSON: {e}"),
+                    )
+                    .label("here")
+                    .help(
+                        "a .json file is read as a graph exported with `dossier export --to json`",
+                    ),
+                );
+                return;
+            }
+        };
+        if let Err(message) = self.json_graph(file, &doc) {
+            self.diagnostics.push(
+                Diagnostic::at(
+                    file,
+                    Span::new(0, 0),
+                    format!("`{name}` is not a Dossier graph: {message}"),
+                )
+                .help("a .json file is read as a graph exported with `dossier export --to json`"),
+            );
+        }
+    }
+
+    fn json_graph(&mut self, file: FileId, doc: &serde_json::Value) -> Result<(), String> {
+        use serde_json::Value as J;
+        if doc.get("format").and_then(J::as_str) != Some("dossier") {
+            return Err("it has no `\"format\": \"dossier\"`".into());
+        }
+        match doc.get("version").and_then(J::as_u64) {
+            Some(1) => {}
+            Some(v) => return Err(format!("it is version {v}; this Dossier reads version 1")),
+            None => return Err("it has no version".into()),
+        }
+        // The files the statements came from keep their names.
+        let first = self.graph.files.len() as u32;
+        let files: Vec<String> = list(doc, "files")?
+            .iter()
+            .map(|f| {
+                f.as_str()
+                    .map(str::to_string)
+                    .ok_or("a file name is not a string")
+            })
+            .collect::<Result<_, _>>()?;
+        self.graph.files.extend(files.iter().cloned());
+        let at = |source: &J| -> Result<At, String> {
+            let file_name = source
+                .get("file")
+                .and_then(J::as_str)
+                .ok_or("a source has no file")?;
+            let index = files
+                .iter()
+                .position(|f| f == file_name)
+                .ok_or_else(|| format!("the source file `{file_name}` is not in `files`"))?;
+            let line = source
+                .get("line")
+                .and_then(J::as_u64)
+                .ok_or("a source has no line")? as u32;
+            Ok(At {
+                file,
+                origin: Origin {
+                    file: first + index as u32,
+                    line,
+                },
+            })
+        };
+        let text = |v: &J, what: &str| -> Result<Text<'static>, String> {
+            Ok(Text {
+                text: Cow::Owned(
+                    v.as_str()
+                        .ok_or_else(|| format!("{what} is not a string"))?
+                        .to_string(),
+                ),
+                span: Span::new(0, 0),
+            })
+        };
+        for e in list(doc, "entities")? {
+            if e.get("declared").and_then(J::as_bool) != Some(true) {
+                continue;
+            }
+            let name = text(e.get("name").ok_or("an entity has no name")?, "a name")?;
+            let kind = text(e.get("kind").ok_or("an entity has no kind")?, "a kind")?;
+            let label = match e.get("label") {
+                None | Some(J::Null) => None,
+                Some(l) => Some(text(l, "a label")?),
+            };
+            let attrs = json_attrs(e.get("attributes"))?;
+            let at = at(e.get("source").ok_or("an entity has no source")?)?;
+            self.declaration(
+                Declaration {
+                    name,
+                    kind,
+                    label,
+                    attrs,
+                },
+                at,
+            );
+        }
+        for (key, object) in [("relations", true), ("facts", false)] {
+            for r in list(doc, key)? {
+                let subject = text(
+                    r.get("subject").ok_or("a statement has no subject")?,
+                    "a subject",
+                )?;
+                let predicate = text(
+                    r.get(if object { "relation" } else { "predicate" })
+                        .ok_or("a statement has no relation")?,
+                    "a relation",
+                )?;
+                let object = if object {
+                    Some(text(
+                        r.get("object").ok_or("a relation has no object")?,
+                        "an object",
+                    )?)
+                } else {
+                    None
+                };
+                let attrs = json_attrs(r.get("attributes"))?;
+                let at = at(r.get("source").ok_or("a statement has no source")?)?;
+                self.statement(
+                    Statement {
+                        subject,
+                        predicate,
+                        object,
+                        attrs,
+                        span: Span::new(0, 0),
+                    },
+                    at,
+                );
+            }
+        }
+        // Undeclared entities were made by the statements above, in the
+        // file's order rather than the original one: their records say
+        // where they were first used.
+        for e in list(doc, "entities")? {
+            if e.get("declared").and_then(J::as_bool) == Some(true) {
+                continue;
+            }
+            let name = e
+                .get("name")
+                .and_then(J::as_str)
+                .ok_or("an entity has no name")?;
+            let origin = at(e.get("source").ok_or("an entity has no source")?)?.origin;
+            if let Some(node) = self.graph.find(name)
+                && !self.graph.entity(node).declared
+            {
+                self.graph.entity_mut(node).origin = origin;
+            }
+        }
+        Ok(())
     }
 
     fn item(&mut self, item: Item<'_>, at: At, input: &Input) {
@@ -594,6 +852,66 @@ fn line_span(text: &str, line: u32) -> Span {
         end
     };
     Span::new(start, end)
+}
+
+fn list<'j>(doc: &'j serde_json::Value, key: &str) -> Result<&'j Vec<serde_json::Value>, String> {
+    match doc.get(key) {
+        Some(serde_json::Value::Array(items)) => Ok(items),
+        None => Ok(const { &Vec::new() }),
+        Some(_) => Err(format!("`{key}` is not a list")),
+    }
+}
+
+/// Attributes as `--to json` writes them: numbers, strings and booleans
+/// as themselves, dates as `{"date": "YYYY-MM-DD"}`, names as
+/// `{"name": "..."}`.
+fn json_attrs(attrs: Option<&serde_json::Value>) -> Result<Vec<Attr<'static>>, String> {
+    use crate::ast::Value as V;
+    use serde_json::Value as J;
+    let Some(attrs) = attrs else {
+        return Ok(Vec::new());
+    };
+    let map = attrs.as_object().ok_or("`attributes` is not an object")?;
+    let mut out = Vec::new();
+    for (key, value) in map {
+        let value = match value {
+            J::Bool(b) => V::Bool(*b),
+            J::Number(n) if n.is_i64() => V::Int(n.as_i64().expect("checked")),
+            J::Number(n) => V::Dec(n.as_f64().ok_or("a number is out of range")?),
+            J::String(s) => V::Str(Cow::Owned(s.clone())),
+            J::Object(o) if o.len() == 1 && o.get("date").is_some_and(J::is_string) => {
+                let d = o["date"].as_str().expect("checked");
+                V::Date(crate::value::Date::parse(d).ok_or_else(|| format!("`{d}` is not a date"))?)
+            }
+            J::Object(o) if o.len() == 1 && o.get("name").is_some_and(J::is_string) => {
+                V::Name(Cow::Owned(o["name"].as_str().expect("checked").to_string()))
+            }
+            other => {
+                return Err(format!(
+                    "the value of `{key}` is not a Dossier value: {other}"
+                ));
+            }
+        };
+        out.push(Attr {
+            key: Text {
+                text: Cow::Owned(key.clone()),
+                span: Span::new(0, 0),
+            },
+            value,
+            value_span: Span::new(0, 0),
+        });
+    }
+    Ok(out)
+}
+
+/// The byte offset of a 1-based line and column.
+fn line_col_offset(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    (start + column.saturating_sub(1)).min(text.len())
 }
 
 fn quoted(s: &str) -> String {

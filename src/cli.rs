@@ -72,6 +72,23 @@ pub enum Command {
         /// Relation files to check (default: the bundled data/koreas.kg)
         files: Vec<PathBuf>,
     },
+    /// Export the graph (or what a query's answer touches)
+    Export {
+        /// Files to load (default: the bundled data/koreas.kg)
+        files: Vec<PathBuf>,
+        /// The format to write
+        #[arg(long = "to", value_enum)]
+        to: crate::export::ExportFormat,
+        /// Where to write (a folder for csv); without it, stdout
+        #[arg(short = 'o', long = "output", value_name = "OUT")]
+        out: Option<PathBuf>,
+        /// Export only the entities and edges that QUERY's answer touches
+        #[arg(short = 'q', long = "query", value_name = "QUERY")]
+        query: Option<String>,
+        /// The IRI prefix of entities in N-Triples
+        #[arg(long, default_value = crate::export::DEFAULT_BASE)]
+        base: String,
+    },
 }
 
 impl Cli {
@@ -101,6 +118,34 @@ pub fn run(cli: Cli) -> ExitCode {
             }
             Err(error) => {
                 report(&error);
+                ExitCode::FAILURE
+            }
+        };
+    }
+    if let Some(Command::Export {
+        files,
+        to,
+        out,
+        query,
+        base,
+    }) = &cli.command
+    {
+        let graph = match load(files, options) {
+            Ok(graph) => graph,
+            Err(error) => {
+                report(&error);
+                return ExitCode::FAILURE;
+            }
+        };
+        let export = crate::export::Export {
+            format: *to,
+            out: out.clone(),
+            base: base.clone(),
+        };
+        return match export_graph(&graph, &export, query.as_deref()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(message) => {
+                eprintln!("error: {message}");
                 ExitCode::FAILURE
             }
         };
@@ -144,6 +189,31 @@ pub fn run(cli: Cli) -> ExitCode {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// Exports the graph, or the part of it that `query`'s answer touches. A
+/// query's diagnostic is printed here; the message returned is for the rest.
+pub fn export_graph(
+    graph: &Graph,
+    export: &crate::export::Export,
+    query: Option<&str>,
+) -> Result<(), String> {
+    let Some(query) = query else {
+        return crate::export::export(graph, export);
+    };
+    let mut sources = Sources::new();
+    let file = sources.add("<query>", query);
+    let answer = parse_query(file, 0, query).and_then(|q| eval::evaluate(graph, file, &q));
+    match answer {
+        Ok(answer) => {
+            let (nodes, edges) = crate::export::touched(graph, &answer);
+            crate::export::export(&graph.subgraph(&nodes, &edges), export)
+        }
+        Err(diagnostic) => {
+            eprint!("{}", render(&sources, &diagnostic));
+            Err("nothing was exported".into())
+        }
     }
 }
 

@@ -462,6 +462,58 @@ impl Graph {
     }
 }
 
+impl Graph {
+    /// The graph of just `nodes` and `edges` (and the edges' ends), with
+    /// their facts, attributes and provenance; symbols keep their ids.
+    pub fn subgraph(
+        &self,
+        nodes: &std::collections::BTreeSet<NodeIndex>,
+        edges: &std::collections::BTreeSet<petgraph::graph::EdgeIndex>,
+    ) -> Graph {
+        let mut keep: std::collections::BTreeSet<NodeIndex> = nodes.clone();
+        for &e in edges {
+            let (a, b) = self.graph.edge_endpoints(e).expect("edges have ends");
+            keep.extend([a, b]);
+        }
+        let mut sub = Graph {
+            graph: DiGraph::default(),
+            by_name: HashTable::new(),
+            facts: Vec::new(),
+            fact_set: HashTable::new(),
+            attr_sets: self.attr_sets.clone(),
+            attr_set_index: self.attr_set_index.clone(),
+            index: Index::default(),
+            relations: self.relations.clone(),
+            kinds: self.kinds.clone(),
+            keys: self.keys.clone(),
+            files: self.files.clone(),
+            hasher: self.hasher.clone(),
+        };
+        let mut map = std::collections::HashMap::new();
+        for &n in &keep {
+            let e = &self.graph[n];
+            let (new, _) = sub.find_or_add(&e.name, e.origin);
+            *sub.entity_mut(new) = e.clone();
+            map.insert(n, new);
+        }
+        let list: Vec<(NodeIndex, NodeIndex, Edge)> = edges
+            .iter()
+            .map(|&e| {
+                let (a, b) = self.graph.edge_endpoints(e).expect("edges have ends");
+                (map[&a], map[&b], self.graph[e])
+            })
+            .collect();
+        sub.add_edges(&list);
+        for f in &self.facts {
+            if let Some(&s) = map.get(&f.subject) {
+                sub.add_fact(Fact { subject: s, ..*f });
+            }
+        }
+        sub.finish();
+        sub
+    }
+}
+
 impl std::fmt::Debug for Graph {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(

@@ -34,6 +34,7 @@ pub mod build;
 pub mod cancel;
 pub mod cli;
 pub mod diagnostic;
+pub mod export;
 pub mod generate;
 pub mod graph;
 pub mod output;

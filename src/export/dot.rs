@@ -1,0 +1,132 @@
+//! Graphviz DOT, written by hand: every id quoted and escaped, one style a
+//! kind, and a legend of the kinds present.
+
+use crate::graph::Graph;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// The style of a kind: shape, fill colour.
+fn style(
+    kind: &str,
+    user_kinds: &BTreeMap<&str, usize>,
+) -> (&'static str, &'static str, &'static str) {
+    // A fixed palette, so the same kind gets the same colour every time.
+    const PALETTE: [&str; 8] = [
+        "#e8daef", "#d1f2eb", "#fadbd8", "#fcf3cf", "#d6eaf8", "#f5eef8", "#e5e8e8", "#fdebd0",
+    ];
+    match kind {
+        "state" => ("box", "rounded,filled", "#dbe9f6"),
+        "body" => ("hexagon", "filled", "#fde9c9"),
+        "person" => ("ellipse", "filled", "#e2f0d9"),
+        "entity" => ("box", "solid", "#ffffff"),
+        other => (
+            "note",
+            "filled",
+            PALETTE[user_kinds.get(other).copied().unwrap_or(0) % PALETTE.len()],
+        ),
+    }
+}
+
+/// A DOT string literal.
+fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The graph in DOT; the same graph gives the same bytes.
+pub fn dot(graph: &Graph) -> String {
+    let g = graph.petgraph();
+    let mut nodes: Vec<_> = graph.entities().collect();
+    nodes.sort_by(|a, b| a.1.name.cmp(&b.1.name));
+    let kinds_present: BTreeMap<&str, usize> = {
+        let mut k: Vec<&str> = nodes.iter().map(|(n, _)| graph.kind_name(*n)).collect();
+        k.sort();
+        k.dedup();
+        k.into_iter().enumerate().map(|(i, k)| (k, i)).collect()
+    };
+    let user_kinds: BTreeMap<&str, usize> = kinds_present
+        .keys()
+        .filter(|k| !matches!(**k, "state" | "body" | "person" | "entity"))
+        .enumerate()
+        .map(|(i, k)| (*k, i))
+        .collect();
+    let mut out = String::new();
+    out.push_str("digraph dossier {\n");
+    out.push_str(
+        "  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=11, nodesep=0.3, ranksep=0.6];\n",
+    );
+    out.push_str("  node [fontname=\"Helvetica\", fontsize=10, penwidth=0.8];\n");
+    out.push_str("  edge [fontname=\"Helvetica\", fontsize=8, color=\"#555555\", fontcolor=\"#333333\", arrowsize=0.6];\n");
+    if !kinds_present.is_empty() {
+        out.push_str("  subgraph cluster_legend {\n    label=\"Kinds\"; style=\"dashed\"; color=\"#999999\"; fontsize=10;\n");
+        for kind in kinds_present.keys() {
+            let (shape, style_, fill) = style(kind, &user_kinds);
+            let _ = writeln!(
+                out,
+                "    {} [label={}, shape={shape}, style={}, fillcolor=\"{fill}\"];",
+                quote(&format!("legend: {kind}")),
+                quote(kind),
+                quote(style_)
+            );
+        }
+        out.push_str("  }\n");
+    }
+    for (n, e) in &nodes {
+        let kind = graph.kind_name(*n);
+        let (shape, style_, fill) = style(kind, &user_kinds);
+        let mut label = e.label.as_deref().unwrap_or(&e.name).to_string();
+        let mut facts: Vec<String> = graph
+            .facts_of(*n)
+            .map(|f| graph.relations.name(f.predicate).to_string())
+            .collect();
+        facts.dedup();
+        for f in facts {
+            label.push_str("\n· ");
+            label.push_str(&f);
+        }
+        let _ = writeln!(
+            out,
+            "  {} [label={}, shape={shape}, style={}, fillcolor=\"{fill}\", tooltip={}];",
+            quote(&e.name),
+            quote(&label),
+            quote(style_),
+            quote(&format!("{} ({kind})", super::written(&e.name)))
+        );
+    }
+    let mut edges: Vec<_> = g
+        .edge_indices()
+        .map(|e| {
+            let (a, b) = g.edge_endpoints(e).expect("edges have ends");
+            (
+                &*graph.entity(a).name,
+                graph.relations.name(g[e].relation),
+                &*graph.entity(b).name,
+                e,
+            )
+        })
+        .collect();
+    edges.sort();
+    for (a, rel, b, _) in edges {
+        let _ = writeln!(
+            out,
+            "  {} -> {} [label={}];",
+            quote(a),
+            quote(b),
+            quote(rel)
+        );
+    }
+    out.push_str("}\n");
+    out
+}

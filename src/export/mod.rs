@@ -1,0 +1,217 @@
+//! Exports: the graph, or the part of it a query answer touches, in the
+//! formats that pictures and bigger engines take. Files are written
+//! atomically.
+
+pub mod cypher;
+pub mod dot;
+pub mod graphml;
+pub mod json;
+pub mod ntriples;
+
+use crate::graph::Graph;
+use crate::query::eval::Answer;
+use petgraph::graph::{EdgeIndex, NodeIndex};
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The formats `dossier export --to` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// Graphviz DOT, for pictures
+    Dot,
+    /// Dossier's own JSON, which `dossier` loads back
+    Json,
+    /// GraphML with typed attribute keys (Gephi, yEd, networkx)
+    Graphml,
+    /// N-Triples, for RDF triple stores
+    Ntriples,
+    /// A Cypher script that creates the graph in Neo4j
+    Cypher,
+    /// A Cypher script for Kuzu, its schema statements first
+    Kuzu,
+    /// nodes.csv and edges.csv in neo4j-admin import style (Spark, Kuzu)
+    Csv,
+    /// An SVG picture, drawn by Graphviz's `dot`
+    Svg,
+    /// A PNG picture, drawn by Graphviz's `dot`
+    Png,
+}
+
+/// How to export.
+#[derive(Debug, Clone)]
+pub struct Export {
+    pub format: ExportFormat,
+    /// A file (a folder for CSV); `None` writes to stdout.
+    pub out: Option<PathBuf>,
+    /// The IRI prefix of N-Triples.
+    pub base: String,
+}
+
+pub const DEFAULT_BASE: &str = "urn:dossier:";
+
+/// The entities and edges an answer touches.
+pub fn touched(graph: &Graph, answer: &Answer) -> (BTreeSet<NodeIndex>, BTreeSet<EdgeIndex>) {
+    let g = graph.petgraph();
+    let mut nodes = BTreeSet::new();
+    let mut edges = BTreeSet::new();
+    let mut hop_edges = |edge: EdgeIndex, nodes: &mut BTreeSet<NodeIndex>| {
+        edges.insert(edge);
+        let (a, b) = g.edge_endpoints(edge).expect("edges have ends");
+        nodes.extend([a, b]);
+    };
+    match answer {
+        Answer::Neighbours(list) => {
+            for n in list {
+                hop_edges(n.edge, &mut nodes);
+            }
+        }
+        Answer::Path(path) => {
+            for h in path.iter().flatten() {
+                hop_edges(h.edge, &mut nodes);
+            }
+        }
+        Answer::Paths { paths, .. } => {
+            for h in paths.iter().flatten() {
+                hop_edges(h.edge, &mut nodes);
+            }
+        }
+        Answer::Rows(rows) => {
+            nodes.extend(rows.nodes.iter().copied());
+            for &e in &rows.edges {
+                hop_edges(e, &mut nodes);
+            }
+        }
+        Answer::Count(_) => {}
+        Answer::Show(node) => {
+            nodes.insert(*node);
+        }
+    }
+    (nodes, edges)
+}
+
+/// Writes `graph` as `export` says. Errors are messages for the user.
+pub fn export(graph: &Graph, export: &Export) -> Result<(), String> {
+    let text = |bytes: Vec<u8>| -> Result<(), String> {
+        match &export.out {
+            Some(path) => write_atomically(path, &bytes),
+            None => {
+                let mut stdout = std::io::stdout().lock();
+                stdout
+                    .write_all(&bytes)
+                    .and_then(|_| stdout.flush())
+                    .or_else(|e| {
+                        if e.kind() == std::io::ErrorKind::BrokenPipe {
+                            Ok(())
+                        } else {
+                            Err(format!("cannot write: {e}"))
+                        }
+                    })
+            }
+        }
+    };
+    match export.format {
+        ExportFormat::Dot => text(dot::dot(graph).into_bytes()),
+        ExportFormat::Json => text(json::json(graph).into_bytes()),
+        ExportFormat::Graphml => text(graphml::graphml(graph).into_bytes()),
+        ExportFormat::Ntriples => text(ntriples::ntriples(graph, &export.base).into_bytes()),
+        ExportFormat::Cypher => text(cypher::neo4j(graph).into_bytes()),
+        ExportFormat::Kuzu => text(cypher::kuzu(graph).into_bytes()),
+        ExportFormat::Csv => {
+            let dir = export
+                .out
+                .as_ref()
+                .ok_or("--to csv writes two files: give a folder with -o DIR")?;
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("cannot create the folder `{}`: {e}", dir.display()))?;
+            let (nodes, edges) = cypher::csv(graph);
+            write_atomically(&dir.join("nodes.csv"), nodes.as_bytes())?;
+            write_atomically(&dir.join("edges.csv"), edges.as_bytes())
+        }
+        ExportFormat::Svg | ExportFormat::Png => {
+            let kind = if export.format == ExportFormat::Svg {
+                "svg"
+            } else {
+                "png"
+            };
+            if export.format == ExportFormat::Png && export.out.is_none() {
+                return Err("--to png writes a picture: give a file with -o FILE".into());
+            }
+            text(render(&dot::dot(graph), kind)?)
+        }
+    }
+}
+
+/// Draws DOT with Graphviz's `dot`.
+pub fn render(dot: &str, kind: &str) -> Result<Vec<u8>, String> {
+    use std::process::{Command, Stdio};
+    let child = Command::new("dot")
+        .arg(format!("-T{kind}"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
+    let mut child = match child {
+        Ok(child) => child,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(format!(
+                "drawing {kind} needs Graphviz's `dot`, which is not installed; install Graphviz \
+                 (Debian and Ubuntu: `sudo apt-get install graphviz`; macOS: `brew install graphviz`; \
+                 others: https://graphviz.org/download/), or export `--to dot` and draw it elsewhere"
+            ));
+        }
+        Err(e) => return Err(format!("cannot run Graphviz's `dot`: {e}")),
+    };
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    let input = dot.to_string();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let out = child
+        .wait_with_output()
+        .map_err(|e| format!("Graphviz's `dot` failed: {e}"))?;
+    let _ = writer.join();
+    if !out.status.success() {
+        return Err(format!(
+            "Graphviz's `dot` failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
+    Ok(out.stdout)
+}
+
+/// Writes a file through a temporary file in the same folder and a
+/// rename: a reader never sees half a file, and an interrupted or failed
+/// write leaves the old file as it was.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let name = path
+        .file_name()
+        .ok_or_else(|| format!("`{}` is not a file name", path.display()))?;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if path.is_dir() {
+        return Err(format!("cannot write `{}`: it is a folder", path.display()));
+    }
+    let temporary = dir.join(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = (|| {
+        let mut file = std::fs::File::create(&temporary)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&temporary, path)
+    })();
+    result.map_err(|e| {
+        let _ = std::fs::remove_file(&temporary);
+        format!("cannot write `{}`: {e}", path.display())
+    })
+}
+
+/// A name as it is written in a relation file (for labels and escapes).
+pub(crate) fn written(name: &str) -> String {
+    let mut s = String::new();
+    crate::value::write_name(&mut s, name).expect("writing to a String");
+    s
+}
