@@ -343,3 +343,19 @@ fn the_readme_session() {
     }
     exits_with(&mut p, 0);
 }
+
+#[test]
+fn export_from_the_shell() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = shell(dir.path(), &[], &dir.path().join("h"));
+    let out = ask(&mut p, ".export json near.json neighbours China out");
+    assert!(out.contains("wrote near.json"), "{out}");
+    let doc: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("near.json")).unwrap())
+            .unwrap();
+    assert_eq!(doc["relations"].as_array().unwrap().len(), 3);
+    let out = ask(&mut p, ".export bmp x.bmp");
+    assert!(out.contains("unknown format `bmp`"), "{out}");
+    p.send_line(".quit").unwrap();
+    exits_with(&mut p, 0);
+}

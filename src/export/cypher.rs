@@ -20,7 +20,15 @@ use crate::graph::{AttrsId, Graph};
 use crate::value::Value;
 use std::fmt::Write;
 
-/// A Cypher string literal (single quotes, backslash escapes).
+/// A Kuzu string literal: Kuzu reads a backslash as "the next character
+/// as it is" (`\n` is `n`), so only quotes and backslashes are escaped and
+/// line breaks stay as they are; a statement then may span lines, and the
+/// script is run as a whole.
+fn kuzu_string(s: &str) -> String {
+    format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
+}
+
+/// A Cypher string literal for Neo4j (single quotes, backslash escapes).
 fn string(s: &str) -> String {
     let mut out = String::from("'");
     for c in s.chars() {
@@ -133,7 +141,8 @@ fn attributes_json(graph: &Graph, id: AttrsId) -> String {
     serde_json::Value::Object(map).to_string()
 }
 
-/// A Kuzu Cypher script: the schema, then one statement a line.
+/// A Kuzu Cypher script: the schema, then a statement a line (more when
+/// a name holds a line break).
 pub fn kuzu(graph: &Graph) -> String {
     let g = graph.petgraph();
     let mut out = String::new();
@@ -145,11 +154,11 @@ pub fn kuzu(graph: &Graph) -> String {
         let _ = writeln!(
             out,
             "CREATE (:Entity {{name: {}, kind: {}, label: {}, attributes: {}, facts: {}}});",
-            string(&e.name),
-            string(graph.kind_name(*n)),
-            string(e.label.as_deref().unwrap_or("")),
-            string(&attributes_json(graph, e.attrs)),
-            string(&serde_json::to_string(&facts(graph, *n)).expect("strings serialise"))
+            kuzu_string(&e.name),
+            kuzu_string(graph.kind_name(*n)),
+            kuzu_string(e.label.as_deref().unwrap_or("")),
+            kuzu_string(&attributes_json(graph, e.attrs)),
+            kuzu_string(&serde_json::to_string(&facts(graph, *n)).expect("strings serialise"))
         );
     }
     for e in g.edge_indices() {
@@ -158,11 +167,11 @@ pub fn kuzu(graph: &Graph) -> String {
         let _ = writeln!(
             out,
             "MATCH (a:Entity), (b:Entity) WHERE a.name = {} AND b.name = {} CREATE (a)-[:Relation {{relation: {}, attributes: {}, source: {}}}]->(b);",
-            string(&graph.entity(a).name),
-            string(&graph.entity(b).name),
-            string(graph.relations.name(w.relation)),
-            string(&attributes_json(graph, w.attrs)),
-            string(&format!(
+            kuzu_string(&graph.entity(a).name),
+            kuzu_string(&graph.entity(b).name),
+            kuzu_string(graph.relations.name(w.relation)),
+            kuzu_string(&attributes_json(graph, w.attrs)),
+            kuzu_string(&format!(
                 "{}:{}",
                 graph.files[w.origin.file as usize], w.origin.line
             ))

@@ -28,12 +28,20 @@ fn value(v: &Value) -> J {
     }
 }
 
+/// Attributes by key name, so the same statement gives the same text
+/// whatever order its keys were first seen in.
 fn attributes(graph: &Graph, id: u32) -> J {
-    let mut map = Map::new();
-    for (k, v) in graph.attrs(id) {
-        map.insert(graph.keys.name(*k).to_string(), value(v));
-    }
-    J::Object(map)
+    let mut list: Vec<(&str, J)> = graph
+        .attrs(id)
+        .iter()
+        .map(|(k, v)| (graph.keys.name(*k), value(v)))
+        .collect();
+    list.sort_by(|a, b| a.0.cmp(b.0));
+    J::Object(
+        list.into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect::<Map<String, J>>(),
+    )
 }
 
 fn source(graph: &Graph, o: Origin) -> J {

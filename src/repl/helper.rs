@@ -181,6 +181,12 @@ pub fn complete(vocabulary: &Vocabulary, line: &str, pos: usize) -> (usize, Vec<
         Some(".mode") => pairs(["table", "json", "csv"], word),
         Some(".timer") => pairs(["on", "off"], word),
         Some(".help") => pairs(HELP_TOPICS, word),
+        Some(".export") if previous.len() == 1 => pairs(
+            [
+                "dot", "svg", "png", "json", "graphml", "ntriples", "cypher", "kuzu", "csv",
+            ],
+            word,
+        ),
         Some(command) if command.starts_with('.') => Vec::new(),
         _ if last == Some("via") || (last == Some(",") && previous.iter().any(|t| t == "via")) => {
             pairs(vocabulary.relations.iter().map(String::as_str), word)
@@ -321,7 +327,11 @@ impl Completer for ShellHelper {
         ctx: &Context<'_>,
     ) -> rustyline::Result<(usize, Vec<Pair>)> {
         let trimmed = line.trim_start();
-        if trimmed.starts_with(".load ") || trimmed.starts_with(".export ") {
+        // A file name after `.load`, or after `.export FORMAT`.
+        let before = &line[..pos];
+        let previous = tokens(&before[..word_start(before)]);
+        let export_file = previous.len() == 2 && previous[0] == ".export";
+        if trimmed.starts_with(".load ") || export_file {
             return self.files.complete(line, pos, ctx);
         }
         Ok(complete(&self.vocabulary, line, pos))

@@ -23,10 +23,16 @@ pub enum Meta {
     Schema,
     /// `.quit`, `.exit`, or bare `quit`, `exit`
     Quit,
+    /// `.export FORMAT FILE [QUERY]`
+    Export {
+        format: crate::export::ExportFormat,
+        file: String,
+        query: Option<String>,
+    },
 }
 
 /// The meta-commands with what they take, for help and completion.
-pub const COMMANDS: [(&str, &str, &str); 9] = [
+pub const COMMANDS: [(&str, &str, &str); 10] = [
     (".help", "[TOPIC]", "show help, on one topic or all"),
     (
         ".load",
@@ -50,6 +56,11 @@ pub const COMMANDS: [(&str, &str, &str); 9] = [
         "",
         "the kinds and relations in use: who relates to whom",
     ),
+    (
+        ".export",
+        "FORMAT FILE [QUERY]",
+        "write the graph, or what QUERY touches, as dot, svg, png, json, graphml, ntriples, cypher, kuzu or csv",
+    ),
     (".quit", "", "leave the shell (also .exit, Ctrl-D)"),
     (".exit", "", "leave the shell"),
 ];
@@ -65,6 +76,9 @@ pub fn parse_meta(line: &str) -> Option<Result<Meta, String>> {
     }
     if !trimmed.starts_with('.') {
         return None;
+    }
+    if trimmed == ".export" || trimmed.starts_with(".export ") {
+        return Some(parse_export(trimmed[".export".len()..].trim_start()));
     }
     let words = match split_words(trimmed) {
         Ok(words) => words,
@@ -112,6 +126,43 @@ pub fn parse_meta(line: &str) -> Option<Result<Meta, String>> {
                 None => format!("unknown command {other}; .help lists the commands"),
             })
         }
+    })
+}
+
+/// `.export FORMAT FILE [QUERY]`: the query is the rest of the line, as
+/// typed.
+fn parse_export(rest: &str) -> Result<Meta, String> {
+    use clap::ValueEnum;
+    let usage = ".export takes a format, a file and optionally a query, like `.export svg koreas.svg neighbours China`";
+    let (format, rest) = rest.split_once(char::is_whitespace).ok_or(usage)?;
+    let format = crate::export::ExportFormat::from_str(format, true).map_err(|_| {
+        let names: Vec<String> = crate::export::ExportFormat::value_variants()
+            .iter()
+            .filter_map(|v| v.to_possible_value().map(|p| p.get_name().to_string()))
+            .collect();
+        format!(
+            "unknown format `{format}`; the formats are {}",
+            names.join(", ")
+        )
+    })?;
+    let rest = rest.trim_start();
+    let (file, query) = if let Some(quoted) = rest.strip_prefix(['"', '\'']) {
+        let q = rest.chars().next().expect("a quote");
+        let end = quoted
+            .find(q)
+            .ok_or("a quoted file name has no closing quote")?;
+        (&quoted[..end], &quoted[end + 1..])
+    } else {
+        rest.split_once(char::is_whitespace).unwrap_or((rest, ""))
+    };
+    if file.is_empty() {
+        return Err(usage.into());
+    }
+    let query = query.trim();
+    Ok(Meta::Export {
+        format,
+        file: file.to_string(),
+        query: (!query.is_empty()).then(|| query.to_string()),
     })
 }
 
@@ -188,6 +239,22 @@ mod tests {
             (".timer off", Meta::Timer(false)),
             (".stats", Meta::Stats),
             (".schema", Meta::Schema),
+            (
+                ".export svg out.svg",
+                Meta::Export {
+                    format: crate::export::ExportFormat::Svg,
+                    file: "out.svg".into(),
+                    query: None,
+                },
+            ),
+            (
+                ".export json 'my graph.json' ?s member_of \"Security Council\"",
+                Meta::Export {
+                    format: crate::export::ExportFormat::Json,
+                    file: "my graph.json".into(),
+                    query: Some("?s member_of \"Security Council\"".into()),
+                },
+            ),
             (".quit", Meta::Quit),
             (".exit", Meta::Quit),
             ("quit", Meta::Quit),
@@ -211,6 +278,11 @@ mod tests {
                 "unknown command .frobnicate; .help lists the commands",
             ),
             (".load 'x.kg", "a quoted file name has no closing quote"),
+            (".export", ".export takes a format, a file"),
+            (
+                ".export bmp x.bmp",
+                "unknown format `bmp`; the formats are dot, json",
+            ),
         ];
         for (line, message) in table {
             match parse_meta(line) {

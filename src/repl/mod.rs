@@ -287,6 +287,21 @@ impl Session {
             Meta::Timer(on) => self.timer = on,
             Meta::Stats => print!("{}", stats(&self.graph)),
             Meta::Schema => print!("{}", schema(&self.graph)),
+            Meta::Export {
+                format,
+                file,
+                query,
+            } => {
+                let export = crate::export::Export {
+                    format,
+                    out: Some(PathBuf::from(&file)),
+                    base: crate::export::DEFAULT_BASE.into(),
+                };
+                match crate::cli::export_graph(&self.graph, &export, query.as_deref()) {
+                    Ok(()) => println!("wrote {file}"),
+                    Err(message) => eprintln!("error: {message}"),
+                }
+            }
             Meta::Quit => {}
         }
     }

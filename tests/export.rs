@@ -1,0 +1,287 @@
+//! Exports and imports that need nothing outside Rust: JSON round trips,
+//! TSV imports, query subgraphs, atomic writes and their failures. The
+//! checks with Graphviz, networkx, rdflib, pyoxigraph and Kuzu are in
+//! tests/tools/, run by tests/run.sh.
+
+mod common;
+use common::*;
+use dossier::build::{Input, Options};
+use dossier::export::json::json;
+use dossier::graph::Graph;
+use proptest::prelude::*;
+
+fn text(name: &str, text: &str) -> Input {
+    Input::Text {
+        name: name.into(),
+        text: text.into(),
+    }
+}
+
+/// Exports `graph` to JSON, loads that, and exports again.
+fn round_trip(graph: &Graph) -> (String, String) {
+    let first = json(graph);
+    let back = Graph::from_inputs(&[text("graph.json", &first)], Options::default())
+        .unwrap_or_else(|e| panic!("{}\n{first}", e.render(false)));
+    (first, json(&back))
+}
+
+#[test]
+fn json_round_trips_the_bundled_graph() {
+    let graph = Graph::from_inputs(&dossier::cli::inputs(&[]), Options::default()).unwrap();
+    let (first, second) = round_trip(&graph);
+    assert_eq!(first, second);
+    assert!(first.contains("\"date\": \"2014-11-18\""));
+}
+
+/// Relation files with every kind of value, facts, quoted and undeclared
+/// names, and repeated subjects.
+fn relation_file() -> impl Strategy<Value = String> {
+    let name = prop_oneof![
+        Just("A"),
+        Just("B"),
+        Just("\"C d\""),
+        Just("\"e\\\"f\""),
+        Just("G")
+    ];
+    let value = prop_oneof![
+        Just("1"),
+        Just("-2"),
+        Just("2.5"),
+        Just("7.0"),
+        Just("\"s\""),
+        Just("\"x\\ny\""),
+        Just("2014-11-18"),
+        Just("true"),
+        Just("Pyongyang"),
+    ];
+    let attrs = prop::collection::vec(
+        (prop_oneof![Just("k"), Just("m"), Just("quote")], value),
+        0..3,
+    )
+    .prop_map(|kv| {
+        let mut seen = std::collections::BTreeMap::new();
+        for (k, v) in kv {
+            seen.insert(k, v);
+        }
+        if seen.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " {{{}}}",
+                seen.iter()
+                    .map(|(k, v)| format!("{k}: {v}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
+    });
+    let line = prop_oneof![
+        (
+            name.clone(),
+            prop_oneof![Just("state"), Just("body"), Just("document")]
+        )
+            .prop_map(|(n, k)| format!("{n}: {k}")),
+        (
+            name.clone(),
+            prop_oneof![Just("r"), Just("s")],
+            name.clone(),
+            attrs.clone()
+        )
+            .prop_map(|(a, r, b, at)| format!("{a} {r} {b}{at}")),
+        (name, prop_oneof![Just("f"), Just("g")], attrs)
+            .prop_map(|(a, f, at)| format!("{a} {f}{at}")),
+    ];
+    prop::collection::vec(line, 0..15).prop_map(|l| l.join("\n"))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn json_export_then_load_gives_the_same_graph(file in relation_file()) {
+        // Some random files conflict (a name declared with two kinds): skip those.
+        if let Ok(graph) = Graph::from_inputs(&[text("r.kg", &file)], Options::default()) {
+            let (first, second) = round_trip(&graph);
+            prop_assert_eq!(first, second);
+        }
+    }
+}
+
+#[test]
+fn tsv_triples_load_and_bad_lines_are_pointed_at() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("kg.tsv"), "/m/01\t/people/person/nationality\t/m/02\nAlice Smith\tknows\tBob\n\nBob\tknows\tAlice Smith\r\n").unwrap();
+    let out = dossier_in(dir.path(), &["check", "kg.tsv"], None);
+    assert_eq!(
+        stdout(&out),
+        "ok: 4 entities, 3 relations, 0 facts\n",
+        "{}",
+        stderr(&out)
+    );
+    let out = dossier_in(
+        dir.path(),
+        &["kg.tsv", "--json", "-c", "path \"Alice Smith\" -> Bob"],
+        None,
+    );
+    assert!(stdout(&out).contains("\"relation\":\"knows\""));
+
+    std::fs::write(dir.path().join("bad.tsv"), "a\tr\tb\na\tr\nc\t\td\n").unwrap();
+    let out = dossier_in(dir.path(), &["check", "bad.tsv"], None);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("bad.tsv:2:1") && err.contains("this one has 2"),
+        "{err}"
+    );
+    assert!(
+        err.contains("bad.tsv:3:1") && err.contains("a TSV field is empty"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_broken_json_file_is_pointed_at() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("g.json"),
+        "{\"format\": \"dossier\",\n  \"version\": 1,\n  \"entities\": [}\n",
+    )
+    .unwrap();
+    let out = dossier_in(dir.path(), &["check", "g.json"], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("g.json:3:16"), "{}", stderr(&out));
+    std::fs::write(dir.path().join("other.json"), "{\"nodes\": []}").unwrap();
+    let out = dossier_in(dir.path(), &["check", "other.json"], None);
+    assert!(
+        stderr(&out).contains("is not a Dossier graph"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_query_exports_only_what_it_touches() {
+    let out = dossier(&["export", "--to", "json", "-q", "path China -> ICC"]);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let names: Vec<&str> = doc["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["China", "ICC", "Resolution"]);
+    assert_eq!(doc["relations"].as_array().unwrap().len(), 2);
+    // The facts of China, the resolution and the court come along.
+    assert_eq!(doc["facts"].as_array().unwrap().len(), 3);
+
+    let out = dossier(&["export", "--to", "json", "-q", "?s permanent_member_of ?b"]);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(doc["relations"].as_array().unwrap().len(), 1);
+    assert_eq!(doc["entities"].as_array().unwrap().len(), 2);
+
+    let bad = dossier(&["export", "--to", "json", "-q", "neighbours Nowhere"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        stderr(&bad).contains("no entity is named `Nowhere`")
+            && stderr(&bad).contains("nothing was exported")
+    );
+}
+
+#[test]
+fn exports_are_stable() {
+    for format in ["dot", "json", "graphml", "ntriples", "cypher", "kuzu"] {
+        let a = stdout(&dossier(&["export", "--to", format]));
+        let b = stdout(&dossier(&["export", "--to", format]));
+        assert!(!a.is_empty(), "{format}");
+        assert_eq!(a, b, "{format}");
+    }
+}
+
+#[test]
+fn a_read_only_folder_gives_a_clear_error_and_keeps_the_old_file() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("g.dot");
+    std::fs::write(&target, "old").unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o555)).unwrap();
+    let out = dossier(&["export", "--to", "dot", "-o", target.to_str().unwrap()]);
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    // As root a read-only folder is still writable: then the write works.
+    if out.status.success() {
+        assert!(
+            std::fs::read_to_string(&target)
+                .unwrap()
+                .starts_with("digraph")
+        );
+    } else {
+        assert!(
+            stderr(&out).contains(&format!("cannot write `{}`", target.display())),
+            "{}",
+            stderr(&out)
+        );
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "old");
+    }
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temporary file is left behind"
+    );
+}
+
+#[test]
+fn a_missing_folder_or_a_folder_as_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dossier(&[
+        "export",
+        "--to",
+        "dot",
+        "-o",
+        dir.path().join("no/such/g.dot").to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("cannot write"), "{}", stderr(&out));
+    let out = dossier(&["export", "--to", "dot", "-o", dir.path().to_str().unwrap()]);
+    assert!(stderr(&out).contains("it is a folder"), "{}", stderr(&out));
+    let out = dossier(&["export", "--to", "csv"]);
+    assert!(
+        stderr(&out).contains("give a folder with -o DIR"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn csv_writes_two_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dossier(&[
+        "export",
+        "--to",
+        "csv",
+        "-o",
+        dir.path().join("csv").to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let nodes = std::fs::read_to_string(dir.path().join("csv/nodes.csv")).unwrap();
+    let edges = std::fs::read_to_string(dir.path().join("csv/edges.csv")).unwrap();
+    assert!(nodes.starts_with("name:ID,kind,label,attributes,facts,:LABEL\n"));
+    assert_eq!(nodes.lines().count(), 1 + 22);
+    assert!(edges.starts_with(":START_ID,:END_ID,:TYPE,attributes,source\n"));
+}
+
+#[test]
+fn drawing_without_graphviz_says_how_to_install_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_dossier"));
+    cmd.args(["export", "--to", "svg", "-o", "g.svg"])
+        .current_dir(dir.path())
+        .env("PATH", dir.path());
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("Graphviz's `dot`, which is not installed")
+            && err.contains("apt-get install graphviz"),
+        "{err}"
+    );
+    assert!(!dir.path().join("g.svg").exists());
+}
