@@ -40,6 +40,25 @@ pub enum Item<'s> {
     Declaration(Declaration<'s>),
     /// `SUBJECT PREDICATE [OBJECT] [{attrs}]`
     Statement(Statement<'s>),
+    /// `relation NAME: KINDS -> KINDS [transitive]`, `relation NAME inverse NAME`
+    Relation(RelationDeclaration<'s>),
+}
+
+/// What a relation means: the kinds it joins, and whether it is symmetric,
+/// transitive, or the inverse of another.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RelationDeclaration<'s> {
+    pub name: Text<'s>,
+    /// `None` for `any`.
+    pub subject: Option<Vec<Text<'s>>>,
+    pub object: Option<Vec<Text<'s>>>,
+    /// `<->`
+    pub symmetric: bool,
+    pub transitive: bool,
+    /// `relation has_member inverse member_of`
+    pub inverse_of: Option<Text<'s>>,
+    /// The whole line's item.
+    pub span: Span,
 }
 
 /// `North_Korea: state "North Korea" {capital: "Pyongyang"}`

@@ -2,7 +2,7 @@
 
 use crate::ast::{Attr, Declaration, Item, Span, Statement, Text};
 use crate::diagnostic::{Diagnostic, FileId, Sources};
-use crate::graph::{AttrsId, Edge, Fact, Graph, KIND_ENTITY, NO_ATTRS, Origin, Sym};
+use crate::graph::{AttrsId, Edge, Fact, Graph, KIND_ENTITY, NO_ATTRS, Origin, RelationInfo, Sym};
 use crate::parse::{batches, parse_line, parse_lines};
 use crate::suggest::did_you_mean;
 use crate::value::{self, Value};
@@ -143,11 +143,13 @@ impl Graph {
             stack: Vec::new(),
             seen: HashSet::new(),
             edges: Vec::new(),
+            declaration_spans: HashMap::new(),
         };
         for input in inputs {
             loader.input(input, None);
         }
         loader.check_strict();
+        loader.check_declarations();
         if !loader.diagnostics.is_empty() {
             return Err(LoadError {
                 sources: loader.sources,
@@ -189,6 +191,8 @@ struct Loader<'g> {
     seen: HashSet<PathBuf>,
     /// The relation statements read, added to the graph when all is well.
     edges: Vec<(NodeIndex, NodeIndex, Edge)>,
+    /// Where each relation declaration of this load is, for diagnostics.
+    declaration_spans: HashMap<Sym, (FileId, Span)>,
 }
 
 /// The file, graph file number and line being loaded.
@@ -598,6 +602,149 @@ impl Loader<'_> {
             Item::Include(path) => self.include(&path, at, input),
             Item::Declaration(d) => self.declaration(d, at),
             Item::Statement(s) => self.statement(s, at),
+            Item::Relation(r) => self.relation(r, at),
+        }
+    }
+
+    /// `relation ...`: records what the relation means. The same
+    /// declaration twice is one; two different ones are an error.
+    fn relation(&mut self, r: crate::ast::RelationDeclaration<'_>, at: At) {
+        let name = self.graph.relations.intern(&r.name.text);
+        let mut kinds = |list: &Option<Vec<Text<'_>>>| list.as_ref().map(|l| l.iter().map(|k| self.graph.kinds.intern(&k.text)).collect::<Vec<Sym>>());
+        let subject = kinds(&r.subject);
+        let object = kinds(&r.object);
+        let inverse_of = r.inverse_of.as_ref().map(|i| self.graph.relations.intern(&i.text));
+        if inverse_of == Some(name) {
+            self.diagnostics.push(
+                Diagnostic::at(at.file, r.span, format!("`{}` cannot be its own inverse", r.name.text))
+                    .label("here")
+                    .help("a relation that reads the same both ways is symmetric: `relation NAME: KIND <-> KIND`"),
+            );
+            return;
+        }
+        let info = crate::graph::RelationInfo { subject, object, symmetric: r.symmetric, transitive: r.transitive, inverse_of, origin: at.origin };
+        self.declaration_spans.insert(name, (at.file, r.span));
+        match self.graph.declarations.get(&name) {
+            Some(old) if RelationInfo { origin: at.origin, ..old.clone() } == info => {}
+            Some(old) => {
+                let earlier = old.origin;
+                let was = self.graph.declaration_text(name).unwrap_or_default();
+                let d = Diagnostic::at(at.file, r.span, format!("`{}` is declared twice, differently", r.name.text))
+                    .label("declared again here");
+                let d = self.with_earlier(d, earlier, format!("first declared here as `{was}`"));
+                self.diagnostics.push(d.help("a relation has one declaration; keep one of them"));
+            }
+            None => {
+                self.graph.declarations.insert(name, info);
+            }
+        }
+    }
+
+    /// Every statement must fit the declaration of its relation: the
+    /// subject's and object's kinds, and an object where the relation joins
+    /// two entities. Checked once the whole load is read, since a
+    /// declaration may come after the statements it governs.
+    fn check_declarations(&mut self) {
+        if !self.graph.has_declarations() {
+            return;
+        }
+        // Declarations themselves: inverses of inverses, and kinds that no
+        // entity has but that are close to one that some entity has.
+        let used_kinds: std::collections::BTreeSet<Sym> = self.graph.entities().map(|(_, e)| e.kind).collect();
+        let declarations: Vec<(Sym, RelationInfo)> = self.graph.declarations.iter().map(|(k, v)| (*k, v.clone())).collect();
+        for (name, info) in &declarations {
+            let here = |loader: &Self, message: String| {
+                let (file, span) = loader.declaration_spans.get(name).copied().unwrap_or((0, Span::default()));
+                Diagnostic::at(file, span, message).label("in this declaration")
+            };
+            if let Some(target) = info.inverse_of
+                && let Some(t) = self.graph.declarations.get(&target).and_then(|t| t.inverse_of)
+            {
+                let (n, tn, ttn) = (self.graph.relations.name(*name).to_string(), self.graph.relations.name(target).to_string(), self.graph.relations.name(t).to_string());
+                let d = here(self, format!("`{n}` is declared the inverse of `{tn}`, which is itself the inverse of `{ttn}`"));
+                self.diagnostics.push(d.help(format!("declare `relation {n} inverse {ttn}`, or give `{n}` its own kinds")));
+            }
+            for kind in info.subject.iter().chain(info.object.iter()).flatten() {
+                if used_kinds.contains(kind) || crate::graph::BUILTIN_KINDS.contains(&self.graph.kinds.name(*kind)) {
+                    continue;
+                }
+                let k = self.graph.kinds.name(*kind).to_string();
+                let near = did_you_mean(&k, used_kinds.iter().map(|u| self.graph.kinds.name(*u)).chain(crate::graph::BUILTIN_KINDS));
+                if let Some(near) = near {
+                    let near = near.to_string();
+                    let d = here(self, format!("no entity is of kind `{k}`"));
+                    self.diagnostics.push(d.help(format!("did you mean `{near}`?")));
+                }
+            }
+        }
+        let g = self.graph.petgraph();
+        let mut problems: Vec<(Origin, String, Sym)> = Vec::new();
+        // The graph's edges, and those this load read (added when all is well).
+        let stored = g.edge_indices().map(|e| {
+            let (a, b) = g.edge_endpoints(e).expect("edges have ends");
+            (a, b, g[e])
+        });
+        let all: Vec<(NodeIndex, NodeIndex, Edge)> = stored.chain(self.edges.iter().copied()).collect();
+        for (a, b, w) in all {
+            let Some((info, reversed)) = self.signature(w.relation) else { continue };
+            let (subject, object) = if reversed { (&info.object, &info.subject) } else { (&info.subject, &info.object) };
+            let fits = |list: &Option<Vec<Sym>>, node: NodeIndex| list.as_ref().is_none_or(|l| l.contains(&g[node].kind));
+            // A symmetric relation reads both ways, so either reading fits.
+            if (fits(subject, a) && fits(object, b)) || (info.symmetric && fits(subject, b) && fits(object, a)) {
+                continue;
+            }
+            let (node, allowed, side) = if fits(subject, a) { (b, object, "object") } else { (a, subject, "subject") };
+            let wanted: Vec<&str> = allowed.iter().flatten().map(|k| self.graph.kinds.name(*k)).collect();
+            problems.push((
+                w.origin,
+                format!(
+                    "the {side} of `{}` must be {}, and `{}` is {}",
+                    self.graph.relations.name(w.relation),
+                    or_list(&wanted),
+                    g[node].name,
+                    a_kind(self.graph.kinds.name(g[node].kind))
+                ),
+                w.relation,
+            ));
+        }
+        for f in self.graph.facts() {
+            if let Some((info, _)) = self.signature(f.predicate)
+                && (info.object.is_some() || info.subject.is_some() || info.symmetric || info.transitive || info.inverse_of.is_some())
+            {
+                problems.push((
+                    f.origin,
+                    format!("`{}` is declared as a relation between two entities, and this statement has no object", self.graph.relations.name(f.predicate)),
+                    f.predicate,
+                ));
+            }
+        }
+        problems.sort_by_key(|(o, _, _)| *o);
+        for (origin, message, relation) in problems {
+            let d = match self.source_of.get(&origin.file) {
+                Some(&file) => {
+                    let (_, text) = self.sources.get(file);
+                    Diagnostic::at(file, line_span(text, origin.line), message).label("this statement")
+                }
+                None => Diagnostic::bare(format!("{}:{}: {message}", self.graph.files[origin.file as usize], origin.line)),
+            };
+            let declared = self.graph.declarations.get(&relation).map(|d| d.origin).or_else(|| {
+                self.graph.declarations.iter().find(|(_, d)| d.inverse_of == Some(relation)).map(|(_, d)| d.origin)
+            });
+            let d = match declared {
+                Some(o) => self.with_earlier(d, o, "declared here".into()),
+                None => d,
+            };
+            self.diagnostics.push(d.help("change the statement, or widen the declaration (`any`, or kinds joined by `|`)"));
+        }
+    }
+
+    /// The declaration that governs statements of `r`, and whether its
+    /// kinds apply reversed (`r` is declared the inverse of it).
+    fn signature(&self, r: Sym) -> Option<(RelationInfo, bool)> {
+        let info = self.graph.declarations.get(&r)?;
+        match info.inverse_of {
+            Some(partner) => self.graph.declarations.get(&partner).map(|p| (p.clone(), true)).or(Some((info.clone(), false))),
+            None => Some((info.clone(), false)),
         }
     }
 
@@ -912,6 +1059,19 @@ fn line_col_offset(text: &str, line: usize, column: usize) -> usize {
         .map(str::len)
         .sum();
     (start + column.saturating_sub(1)).min(text.len())
+}
+
+fn or_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => a_kind(one),
+        [init @ .., last] => format!("{} or {}", init.iter().map(|k| a_kind(k)).collect::<Vec<_>>().join(", "), a_kind(last)),
+    }
+}
+
+/// `a state`, `an entity`.
+fn a_kind(kind: &str) -> String {
+    if kind.starts_with(['a', 'e', 'i', 'o', 'u']) { format!("an `{kind}`") } else { format!("a `{kind}`") }
 }
 
 fn quoted(s: &str) -> String {

@@ -54,6 +54,21 @@ pub struct Fact {
     pub origin: Origin,
 }
 
+/// What a relation declaration says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelationInfo {
+    /// The kinds a subject may have; `None` for any.
+    pub subject: Option<Vec<Sym>>,
+    pub object: Option<Vec<Sym>>,
+    /// `<->`: `a r b` is also `b r a`.
+    pub symmetric: bool,
+    /// `a r b` and `b r c` give `a r c`.
+    pub transitive: bool,
+    /// `relation has_member inverse member_of`: `a has_member b` is `b member_of a`.
+    pub inverse_of: Option<Sym>,
+    pub origin: Origin,
+}
+
 /// Strings interned to small ids, in order of first appearance.
 #[derive(Debug, Clone, Default)]
 pub struct Interner {
@@ -157,6 +172,8 @@ pub struct Graph {
     pub keys: Interner,
     /// The files loaded, as given (paths relative to where dossier runs).
     pub files: Vec<String>,
+    /// Relation declarations, by relation.
+    pub declarations: std::collections::BTreeMap<Sym, RelationInfo>,
     hasher: FixedState,
 }
 
@@ -184,6 +201,7 @@ impl Graph {
             kinds,
             keys: Interner::default(),
             files: Vec::new(),
+            declarations: std::collections::BTreeMap::new(),
             hasher: FixedState::with_seed(0x05ee_dd05_51e2),
         }
     }
@@ -424,6 +442,46 @@ impl Graph {
         self.index = index;
     }
 
+    /// Whether `r` is declared symmetric.
+    pub fn symmetric(&self, r: Sym) -> bool {
+        self.declarations.get(&r).is_some_and(|d| d.symmetric)
+    }
+
+    /// Whether `r` is declared transitive.
+    pub fn transitive(&self, r: Sym) -> bool {
+        self.declarations.get(&r).is_some_and(|d| d.transitive)
+    }
+
+    /// The relation whose statements, read backwards, are `r`'s: the one
+    /// `r` is declared the inverse of, or the one declared the inverse of `r`.
+    pub fn inverse(&self, r: Sym) -> Option<Sym> {
+        if let Some(i) = self.declarations.get(&r).and_then(|d| d.inverse_of) {
+            return Some(i);
+        }
+        self.declarations.iter().find(|(_, d)| d.inverse_of == Some(r)).map(|(s, _)| *s)
+    }
+
+    /// Whether any relation has a declaration.
+    pub fn has_declarations(&self) -> bool {
+        !self.declarations.is_empty()
+    }
+
+    /// A declaration written back as relation-file text.
+    pub fn declaration_text(&self, r: Sym) -> Option<String> {
+        let d = self.declarations.get(&r)?;
+        let name = self.relations.name(r);
+        if let Some(i) = d.inverse_of {
+            return Some(format!("relation {name} inverse {}", self.relations.name(i)));
+        }
+        let kinds = |k: &Option<Vec<Sym>>| match k {
+            None => "any".to_string(),
+            Some(list) => list.iter().map(|k| self.kinds.name(*k)).collect::<Vec<_>>().join("|"),
+        };
+        let arrow = if d.symmetric { "<->" } else { "->" };
+        let transitive = if d.transitive { " transitive" } else { "" };
+        Some(format!("relation {name}: {} {arrow} {}{transitive}", kinds(&d.subject), kinds(&d.object)))
+    }
+
     /// How many edges have relation `r`.
     pub fn relation_edge_count(&self, r: Sym) -> usize {
         self.index
@@ -487,6 +545,7 @@ impl Graph {
             kinds: self.kinds.clone(),
             keys: self.keys.clone(),
             files: self.files.clone(),
+            declarations: self.declarations.clone(),
             hasher: self.hasher.clone(),
         };
         let mut map = std::collections::HashMap::new();

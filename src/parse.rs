@@ -35,6 +35,7 @@ pub fn parse_line(
             let path = p.into_inner().next().expect("include has a path");
             Ok(Some(Item::Include(ctx.text(path)?)))
         }
+        Some(p) if p.as_rule() == Rule::relation_declaration => ctx.relation(p).map(Some),
         Some(p) if p.as_rule() != Rule::EOI => {
             let name = ctx.text(p)?;
             let rest = inner
@@ -147,6 +148,7 @@ pub fn parse_lines<'s>(
                 let path = p.into_inner().next().expect("include has a path");
                 each(number, ctx.text(path).map(Item::Include));
             }
+            Rule::relation_declaration => each(number, ctx.relation(p)),
             _ => {
                 let rest = inner
                     .next()
@@ -174,6 +176,41 @@ impl Ctx {
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let s = pair.as_span();
         Span::new(self.offset + s.start(), self.offset + s.end())
+    }
+
+    /// `relation NAME: KINDS -> KINDS [transitive]` or `relation NAME inverse NAME`.
+    fn relation<'s>(&self, pair: Pair<'s, Rule>) -> PResult<Item<'s>> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let name = self.text(inner.next().expect("a relation declaration names the relation"))?;
+        let mut declaration = crate::ast::RelationDeclaration {
+            name,
+            subject: None,
+            object: None,
+            symmetric: false,
+            transitive: false,
+            inverse_of: None,
+            span,
+        };
+        let kinds = |pair: Pair<'s, Rule>| -> PResult<Option<Vec<Text<'s>>>> {
+            let list: Vec<Text<'s>> = pair.into_inner().map(|k| self.text(k)).collect::<PResult<_>>()?;
+            Ok(if list.iter().any(|k| k.text == "any") { None } else { Some(list) })
+        };
+        let mut sides = 0;
+        for p in inner {
+            match p.as_rule() {
+                Rule::kinds if sides == 0 => {
+                    declaration.subject = kinds(p)?;
+                    sides += 1;
+                }
+                Rule::kinds => declaration.object = kinds(p)?,
+                Rule::arrow => declaration.symmetric = p.as_str() == "<->",
+                Rule::transitive => declaration.transitive = true,
+                Rule::predicate => declaration.inverse_of = Some(self.text(p)?),
+                _ => {}
+            }
+        }
+        Ok(Item::Relation(declaration))
     }
 
     /// A declaration or statement, given the name it starts with.
@@ -484,6 +521,9 @@ pub(crate) fn expected_at<R: pest::RuleType>(
 fn expected_name(rule: Rule) -> Option<&'static str> {
     Some(match rule {
         Rule::colon => "`:`",
+        Rule::arrow => "`->` or `<->`",
+        Rule::inverse => "`:` or `inverse`",
+        Rule::kinds => "a kind",
         Rule::kind => "a kind",
         Rule::label => "a label in quotes",
         Rule::predicate => "a relation name",
