@@ -610,10 +610,19 @@ impl Loader<'_> {
     /// declaration twice is one; two different ones are an error.
     fn relation(&mut self, r: crate::ast::RelationDeclaration<'_>, at: At) {
         let name = self.graph.relations.intern(&r.name.text);
-        let mut kinds = |list: &Option<Vec<Text<'_>>>| list.as_ref().map(|l| l.iter().map(|k| self.graph.kinds.intern(&k.text)).collect::<Vec<Sym>>());
+        let mut kinds = |list: &Option<Vec<Text<'_>>>| {
+            list.as_ref().map(|l| {
+                l.iter()
+                    .map(|k| self.graph.kinds.intern(&k.text))
+                    .collect::<Vec<Sym>>()
+            })
+        };
         let subject = kinds(&r.subject);
         let object = kinds(&r.object);
-        let inverse_of = r.inverse_of.as_ref().map(|i| self.graph.relations.intern(&i.text));
+        let inverse_of = r
+            .inverse_of
+            .as_ref()
+            .map(|i| self.graph.relations.intern(&i.text));
         if inverse_of == Some(name) {
             self.diagnostics.push(
                 Diagnostic::at(at.file, r.span, format!("`{}` cannot be its own inverse", r.name.text))
@@ -622,17 +631,33 @@ impl Loader<'_> {
             );
             return;
         }
-        let info = crate::graph::RelationInfo { subject, object, symmetric: r.symmetric, transitive: r.transitive, inverse_of, origin: at.origin };
+        let info = crate::graph::RelationInfo {
+            subject,
+            object,
+            symmetric: r.symmetric,
+            transitive: r.transitive,
+            inverse_of,
+            origin: at.origin,
+        };
         self.declaration_spans.insert(name, (at.file, r.span));
         match self.graph.declarations.get(&name) {
-            Some(old) if RelationInfo { origin: at.origin, ..old.clone() } == info => {}
+            Some(old)
+                if RelationInfo {
+                    origin: at.origin,
+                    ..old.clone()
+                } == info => {}
             Some(old) => {
                 let earlier = old.origin;
                 let was = self.graph.declaration_text(name).unwrap_or_default();
-                let d = Diagnostic::at(at.file, r.span, format!("`{}` is declared twice, differently", r.name.text))
-                    .label("declared again here");
+                let d = Diagnostic::at(
+                    at.file,
+                    r.span,
+                    format!("`{}` is declared twice, differently", r.name.text),
+                )
+                .label("declared again here");
                 let d = self.with_earlier(d, earlier, format!("first declared here as `{was}`"));
-                self.diagnostics.push(d.help("a relation has one declaration; keep one of them"));
+                self.diagnostics
+                    .push(d.help("a relation has one declaration; keep one of them"));
             }
             None => {
                 self.graph.declarations.insert(name, info);
@@ -650,30 +675,64 @@ impl Loader<'_> {
         }
         // Declarations themselves: inverses of inverses, and kinds that no
         // entity has but that are close to one that some entity has.
-        let used_kinds: std::collections::BTreeSet<Sym> = self.graph.entities().map(|(_, e)| e.kind).collect();
-        let declarations: Vec<(Sym, RelationInfo)> = self.graph.declarations.iter().map(|(k, v)| (*k, v.clone())).collect();
+        let used_kinds: std::collections::BTreeSet<Sym> =
+            self.graph.entities().map(|(_, e)| e.kind).collect();
+        let declarations: Vec<(Sym, RelationInfo)> = self
+            .graph
+            .declarations
+            .iter()
+            .map(|(k, v)| (*k, v.clone()))
+            .collect();
         for (name, info) in &declarations {
             let here = |loader: &Self, message: String| {
-                let (file, span) = loader.declaration_spans.get(name).copied().unwrap_or((0, Span::default()));
+                let (file, span) = loader
+                    .declaration_spans
+                    .get(name)
+                    .copied()
+                    .unwrap_or((0, Span::default()));
                 Diagnostic::at(file, span, message).label("in this declaration")
             };
             if let Some(target) = info.inverse_of
-                && let Some(t) = self.graph.declarations.get(&target).and_then(|t| t.inverse_of)
+                && let Some(t) = self
+                    .graph
+                    .declarations
+                    .get(&target)
+                    .and_then(|t| t.inverse_of)
             {
-                let (n, tn, ttn) = (self.graph.relations.name(*name).to_string(), self.graph.relations.name(target).to_string(), self.graph.relations.name(t).to_string());
-                let d = here(self, format!("`{n}` is declared the inverse of `{tn}`, which is itself the inverse of `{ttn}`"));
-                self.diagnostics.push(d.help(format!("declare `relation {n} inverse {ttn}`, or give `{n}` its own kinds")));
+                let (n, tn, ttn) = (
+                    self.graph.relations.name(*name).to_string(),
+                    self.graph.relations.name(target).to_string(),
+                    self.graph.relations.name(t).to_string(),
+                );
+                let d = here(
+                    self,
+                    format!(
+                        "`{n}` is declared the inverse of `{tn}`, which is itself the inverse of `{ttn}`"
+                    ),
+                );
+                self.diagnostics.push(d.help(format!(
+                    "declare `relation {n} inverse {ttn}`, or give `{n}` its own kinds"
+                )));
             }
             for kind in info.subject.iter().chain(info.object.iter()).flatten() {
-                if used_kinds.contains(kind) || crate::graph::BUILTIN_KINDS.contains(&self.graph.kinds.name(*kind)) {
+                if used_kinds.contains(kind)
+                    || crate::graph::BUILTIN_KINDS.contains(&self.graph.kinds.name(*kind))
+                {
                     continue;
                 }
                 let k = self.graph.kinds.name(*kind).to_string();
-                let near = did_you_mean(&k, used_kinds.iter().map(|u| self.graph.kinds.name(*u)).chain(crate::graph::BUILTIN_KINDS));
+                let near = did_you_mean(
+                    &k,
+                    used_kinds
+                        .iter()
+                        .map(|u| self.graph.kinds.name(*u))
+                        .chain(crate::graph::BUILTIN_KINDS),
+                );
                 if let Some(near) = near {
                     let near = near.to_string();
                     let d = here(self, format!("no entity is of kind `{k}`"));
-                    self.diagnostics.push(d.help(format!("did you mean `{near}`?")));
+                    self.diagnostics
+                        .push(d.help(format!("did you mean `{near}`?")));
                 }
             }
         }
@@ -684,17 +743,36 @@ impl Loader<'_> {
             let (a, b) = g.edge_endpoints(e).expect("edges have ends");
             (a, b, g[e])
         });
-        let all: Vec<(NodeIndex, NodeIndex, Edge)> = stored.chain(self.edges.iter().copied()).collect();
+        let all: Vec<(NodeIndex, NodeIndex, Edge)> =
+            stored.chain(self.edges.iter().copied()).collect();
         for (a, b, w) in all {
-            let Some((info, reversed)) = self.signature(w.relation) else { continue };
-            let (subject, object) = if reversed { (&info.object, &info.subject) } else { (&info.subject, &info.object) };
-            let fits = |list: &Option<Vec<Sym>>, node: NodeIndex| list.as_ref().is_none_or(|l| l.contains(&g[node].kind));
+            let Some((info, reversed)) = self.signature(w.relation) else {
+                continue;
+            };
+            let (subject, object) = if reversed {
+                (&info.object, &info.subject)
+            } else {
+                (&info.subject, &info.object)
+            };
+            let fits = |list: &Option<Vec<Sym>>, node: NodeIndex| {
+                list.as_ref().is_none_or(|l| l.contains(&g[node].kind))
+            };
             // A symmetric relation reads both ways, so either reading fits.
-            if (fits(subject, a) && fits(object, b)) || (info.symmetric && fits(subject, b) && fits(object, a)) {
+            if (fits(subject, a) && fits(object, b))
+                || (info.symmetric && fits(subject, b) && fits(object, a))
+            {
                 continue;
             }
-            let (node, allowed, side) = if fits(subject, a) { (b, object, "object") } else { (a, subject, "subject") };
-            let wanted: Vec<&str> = allowed.iter().flatten().map(|k| self.graph.kinds.name(*k)).collect();
+            let (node, allowed, side) = if fits(subject, a) {
+                (b, object, "object")
+            } else {
+                (a, subject, "subject")
+            };
+            let wanted: Vec<&str> = allowed
+                .iter()
+                .flatten()
+                .map(|k| self.graph.kinds.name(*k))
+                .collect();
             problems.push((
                 w.origin,
                 format!(
@@ -709,7 +787,11 @@ impl Loader<'_> {
         }
         for f in self.graph.facts() {
             if let Some((info, _)) = self.signature(f.predicate)
-                && (info.object.is_some() || info.subject.is_some() || info.symmetric || info.transitive || info.inverse_of.is_some())
+                && (info.object.is_some()
+                    || info.subject.is_some()
+                    || info.symmetric
+                    || info.transitive
+                    || info.inverse_of.is_some())
             {
                 problems.push((
                     f.origin,
@@ -723,18 +805,33 @@ impl Loader<'_> {
             let d = match self.source_of.get(&origin.file) {
                 Some(&file) => {
                     let (_, text) = self.sources.get(file);
-                    Diagnostic::at(file, line_span(text, origin.line), message).label("this statement")
+                    Diagnostic::at(file, line_span(text, origin.line), message)
+                        .label("this statement")
                 }
-                None => Diagnostic::bare(format!("{}:{}: {message}", self.graph.files[origin.file as usize], origin.line)),
+                None => Diagnostic::bare(format!(
+                    "{}:{}: {message}",
+                    self.graph.files[origin.file as usize], origin.line
+                )),
             };
-            let declared = self.graph.declarations.get(&relation).map(|d| d.origin).or_else(|| {
-                self.graph.declarations.iter().find(|(_, d)| d.inverse_of == Some(relation)).map(|(_, d)| d.origin)
-            });
+            let declared = self
+                .graph
+                .declarations
+                .get(&relation)
+                .map(|d| d.origin)
+                .or_else(|| {
+                    self.graph
+                        .declarations
+                        .iter()
+                        .find(|(_, d)| d.inverse_of == Some(relation))
+                        .map(|(_, d)| d.origin)
+                });
             let d = match declared {
                 Some(o) => self.with_earlier(d, o, "declared here".into()),
                 None => d,
             };
-            self.diagnostics.push(d.help("change the statement, or widen the declaration (`any`, or kinds joined by `|`)"));
+            self.diagnostics.push(d.help(
+                "change the statement, or widen the declaration (`any`, or kinds joined by `|`)",
+            ));
         }
     }
 
@@ -743,7 +840,12 @@ impl Loader<'_> {
     fn signature(&self, r: Sym) -> Option<(RelationInfo, bool)> {
         let info = self.graph.declarations.get(&r)?;
         match info.inverse_of {
-            Some(partner) => self.graph.declarations.get(&partner).map(|p| (p.clone(), true)).or(Some((info.clone(), false))),
+            Some(partner) => self
+                .graph
+                .declarations
+                .get(&partner)
+                .map(|p| (p.clone(), true))
+                .or(Some((info.clone(), false))),
             None => Some((info.clone(), false)),
         }
     }
@@ -1065,13 +1167,24 @@ fn or_list(items: &[&str]) -> String {
     match items {
         [] => String::new(),
         [one] => a_kind(one),
-        [init @ .., last] => format!("{} or {}", init.iter().map(|k| a_kind(k)).collect::<Vec<_>>().join(", "), a_kind(last)),
+        [init @ .., last] => format!(
+            "{} or {}",
+            init.iter()
+                .map(|k| a_kind(k))
+                .collect::<Vec<_>>()
+                .join(", "),
+            a_kind(last)
+        ),
     }
 }
 
 /// `a state`, `an entity`.
 fn a_kind(kind: &str) -> String {
-    if kind.starts_with(['a', 'e', 'i', 'o', 'u']) { format!("an `{kind}`") } else { format!("a `{kind}`") }
+    if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        format!("an `{kind}`")
+    } else {
+        format!("a `{kind}`")
+    }
 }
 
 fn quoted(s: &str) -> String {

@@ -458,7 +458,10 @@ impl Graph {
         if let Some(i) = self.declarations.get(&r).and_then(|d| d.inverse_of) {
             return Some(i);
         }
-        self.declarations.iter().find(|(_, d)| d.inverse_of == Some(r)).map(|(s, _)| *s)
+        self.declarations
+            .iter()
+            .find(|(_, d)| d.inverse_of == Some(r))
+            .map(|(s, _)| *s)
     }
 
     /// Whether any relation has a declaration.
@@ -471,15 +474,26 @@ impl Graph {
         let d = self.declarations.get(&r)?;
         let name = self.relations.name(r);
         if let Some(i) = d.inverse_of {
-            return Some(format!("relation {name} inverse {}", self.relations.name(i)));
+            return Some(format!(
+                "relation {name} inverse {}",
+                self.relations.name(i)
+            ));
         }
         let kinds = |k: &Option<Vec<Sym>>| match k {
             None => "any".to_string(),
-            Some(list) => list.iter().map(|k| self.kinds.name(*k)).collect::<Vec<_>>().join("|"),
+            Some(list) => list
+                .iter()
+                .map(|k| self.kinds.name(*k))
+                .collect::<Vec<_>>()
+                .join("|"),
         };
         let arrow = if d.symmetric { "<->" } else { "->" };
         let transitive = if d.transitive { " transitive" } else { "" };
-        Some(format!("relation {name}: {} {arrow} {}{transitive}", kinds(&d.subject), kinds(&d.object)))
+        Some(format!(
+            "relation {name}: {} {arrow} {}{transitive}",
+            kinds(&d.subject),
+            kinds(&d.object)
+        ))
     }
 
     /// How many edges have relation `r`.

@@ -56,6 +56,11 @@ pub fn json_of(graph: &Graph, answer: &Answer) -> serde_json::Value {
             if rows.truncated {
                 doc["truncated"] = json!(true);
             }
+            // Rows that only relation declarations derive, marked row by
+            // row; absent when no row is.
+            if rows.derived.iter().any(|d| *d) {
+                doc["derived"] = json!(rows.derived);
+            }
             doc
         }
         Answer::Count(n) => json!({ "count": n }),
@@ -102,17 +107,20 @@ struct HopJson<'a> {
     relation: &'a str,
     to: &'a str,
     direction: &'static str,
+    /// Only present, and true, for a hop a relation declaration derives.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    derived: bool,
 }
 
 fn hops(graph: &Graph, path: &[Hop]) -> serde_json::Value {
-    let g = graph.petgraph();
     serde_json::to_value(
         path.iter()
             .map(|h| HopJson {
                 from: &graph.entity(h.from).name,
-                relation: graph.relations.name(g[h.edge].relation),
+                relation: graph.relations.name(h.relation),
                 to: &graph.entity(h.to).name,
                 direction: dir_name(h.direction),
+                derived: h.derived,
             })
             .collect::<Vec<_>>(),
     )
@@ -149,16 +157,18 @@ fn cell(v: &Value) -> String {
 
 /// A path drawn on one line: `China -[member_of]-> UN <-[asks]- Resolution`.
 pub fn draw_path(graph: &Graph, path: &[Hop]) -> String {
-    let g = graph.petgraph();
     let mut line = String::new();
     if let Some(first) = path.first() {
         line.push_str(&graph.entity(first.from).name);
     }
     for h in path {
-        let rel = graph.relations.name(g[h.edge].relation);
-        match h.direction {
-            Direction::In => line.push_str(&format!(" <-[{rel}]- ")),
-            _ => line.push_str(&format!(" -[{rel}]-> ")),
+        let rel = graph.relations.name(h.relation);
+        // A derived hop is drawn with double lines: `=[r]=>`.
+        match (h.direction, h.derived) {
+            (Direction::In, false) => line.push_str(&format!(" <-[{rel}]- ")),
+            (Direction::In, true) => line.push_str(&format!(" <=[{rel}]= ")),
+            (_, false) => line.push_str(&format!(" -[{rel}]-> ")),
+            (_, true) => line.push_str(&format!(" =[{rel}]=> ")),
         }
         line.push_str(&graph.entity(h.to).name);
     }
@@ -207,11 +217,19 @@ fn table(out: &mut dyn Write, graph: &Graph, answer: &Answer) -> io::Result<()> 
             columns,
             rows,
             truncated,
+            derived,
             ..
         }) => {
-            let header: Vec<&str> = columns.iter().map(String::as_str).collect();
-            let rows: Vec<Vec<String>> =
+            let mut header: Vec<&str> = columns.iter().map(String::as_str).collect();
+            let mut rows: Vec<Vec<String>> =
                 rows.iter().map(|r| r.iter().map(cell).collect()).collect();
+            // A last column marks the rows that only declarations derive.
+            if derived.iter().any(|d| *d) {
+                header.push("derived");
+                for (row, d) in rows.iter_mut().zip(derived) {
+                    row.push(if *d { "yes".into() } else { String::new() });
+                }
+            }
             aligned(out, &header, &rows)?;
             footer(out, rows.len(), "row")?;
             if *truncated {
@@ -388,11 +406,10 @@ fn csv(out: &mut dyn Write, graph: &Graph, answer: &Answer) -> io::Result<()> {
 }
 
 fn hop_row(graph: &Graph, step: usize, h: &Hop) -> Vec<String> {
-    let g = graph.petgraph();
     vec![
         step.to_string(),
         graph.entity(h.from).name.to_string(),
-        graph.relations.name(g[h.edge].relation).to_string(),
+        graph.relations.name(h.relation).to_string(),
         graph.entity(h.to).name.to_string(),
         dir_name(h.direction).to_string(),
     ]

@@ -182,7 +182,11 @@ impl Ctx {
     fn relation<'s>(&self, pair: Pair<'s, Rule>) -> PResult<Item<'s>> {
         let span = self.span(&pair);
         let mut inner = pair.into_inner();
-        let name = self.text(inner.next().expect("a relation declaration names the relation"))?;
+        let name = self.text(
+            inner
+                .next()
+                .expect("a relation declaration names the relation"),
+        )?;
         let mut declaration = crate::ast::RelationDeclaration {
             name,
             subject: None,
@@ -193,8 +197,15 @@ impl Ctx {
             span,
         };
         let kinds = |pair: Pair<'s, Rule>| -> PResult<Option<Vec<Text<'s>>>> {
-            let list: Vec<Text<'s>> = pair.into_inner().map(|k| self.text(k)).collect::<PResult<_>>()?;
-            Ok(if list.iter().any(|k| k.text == "any") { None } else { Some(list) })
+            let list: Vec<Text<'s>> = pair
+                .into_inner()
+                .map(|k| self.text(k))
+                .collect::<PResult<_>>()?;
+            Ok(if list.iter().any(|k| k.text == "any") {
+                None
+            } else {
+                Some(list)
+            })
         };
         let mut sides = 0;
         for p in inner {
@@ -509,7 +520,6 @@ pub(crate) fn expected_at<R: pest::RuleType>(
                 "}" | "}..}" => expected.push("`}`"),
                 "{" | "{..{" => expected.push("`{`"),
                 ":" | ":..:" => expected.push("`:`"),
-                "->" => expected.push("`->`"),
                 _ => {}
             }
         }
@@ -592,6 +602,11 @@ fn syntax_help(line: &str, pos: usize) -> Option<String> {
     if rest.is_empty() && before.split_whitespace().count() == 1 {
         return Some(
             "a declaration is `NAME: KIND`; a statement is `SUBJECT RELATION [OBJECT]`".into(),
+        );
+    }
+    if line.trim_start().starts_with("relation ") && !before.contains('{') {
+        return Some(
+            "a relation declaration is `relation NAME: KINDS -> KINDS [transitive]`, `relation NAME: KINDS <-> KINDS` or `relation NAME inverse OTHER`".into(),
         );
     }
     if rest.starts_with('\'') {

@@ -250,3 +250,122 @@ proptest! {
         prop_assert_eq!(got, want);
     }
 }
+
+type Pairs = BTreeSet<(usize, usize)>;
+
+/// Path expressions and their meaning as relations between entities.
+#[derive(Debug, Clone)]
+enum Expr {
+    Rel(usize),
+    Inv(Box<Expr>),
+    Seq(Box<Expr>, Box<Expr>),
+    Alt(Box<Expr>, Box<Expr>),
+    Plus(Box<Expr>),
+    Star(Box<Expr>),
+    Opt(Box<Expr>),
+    Range(Box<Expr>, u32, u32),
+}
+
+impl Expr {
+    fn text(&self) -> String {
+        match self {
+            Expr::Rel(r) => format!("r{r}"),
+            Expr::Inv(e) => format!("^({})", e.text()),
+            Expr::Seq(a, b) => format!("({})/({})", a.text(), b.text()),
+            Expr::Alt(a, b) => format!("({})|({})", a.text(), b.text()),
+            Expr::Plus(e) => format!("({})+", e.text()),
+            Expr::Star(e) => format!("({})*", e.text()),
+            Expr::Opt(e) => format!("({})?", e.text()),
+            Expr::Range(e, m, n) => format!("({}){{{m},{n}}}", e.text()),
+        }
+    }
+
+    fn pairs(&self, r: &Random) -> Pairs {
+        let compose = |a: &Pairs, b: &Pairs| -> Pairs {
+            a.iter()
+                .flat_map(|&(x, y)| {
+                    b.iter()
+                        .filter(move |&&(y2, _)| y2 == y)
+                        .map(move |&(_, z)| (x, z))
+                })
+                .collect()
+        };
+        let identity: Pairs = (0..r.nodes).map(|n| (n, n)).collect();
+        let closure = |a: &Pairs| -> Pairs {
+            let mut all = a.clone();
+            loop {
+                let more: Pairs = all.union(&compose(&all, a)).copied().collect();
+                if more.len() == all.len() {
+                    return all;
+                }
+                all = more;
+            }
+        };
+        match self {
+            Expr::Rel(rel) => statements(r)
+                .iter()
+                .filter(|(_, _, x)| x == rel)
+                .map(|(a, b, _)| (*a, *b))
+                .collect(),
+            Expr::Inv(e) => e.pairs(r).into_iter().map(|(a, b)| (b, a)).collect(),
+            Expr::Seq(a, b) => compose(&a.pairs(r), &b.pairs(r)),
+            Expr::Alt(a, b) => a.pairs(r).union(&b.pairs(r)).copied().collect(),
+            Expr::Plus(e) => closure(&e.pairs(r)),
+            Expr::Star(e) => closure(&e.pairs(r)).union(&identity).copied().collect(),
+            Expr::Opt(e) => e.pairs(r).union(&identity).copied().collect(),
+            Expr::Range(e, m, n) => {
+                let base = e.pairs(r);
+                let mut power = identity.clone();
+                let mut out = Pairs::new();
+                for i in 0..=*n {
+                    if i >= *m {
+                        out.extend(power.iter().copied());
+                    }
+                    power = compose(&power, &base);
+                }
+                out
+            }
+        }
+    }
+}
+
+fn expr() -> impl Strategy<Value = Expr> {
+    (0usize..3)
+        .prop_map(Expr::Rel)
+        .prop_recursive(3, 12, 2, |inner| {
+            prop_oneof![
+                inner.clone().prop_map(|e| Expr::Inv(Box::new(e))),
+                (inner.clone(), inner.clone())
+                    .prop_map(|(a, b)| Expr::Seq(Box::new(a), Box::new(b))),
+                (inner.clone(), inner.clone())
+                    .prop_map(|(a, b)| Expr::Alt(Box::new(a), Box::new(b))),
+                inner.clone().prop_map(|e| Expr::Plus(Box::new(e))),
+                inner.clone().prop_map(|e| Expr::Star(Box::new(e))),
+                inner.clone().prop_map(|e| Expr::Opt(Box::new(e))),
+                (inner, 1u32..3, 0u32..2).prop_map(|(e, m, extra)| Expr::Range(
+                    Box::new(e),
+                    m,
+                    m + extra
+                )),
+            ]
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn path_expressions_match_relation_algebra(mut r in random_graph(), e in expr()) {
+        // Every relation is stated somewhere, so none is unknown.
+        let n = r.nodes;
+        r.edges.extend([(n, n, 0), (n, n, 1), (n, n, 2)]);
+        r.nodes += 1;
+        let graph = load(&r);
+        let answer = ask(&graph, &format!("?x {} ?y", e.text()));
+        let got: Pairs = answer["rows"].as_array().unwrap().iter().map(|row| {
+            let cell = |i: usize| row[i].as_str().unwrap()[1..].parse::<usize>().unwrap();
+            (cell(0), cell(1))
+        }).collect();
+        prop_assert_eq!(got, e.pairs(&r), "{}", e.text());
+    }
+}

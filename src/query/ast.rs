@@ -13,6 +13,52 @@ pub struct Name {
     pub span: Span,
 }
 
+/// A path expression: `r1|r2`, `^r`, `r1/r2`, `r*`, `r+`, `r?`, `r{1,3}`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PathExpr {
+    /// A relation, with its declared semantics.
+    Relation(Name),
+    /// `^e`: `e` read backwards.
+    Inverse(Box<PathExpr>),
+    /// `a/b`
+    Sequence(Vec<PathExpr>),
+    /// `a|b`
+    Alternative(Vec<PathExpr>),
+    /// `e{min,max}`; `*` is `{0,}`, `+` `{1,}`, `?` `{0,1}`.
+    Repeat(Box<PathExpr>, u32, Option<u32>),
+}
+
+impl PathExpr {
+    /// The relation, when the expression is just one.
+    pub fn relation(&self) -> Option<&Name> {
+        match self {
+            PathExpr::Relation(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// Where the expression was written (its first relation).
+    pub fn span(&self) -> Span {
+        match self {
+            PathExpr::Relation(n) => n.span,
+            PathExpr::Inverse(e) | PathExpr::Repeat(e, _, _) => e.span(),
+            PathExpr::Sequence(l) | PathExpr::Alternative(l) => {
+                l.first().map_or(Span::default(), |e| e.span())
+            }
+        }
+    }
+}
+
+/// A query line: a query, asked with `why` or not, `as of` a date or not.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueryLine {
+    pub query: Query,
+    /// `why QUERY`: show the statements each answer rests on.
+    pub why: bool,
+    /// `... as of DATE`: only statements valid on that date.
+    pub as_of: Option<crate::value::Date>,
+}
+
 /// One query.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Query {
@@ -20,7 +66,7 @@ pub enum Query {
     Neighbours {
         entity: Name,
         direction: Direction,
-        via: Vec<Name>,
+        via: Vec<PathExpr>,
         depth: u32,
     },
     /// `path A [->] B [via REL,...]`
@@ -28,14 +74,14 @@ pub enum Query {
         from: Name,
         to: Name,
         forward: bool,
-        via: Vec<Name>,
+        via: Vec<PathExpr>,
     },
     /// `paths A [->] B [via REL,...] [max N] [limit K]`
     Paths {
         from: Name,
         to: Name,
         forward: bool,
-        via: Vec<Name>,
+        via: Vec<PathExpr>,
         max: u32,
         limit: u32,
     },
@@ -88,7 +134,7 @@ pub enum Clause {
     /// `?s member_of ?b {since: ?d}`: a relation.
     Edge {
         subject: Term,
-        predicate: Term,
+        predicate: Predicate,
         object: Term,
         attrs: Vec<AttrTerm>,
     },
@@ -98,6 +144,14 @@ pub enum Clause {
         predicate: Term,
         attrs: Vec<AttrTerm>,
     },
+}
+
+/// The middle of a relation clause: a variable, or a relation or path
+/// expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Predicate {
+    Var(Name),
+    Path(PathExpr),
 }
 
 /// `key: value` or `key: ?var` in a clause's `{...}`.

@@ -4,7 +4,10 @@
 //! indices; `output` turns them into tables, JSON or CSV. Every answer is
 //! sorted, so the same query on the same files gives the same bytes.
 
-use super::ast::{AttrTerm, Clause, Condition, Direction, Name, Op, Operand, Pattern, Query, Term};
+use super::ast::{
+    AttrTerm, Clause, Condition, Direction, Name, Op, Operand, PathExpr, Pattern, Predicate, Query,
+    QueryLine, Term,
+};
 use crate::ast::Span;
 use crate::diagnostic::{Diagnostic, FileId};
 use crate::graph::{Graph, Sym};
@@ -74,6 +77,11 @@ pub struct Hop {
     /// `Out` when the statement reads `from relation to`, `In` when it
     /// reads `to relation from`.
     pub direction: Direction,
+    /// The relation the hop reads as (another than the edge's when a
+    /// declaration derives it).
+    pub relation: Sym,
+    /// Only a relation declaration makes this hop a statement.
+    pub derived: bool,
 }
 
 /// The answer to a pattern: distinct rows, sorted, and what they touch.
@@ -86,12 +94,14 @@ pub struct Rows {
     pub edges: BTreeSet<EdgeIndex>,
     /// The search stopped at its limit of states.
     pub truncated: bool,
+    /// For each row, whether only relation declarations derive it.
+    pub derived: Vec<bool>,
 }
 
 /// Evaluates `query` over `graph`. Errors point into file `file`, where
 /// the query was written.
-pub fn evaluate(graph: &Graph, file: FileId, query: &Query) -> PResult<Answer> {
-    let answer = answer(graph, file, query)?;
+pub fn evaluate(graph: &Graph, file: FileId, line: &QueryLine) -> PResult<Answer> {
+    let answer = answer(graph, file, line)?;
     // A search that saw Ctrl-C stopped early: its answer is not the answer.
     if crate::cancel::requested() {
         return Err(Box::new(Diagnostic::bare("query cancelled")));
@@ -99,11 +109,13 @@ pub fn evaluate(graph: &Graph, file: FileId, query: &Query) -> PResult<Answer> {
     Ok(answer)
 }
 
-fn answer(graph: &Graph, file: FileId, query: &Query) -> PResult<Answer> {
+fn answer(graph: &Graph, file: FileId, line: &QueryLine) -> PResult<Answer> {
+    let query = &line.query;
     let eval = Eval {
         graph,
         file,
         start: query_start(query),
+        as_of: line.as_of,
     };
     match query {
         Query::Neighbours {
@@ -128,6 +140,18 @@ fn answer(graph: &Graph, file: FileId, query: &Query) -> PResult<Answer> {
             via,
         } => {
             let (a, b) = (eval.entity(from)?, eval.entity(to)?);
+            if via
+                .iter()
+                .any(|v| v.relation().is_none_or(|r| eval.has_semantics(r)))
+            {
+                // A path expression, or a relation with declared meaning.
+                let expr = if via.len() == 1 {
+                    via[0].clone()
+                } else {
+                    PathExpr::Alternative(via.clone())
+                };
+                return Ok(Answer::Path(eval.expression_path(a, b, &expr)?));
+            }
             let via = eval.relations(via)?;
             Ok(Answer::Path(eval.path(a, b, *forward, via.as_ref())))
         }
@@ -156,6 +180,23 @@ struct Eval<'g> {
     file: FileId,
     /// Where the query starts in its file.
     start: usize,
+    /// `as of DATE`: only statements valid on that date count.
+    as_of: Option<crate::value::Date>,
+}
+
+/// Whether a statement with these attributes holds on `date`: one with a
+/// `date` holds from that date on; one with `from` and/or `until` holds
+/// between them (both days included); one with none always holds.
+pub fn valid_on(graph: &Graph, attrs: crate::graph::AttrsId, date: crate::value::Date) -> bool {
+    for (k, v) in graph.attrs(attrs) {
+        let Value::Date(d) = v else { continue };
+        match graph.keys.name(*k) {
+            "date" | "from" if *d > date => return false,
+            "until" if *d < date => return false,
+            _ => {}
+        }
+    }
+    true
 }
 
 /// The words that start the query forms other than patterns.
@@ -222,15 +263,85 @@ impl<'g> Eval<'g> {
         }))
     }
 
-    fn relations(&self, names: &[Name]) -> PResult<Option<Via>> {
-        if names.is_empty() {
+    fn relations(&self, via: &[PathExpr]) -> PResult<Option<Via>> {
+        if via.is_empty() {
             return Ok(None);
         }
-        names
-            .iter()
-            .map(|n| self.relation(n))
-            .collect::<PResult<Via>>()
-            .map(Some)
+        let mut set = Via::default();
+        for v in via {
+            match v.relation() {
+                Some(name) => {
+                    set.insert(self.relation(name)?);
+                }
+                None => {
+                    return Err(Box::new(
+                        Diagnostic::at(self.file, v.span(), "path expressions go in `path` and in patterns")
+                            .label("a path expression")
+                            .help("`neighbours` and `paths` take relation names after `via`; for a path expression use `path A B via EXPR` or a pattern like `?x EXPR B`"),
+                    ));
+                }
+            }
+        }
+        Ok(Some(set))
+    }
+
+    /// Whether relation `name` has a declaration that changes what it matches.
+    fn has_semantics(&self, name: &Name) -> bool {
+        self.graph.relations.get(&name.text).is_some_and(|r| {
+            self.graph.symmetric(r) || self.graph.transitive(r) || self.graph.inverse(r).is_some()
+        })
+    }
+
+    /// Whether an edge holds under `as of`.
+    fn valid(&self, edge: EdgeIndex) -> bool {
+        self.as_of
+            .is_none_or(|d| valid_on(self.graph, self.graph.petgraph()[edge].attrs, d))
+    }
+
+    /// A shortest path that matches a path expression, step by step.
+    fn expression_path(
+        &self,
+        a: NodeIndex,
+        b: NodeIndex,
+        expr: &PathExpr,
+    ) -> PResult<Option<Vec<Hop>>> {
+        let nfa = super::rpq::Nfa::compile(self.graph, expr, &|n| self.relation(n))?;
+        let reached = super::rpq::search(
+            self.graph,
+            &nfa,
+            a,
+            &|e| self.valid(e),
+            Some(b),
+            max_states(),
+        );
+        Ok(reached
+            .ends
+            .into_iter()
+            .find(|(n, _, _)| *n == b)
+            .map(|(_, steps, _)| {
+                steps
+                    .into_iter()
+                    .map(|t| Hop {
+                        from: t.from,
+                        edge: t.edge,
+                        to: t.to,
+                        direction: if t.label.forward {
+                            Direction::Out
+                        } else {
+                            Direction::In
+                        },
+                        relation: t.label.reported,
+                        derived: t.label.derived,
+                    })
+                    .map(|mut h| {
+                        // A derived step reads as its own statement, forwards.
+                        if h.derived {
+                            h.direction = Direction::Out;
+                        }
+                        h
+                    })
+                    .collect()
+            }))
     }
 
     fn name(&self, node: NodeIndex) -> &'g str {
@@ -251,6 +362,8 @@ impl<'g> Eval<'g> {
         via: Option<&'v Via>,
     ) -> impl Iterator<Item = (EdgeIndex, NodeIndex, Direction)> + use<'g, 'v> {
         let g = self.graph.petgraph();
+        let graph = self.graph;
+        let as_of = self.as_of;
         let out = matches!(direction, Direction::Out | Direction::Both)
             .then(|| g.edges_directed(node, Outgoing));
         let inc = matches!(direction, Direction::In | Direction::Both)
@@ -266,7 +379,10 @@ impl<'g> Eval<'g> {
                     .filter(move |e| !(both && e.source() == e.target()))
                     .map(|e| (e.id(), e.source(), Direction::In)),
             )
-            .filter(move |(e, _, _)| via.is_none_or(|v| v.contains(&g[*e].relation)))
+            .filter(move |(e, _, _)| {
+                via.is_none_or(|v| v.contains(&g[*e].relation))
+                    && as_of.is_none_or(|d| valid_on(graph, g[*e].attrs, d))
+            })
     }
 
     fn neighbours(
@@ -425,6 +541,8 @@ impl<'g> Eval<'g> {
                 edge,
                 to: node,
                 direction,
+                relation: self.graph.petgraph()[edge].relation,
+                derived: false,
             });
             node = prev;
         }
@@ -438,6 +556,8 @@ impl<'g> Eval<'g> {
                 edge,
                 to: prev,
                 direction: flip(direction),
+                relation: self.graph.petgraph()[edge].relation,
+                derived: false,
             });
             node = prev;
         }
@@ -556,6 +676,8 @@ impl<'g> Eval<'g> {
                 edge,
                 to: v,
                 direction,
+                relation: self.graph.petgraph()[edge].relation,
+                derived: false,
             });
             if left == 1 {
                 if v == search.b {
@@ -581,7 +703,8 @@ impl<'g> Eval<'g> {
             columns: plan.columns.clone(),
             ..Rows::default()
         };
-        let mut found: BTreeSet<Vec<Ordered>> = BTreeSet::new();
+        let mut found: std::collections::BTreeMap<Vec<Ordered>, bool> =
+            std::collections::BTreeMap::new();
         let mut binding: Vec<Option<Cell>> = vec![None; plan.vars.len()];
         let mut run = Run {
             plan: &plan,
@@ -591,16 +714,17 @@ impl<'g> Eval<'g> {
             states: 0,
             max_states: max_states(),
             matched: Vec::new(),
+            derived: Vec::new(),
             error: None,
         };
         run.solve(0, &mut binding);
         if let Some(e) = run.error {
             return Err(e);
         }
-        rows.rows = found
-            .into_iter()
-            .map(|row| row.into_iter().map(|o| o.0).collect())
-            .collect();
+        for (row, derived) in found {
+            rows.rows.push(row.into_iter().map(|o| o.0).collect());
+            rows.derived.push(derived);
+        }
         Ok(rows)
     }
 }
@@ -667,6 +791,14 @@ enum Slot<T> {
 
 #[derive(Debug)]
 enum Step {
+    /// A path expression, or a relation with a declared meaning.
+    Path {
+        subject: Slot<NodeIndex>,
+        nfa: super::rpq::Nfa,
+        /// The same, read from the object.
+        reversed: super::rpq::Nfa,
+        object: Slot<NodeIndex>,
+    },
     Kind {
         entity: Slot<NodeIndex>,
         kind: Sym,
@@ -759,14 +891,30 @@ impl Plan {
                 },
                 Clause::Edge {
                     subject,
+                    predicate: Predicate::Path(expr),
+                    object,
+                    attrs: a,
+                } if expr.relation().is_none_or(|r| eval.has_semantics(r)) => {
+                    if let Some(first) = a.first() {
+                        return Err(Box::new(
+                            Diagnostic::at(eval.file, first.key.span, "attributes go with one stored relation, not a path expression")
+                                .label("attributes here")
+                                .help("match the attributes in a clause of their own, with a relation that has no declared meaning"),
+                        ));
+                    }
+                    let nfa = super::rpq::Nfa::compile(eval.graph, expr, &|n| eval.relation(n))?;
+                    Step::Path { subject: entity(subject, &mut var)?, reversed: nfa.reversed(), nfa, object: entity(object, &mut var)? }
+                }
+                Clause::Edge {
+                    subject,
                     predicate,
                     object,
                     attrs: a,
                 } => Step::Edge {
                     subject: entity(subject, &mut var)?,
                     relation: match predicate {
-                        Term::Name(n) => Slot::Fixed(eval.relation(n)?),
-                        Term::Var(v) => Slot::Var(var(v)),
+                        Predicate::Path(expr) => Slot::Fixed(eval.relation(expr.relation().expect("a single relation"))?),
+                        Predicate::Var(v) => Slot::Var(var(v)),
                     },
                     object: entity(object, &mut var)?,
                     attrs: attrs(a, &mut var)?,
@@ -876,6 +1024,9 @@ fn step_vars(step: &Step) -> Vec<usize> {
     }
     match step {
         Step::Kind { entity, .. } => v(entity).into_iter().collect(),
+        Step::Path {
+            subject, object, ..
+        } => [v(subject), v(object)].into_iter().flatten().collect(),
         Step::Edge {
             subject,
             relation,
@@ -907,6 +1058,16 @@ fn cost(graph: &Graph, step: &Step, bound: &[bool]) -> f64 {
     };
     let average = g.edge_count() as f64 / g.node_count().max(1) as f64;
     match step {
+        // A search from one end; from every entity when neither is known.
+        Step::Path {
+            subject, object, ..
+        } => {
+            if known(subject) || known(object) {
+                average * 4.0
+            } else {
+                g.node_count() as f64 * average * 4.0
+            }
+        }
         Step::Kind { entity, kind } => {
             if known(entity) {
                 1.0
@@ -1004,12 +1165,15 @@ fn number(v: &Value) -> f64 {
 struct Run<'p, 'g> {
     plan: &'p Plan,
     eval: &'p Eval<'g>,
-    found: &'p mut BTreeSet<Vec<Ordered>>,
+    /// Each distinct row, and whether every match that gave it is derived.
+    found: &'p mut std::collections::BTreeMap<Vec<Ordered>, bool>,
     rows: &'p mut Rows,
     states: u64,
     max_states: u64,
     /// The edges of the current partial match.
     matched: Vec<EdgeIndex>,
+    /// Whether each path step of the current match is derived.
+    derived: Vec<bool>,
     error: Option<Box<Diagnostic>>,
 }
 
@@ -1042,6 +1206,62 @@ impl Run<'_, '_> {
         let graph = self.eval.graph;
         let g = graph.petgraph();
         match current {
+            Step::Path {
+                subject,
+                nfa,
+                reversed,
+                object,
+            } => {
+                let s = resolve_node(subject, binding);
+                let o = resolve_node(object, binding);
+                if matches!(s, Some(None)) || matches!(o, Some(None)) {
+                    return;
+                }
+                let forward = !(s.is_none() && o.is_some());
+                let starts: Vec<NodeIndex> = match (s, o) {
+                    (Some(Some(a)), _) => vec![a],
+                    (_, Some(Some(b))) => vec![b],
+                    _ => g.node_indices().collect(),
+                };
+                let eval = self.eval;
+                for start in starts {
+                    let (automaton, target) = if forward {
+                        (nfa, o.flatten())
+                    } else {
+                        (reversed, None)
+                    };
+                    let reached = super::rpq::search(
+                        graph,
+                        automaton,
+                        start,
+                        &|e| eval.valid(e),
+                        target,
+                        self.max_states,
+                    );
+                    if reached.cut {
+                        self.rows.truncated = true;
+                    }
+                    for (end, steps, derived) in reached.ends {
+                        let (from, to) = if forward { (start, end) } else { (end, start) };
+                        if o.flatten().is_some_and(|x| x != to) {
+                            continue;
+                        }
+                        let new = vec![
+                            (slot_var(subject), Cell::Entity(from)),
+                            (slot_var(object), Cell::Entity(to)),
+                        ];
+                        let Some(new) = consistent(&new, binding) else {
+                            continue;
+                        };
+                        let before = self.matched.len();
+                        self.matched.extend(steps.iter().map(|t| t.edge));
+                        self.derived.push(derived);
+                        self.with(binding, &new, |run, b| run.solve(step + 1, b));
+                        self.derived.pop();
+                        self.matched.truncate(before);
+                    }
+                }
+            }
             Step::Kind { entity, kind } => {
                 let candidates: Vec<NodeIndex> = match resolve_node(entity, binding) {
                     Some(Some(n)) => vec![n],
@@ -1092,6 +1312,9 @@ impl Run<'_, '_> {
                 for e in edges {
                     let (from, to) = g.edge_endpoints(e).expect("edges have ends");
                     let weight = g[e];
+                    if !self.eval.valid(e) {
+                        continue;
+                    }
                     if s.is_some_and(|s| s != Some(from))
                         || o.is_some_and(|o| o != Some(to))
                         || r.is_some_and(|r| r != weight.relation)
@@ -1141,7 +1364,12 @@ impl Run<'_, '_> {
                         .collect(),
                 };
                 for f in facts {
-                    if p.is_some_and(|p| p != f.predicate) {
+                    if p.is_some_and(|p| p != f.predicate)
+                        || self
+                            .eval
+                            .as_of
+                            .is_some_and(|d| !valid_on(graph, f.attrs, d))
+                    {
                         continue;
                     }
                     let mut new: Vec<(Option<usize>, Cell)> = vec![
@@ -1264,7 +1492,9 @@ impl Run<'_, '_> {
             let (a, b) = g.edge_endpoints(e).expect("edges have ends");
             self.rows.nodes.extend([a, b]);
         }
-        self.found.insert(row);
+        let derived = self.derived.iter().any(|d| *d);
+        let entry = self.found.entry(row).or_insert(derived);
+        *entry = *entry && derived;
     }
 }
 

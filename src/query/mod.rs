@@ -5,3 +5,4 @@ pub mod eval;
 pub mod parse;
 
 pub use parse::parse_query;
+pub mod rpq;

@@ -1,6 +1,9 @@
 //! Query parsing: pest pairs to the query AST.
 
-use super::ast::{AttrTerm, Clause, Condition, Direction, Name, Op, Operand, Pattern, Query, Term};
+use super::ast::{
+    AttrTerm, Clause, Condition, Direction, Name, Op, Operand, PathExpr, Pattern, Predicate, Query,
+    QueryLine, Term,
+};
 use crate::ast::Span;
 use crate::diagnostic::{Diagnostic, FileId};
 use crate::parse::{PResult, expected_at, number, unescape, word};
@@ -15,13 +18,46 @@ pub const DEFAULT_MAX: u32 = 3;
 pub const DEFAULT_LIMIT: u32 = 100;
 
 /// Parses one query whose text starts at byte `offset` of file `file`.
-pub fn parse_query(file: FileId, offset: usize, text: &str) -> PResult<Query> {
+pub fn parse_query(file: FileId, offset: usize, text: &str) -> PResult<QueryLine> {
     let pairs = QueryParser::parse(Rule::query, text)
         .map_err(|e| Box::new(syntax_error(file, offset, text, &e)))?;
     let ctx = Ctx { file, offset };
     let query = pairs.into_iter().next().expect("`query` yields one pair");
-    let form = query.into_inner().next().expect("a query has a form");
-    ctx.query(form)
+    let why = false;
+    let mut as_of = None;
+    let mut form = None;
+    for part in query.into_inner() {
+        match part.as_rule() {
+            Rule::as_of => {
+                let date = part
+                    .into_inner()
+                    .find(|p| p.as_rule() == Rule::number)
+                    .expect("as of has a date");
+                let span = ctx.span(&date);
+                match number(file, date.as_str(), span)? {
+                    crate::ast::Value::Date(d) => as_of = Some(d),
+                    _ => {
+                        return Err(Box::new(
+                            Diagnostic::at(
+                                file,
+                                span,
+                                format!("`{}` is not a date", date.as_str()),
+                            )
+                            .label("not YYYY-MM-DD")
+                            .help("write the date as YYYY-MM-DD, like `as of 2014-12-01`"),
+                        ));
+                    }
+                }
+            }
+            Rule::EOI => {}
+            _ => form = Some(ctx.query(part)?),
+        }
+    }
+    Ok(QueryLine {
+        query: form.expect("a query has a form"),
+        why,
+        as_of,
+    })
 }
 
 struct Ctx {
@@ -148,11 +184,91 @@ impl Ctx {
         }
     }
 
-    fn relations(&self, pair: Pair<'_, Rule>) -> PResult<Vec<Name>> {
+    /// The path expressions of `via`.
+    fn relations(&self, pair: Pair<'_, Rule>) -> PResult<Vec<PathExpr>> {
         pair.into_inner()
-            .filter(|p| p.as_rule() == Rule::relation)
-            .map(|p| self.name(p))
+            .filter(|p| p.as_rule() == Rule::path_expr)
+            .map(|p| self.path_expr(p))
             .collect()
+    }
+
+    fn path_expr(&self, pair: Pair<'_, Rule>) -> PResult<PathExpr> {
+        let mut alternatives: Vec<PathExpr> = Vec::new();
+        for alternative in pair.into_inner() {
+            let mut steps: Vec<PathExpr> = Vec::new();
+            for step in alternative.into_inner() {
+                let mut inverse = false;
+                let mut expr = None;
+                let mut repeat = None;
+                for p in step.into_inner() {
+                    match p.as_rule() {
+                        Rule::inverse => inverse = true,
+                        Rule::relation => expr = Some(PathExpr::Relation(self.name(p)?)),
+                        Rule::path_expr => expr = Some(self.path_expr(p)?),
+                        _ => {
+                            let span = self.span(&p);
+                            let r = p.into_inner().next().expect("a repeat has a kind");
+                            repeat = Some(match r.as_rule() {
+                                Rule::star => (0, None),
+                                Rule::plus => (1, None),
+                                Rule::optional => (0, Some(1)),
+                                _ => {
+                                    let has_comma = r.as_str().contains(',');
+                                    let mut numbers =
+                                        r.into_inner().map(|n| n.as_str().parse::<u32>());
+                                    let min = numbers.next().and_then(Result::ok);
+                                    let max = match numbers.next() {
+                                        Some(n) => n.ok(),
+                                        None if has_comma => None,
+                                        None => min,
+                                    };
+                                    let Some(min) = min else {
+                                        return Err(self.error(span, "a repeat count is too large"));
+                                    };
+                                    if max.is_some_and(|m| m < min) || max == Some(0) {
+                                        return Err(Box::new(
+                                            Diagnostic::at(self.file, span, "this repeat matches nothing")
+                                                .label("the most is less than the least, or zero")
+                                                .help("write `{MIN,MAX}` with 1 <= MAX and MIN <= MAX, `{MIN,}` or `{N}`"),
+                                        ));
+                                    }
+                                    if min > 100 || max.is_some_and(|m| m > 100) {
+                                        return Err(Box::new(
+                                            Diagnostic::at(
+                                                self.file,
+                                                span,
+                                                "repeat counts go up to 100",
+                                            )
+                                            .label("too many")
+                                            .help("write `+` or `*` for any number of steps"),
+                                        ));
+                                    }
+                                    (min, max)
+                                }
+                            });
+                        }
+                    }
+                }
+                let mut expr = expr.expect("a step has a relation or a group");
+                if let Some((min, max)) = repeat {
+                    expr = PathExpr::Repeat(Box::new(expr), min, max);
+                }
+                if inverse {
+                    expr = PathExpr::Inverse(Box::new(expr));
+                }
+                steps.push(expr);
+            }
+            alternatives.push(if steps.len() == 1 {
+                steps.pop().expect("one")
+            } else {
+                PathExpr::Sequence(steps)
+            });
+        }
+        Ok(if alternatives.len() == 1 {
+            alternatives.pop().expect("one")
+        } else {
+            PathExpr::Alternative(alternatives)
+        })
     }
 
     fn name(&self, pair: Pair<'_, Rule>) -> PResult<Name> {
@@ -200,30 +316,39 @@ impl Ctx {
                     pattern.clauses.push(Clause::Kind { entity, kind });
                 }
                 Rule::triple => {
-                    let mut terms = Vec::new();
                     let mut attrs = Vec::new();
+                    let mut places: Vec<Pair<'_, Rule>> = Vec::new();
                     for p in part.into_inner() {
                         match p.as_rule() {
                             Rule::attrs => attrs = self.attrs(p)?,
-                            Rule::relation => terms.push(Term::Name(self.name(p)?)),
-                            _ => terms.push(self.term(p)?),
+                            _ => places.push(p),
                         }
                     }
-                    let mut terms = terms.into_iter();
-                    let subject = terms.next().expect("a clause has a subject");
-                    let predicate = terms.next().expect("a clause has a predicate");
-                    pattern.clauses.push(match terms.next() {
-                        Some(object) => Clause::Edge {
-                            subject,
-                            predicate,
-                            object,
-                            attrs,
-                        },
-                        None => Clause::Fact {
-                            subject,
-                            predicate,
-                            attrs,
-                        },
+                    let mut places = places.into_iter();
+                    let subject = self.term(places.next().expect("a clause has a subject"))?;
+                    let middle = places.next().expect("a clause has a predicate");
+                    let predicate = match middle.as_rule() {
+                        Rule::variable => Predicate::Var(self.name(middle)?),
+                        _ => Predicate::Path(self.path_expr(middle)?),
+                    };
+                    let object = places.next().map(|p| self.term(p)).transpose()?;
+                    pattern.clauses.push(match object {
+                        Some(object) => Clause::Edge { subject, predicate, object, attrs },
+                        None => {
+                            // A fact's predicate is a variable or one relation.
+                            let predicate = match predicate {
+                                Predicate::Var(v) => Term::Var(v),
+                                Predicate::Path(PathExpr::Relation(n)) => Term::Name(n),
+                                Predicate::Path(other) => {
+                                    return Err(Box::new(
+                                        Diagnostic::at(self.file, other.span(), "a path expression needs an object")
+                                            .label("no object after it")
+                                            .help("a fact clause is `SUBJECT PREDICATE`, with one relation"),
+                                    ));
+                                }
+                            };
+                            Clause::Fact { subject, predicate, attrs }
+                        }
                     });
                 }
                 Rule::pattern => {
