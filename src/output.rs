@@ -88,15 +88,18 @@ struct NeighbourJson<'a> {
     relation: &'a str,
     direction: &'static str,
     depth: u32,
+    /// Only present, and true, for an entry a relation declaration derives.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    derived: bool,
 }
 
 fn neighbour(graph: &Graph, n: &Neighbour) -> serde_json::Value {
-    let g = graph.petgraph();
     serde_json::to_value(NeighbourJson {
         entity: &graph.entity(n.entity).name,
-        relation: graph.relations.name(g[n.edge].relation),
+        relation: graph.relations.name(n.relation),
         direction: dir_name(n.direction),
         depth: n.depth,
+        derived: n.derived,
     })
     .expect("plain data serialises")
 }
@@ -176,21 +179,30 @@ pub fn draw_path(graph: &Graph, path: &[Hop]) -> String {
 }
 
 fn table(out: &mut dyn Write, graph: &Graph, answer: &Answer) -> io::Result<()> {
-    let g = graph.petgraph();
     match answer {
         Answer::Neighbours(list) => {
+            let any_derived = list.iter().any(|n| n.derived);
             let rows: Vec<Vec<String>> = list
                 .iter()
                 .map(|n| {
-                    vec![
+                    let mut row = vec![
                         graph.entity(n.entity).name.to_string(),
-                        graph.relations.name(g[n.edge].relation).to_string(),
+                        graph.relations.name(n.relation).to_string(),
                         dir_name(n.direction).to_string(),
                         n.depth.to_string(),
-                    ]
+                    ];
+                    if any_derived {
+                        row.push(if n.derived { "yes".into() } else { String::new() });
+                    }
+                    row
                 })
                 .collect();
-            aligned(out, &["entity", "relation", "direction", "depth"], &rows)?;
+            let header: &[&str] = if any_derived {
+                &["entity", "relation", "direction", "depth", "derived"]
+            } else {
+                &["entity", "relation", "direction", "depth"]
+            };
+            aligned(out, header, &rows)?;
             footer(out, rows.len(), "row")
         }
         Answer::Path(None) => writeln!(out, "no path"),
@@ -335,14 +347,13 @@ fn one_line(s: &str) -> String {
 }
 
 fn csv(out: &mut dyn Write, graph: &Graph, answer: &Answer) -> io::Result<()> {
-    let g = graph.petgraph();
     let mut rows: Vec<Vec<String>> = Vec::new();
     let header: Vec<String> = match answer {
         Answer::Neighbours(list) => {
             for n in list {
                 rows.push(vec![
                     graph.entity(n.entity).name.to_string(),
-                    graph.relations.name(g[n.edge].relation).to_string(),
+                    graph.relations.name(n.relation).to_string(),
                     dir_name(n.direction).to_string(),
                     n.depth.to_string(),
                 ]);

@@ -66,6 +66,10 @@ pub struct Neighbour {
     /// `Out` when the statement reads `previous relation entity`.
     pub direction: Direction,
     pub depth: u32,
+    /// The relation the last hop reads as.
+    pub relation: Sym,
+    /// Only a relation declaration makes the last hop a statement.
+    pub derived: bool,
 }
 
 /// One step of a path.
@@ -355,34 +359,54 @@ impl<'g> Eval<'g> {
 
     /// The edges of `node` that a search may follow, as (edge, other end,
     /// direction), in the graph's order.
-    fn steps<'v>(
-        &self,
-        node: NodeIndex,
-        direction: Direction,
-        via: Option<&'v Via>,
-    ) -> impl Iterator<Item = (EdgeIndex, NodeIndex, Direction)> + use<'g, 'v> {
+    /// The steps a search may take from `node`: stored edges in
+    /// `direction` (of the `via` relations, valid `as of` the query's
+    /// date), and the steps relation declarations add, marked derived: a
+    /// symmetric relation's edges against their direction, and an inverse
+    /// relation's partner's edges against theirs. Each step says the
+    /// relation it reads as.
+    fn steps(&self, node: NodeIndex, direction: Direction, via: Option<&Via>) -> Vec<StepTo> {
         let g = self.graph.petgraph();
-        let graph = self.graph;
-        let as_of = self.as_of;
-        let out = matches!(direction, Direction::Out | Direction::Both)
-            .then(|| g.edges_directed(node, Outgoing));
-        let inc = matches!(direction, Direction::In | Direction::Both)
-            .then(|| g.edges_directed(node, Incoming));
+        let valid = |e: EdgeIndex| self.as_of.is_none_or(|d| valid_on(self.graph, g[e].attrs, d));
+        let wanted = |r: Sym| via.is_none_or(|v| v.contains(&r));
+        let mut out = Vec::new();
         let both = direction == Direction::Both;
-        out.into_iter()
-            .flatten()
-            .map(|e| (e.id(), e.target(), Direction::Out))
-            // With both directions, a loop is one step, not two.
-            .chain(
-                inc.into_iter()
-                    .flatten()
-                    .filter(move |e| !(both && e.source() == e.target()))
-                    .map(|e| (e.id(), e.source(), Direction::In)),
-            )
-            .filter(move |(e, _, _)| {
-                via.is_none_or(|v| v.contains(&g[*e].relation))
-                    && as_of.is_none_or(|d| valid_on(graph, g[*e].attrs, d))
-            })
+        for (dir, d) in [(Outgoing, Direction::Out), (Incoming, Direction::In)] {
+            let forward = matches!(direction, Direction::Both) || direction == d;
+            for e in g.edges_directed(node, dir) {
+                if !valid(e.id()) {
+                    continue;
+                }
+                let other = if d == Direction::Out { e.target() } else { e.source() };
+                // With both directions, a loop is one step, not two.
+                if both && d == Direction::In && e.source() == e.target() {
+                    continue;
+                }
+                let r = e.weight().relation;
+                if forward && wanted(r) {
+                    out.push(StepTo { edge: e.id(), to: other, direction: d, relation: r, derived: false });
+                }
+                if !self.graph.has_declarations() {
+                    continue;
+                }
+                // A symmetric relation's edge read against its direction.
+                if !forward && self.graph.symmetric(r) && wanted(r) {
+                    out.push(StepTo { edge: e.id(), to: other, direction, relation: r, derived: true });
+                }
+                // `a r b` is `b v a` when v is declared r's inverse: from
+                // here, a step of v in the other direction. With no `via`
+                // and both directions it is the same step as the stored
+                // one, so it is left out.
+                if let Some(v) = self.graph.inverse(r) {
+                    let implied = flip(d);
+                    let includes = direction == Direction::Both || direction == implied;
+                    if includes && wanted(v) && !(via.is_none() && both) {
+                        out.push(StepTo { edge: e.id(), to: other, direction: implied, relation: v, derived: true });
+                    }
+                }
+            }
+        }
+        out
     }
 
     fn neighbours(
@@ -394,12 +418,8 @@ impl<'g> Eval<'g> {
     ) -> Vec<Neighbour> {
         let mut out: Vec<Neighbour> = self
             .steps(start, direction, via)
-            .map(|(edge, entity, direction)| Neighbour {
-                entity,
-                edge,
-                direction,
-                depth: 1,
-            })
+            .into_iter()
+            .map(|t| Neighbour { entity: t.to, edge: t.edge, direction: t.direction, depth: 1, relation: t.relation, derived: t.derived })
             .collect();
         if depth > 1 {
             // Each entity once, at its smallest depth, with the smallest
@@ -413,20 +433,19 @@ impl<'g> Eval<'g> {
                 if crate::cancel::requested() {
                     break;
                 }
-                let mut best: HashMap<NodeIndex, (EdgeIndex, Direction, NodeIndex)> =
-                    HashMap::default();
+                let mut best: HashMap<NodeIndex, (StepTo, NodeIndex)> = HashMap::default();
                 for &u in &frontier {
-                    for (edge, v, dir) in self.steps(u, direction, via) {
-                        if seen.contains(&v) {
+                    for t in self.steps(u, direction, via) {
+                        if seen.contains(&t.to) {
                             continue;
                         }
-                        let key = |(e, d, p): (EdgeIndex, Direction, NodeIndex)| {
-                            (self.relation_name(e), dir_name(d), self.name(p))
+                        let key = |(t, p): (StepTo, NodeIndex)| {
+                            (t.derived, self.graph.relations.name(t.relation), dir_name(t.direction), self.name(p))
                         };
-                        match best.get(&v) {
-                            Some(&old) if key(old) <= key((edge, dir, u)) => {}
+                        match best.get(&t.to) {
+                            Some(&old) if key(old) <= key((t, u)) => {}
                             _ => {
-                                best.insert(v, (edge, dir, u));
+                                best.insert(t.to, (t, u));
                             }
                         }
                     }
@@ -436,11 +455,13 @@ impl<'g> Eval<'g> {
                 }
                 frontier = best.keys().copied().collect();
                 seen.extend(frontier.iter().copied());
-                out.extend(best.into_iter().map(|(v, (edge, direction, _))| Neighbour {
+                out.extend(best.into_iter().map(|(v, (t, _))| Neighbour {
                     entity: v,
-                    edge,
-                    direction,
+                    edge: t.edge,
+                    direction: t.direction,
                     depth: level,
+                    relation: t.relation,
+                    derived: t.derived,
                 }));
             }
         }
@@ -448,14 +469,14 @@ impl<'g> Eval<'g> {
             (
                 a.depth,
                 self.name(a.entity),
-                self.relation_name(a.edge),
+                self.graph.relations.name(a.relation),
                 dir_name(a.direction),
                 a.edge,
             )
                 .cmp(&(
                     b.depth,
                     self.name(b.entity),
-                    self.relation_name(b.edge),
+                    self.graph.relations.name(b.relation),
                     dir_name(b.direction),
                     b.edge,
                 ))
@@ -482,12 +503,12 @@ impl<'g> Eval<'g> {
             (Direction::Both, Direction::Both)
         };
         // node -> (previous node, edge, direction of the step taken), and depth
-        let mut from_a: HashMap<NodeIndex, (NodeIndex, EdgeIndex, Direction, u32)> =
+        let mut from_a: HashMap<NodeIndex, (NodeIndex, EdgeIndex, Direction, u32, Sym, bool)> =
             HashMap::default();
-        let mut from_b: HashMap<NodeIndex, (NodeIndex, EdgeIndex, Direction, u32)> =
+        let mut from_b: HashMap<NodeIndex, (NodeIndex, EdgeIndex, Direction, u32, Sym, bool)> =
             HashMap::default();
-        from_a.insert(a, (a, EdgeIndex::end(), Direction::Out, 0));
-        from_b.insert(b, (b, EdgeIndex::end(), Direction::Out, 0));
+        from_a.insert(a, (a, EdgeIndex::end(), Direction::Out, 0, 0, false));
+        from_b.insert(b, (b, EdgeIndex::end(), Direction::Out, 0, 0, false));
         let (mut front_a, mut front_b) = (vec![a], vec![b]);
         while !front_a.is_empty() && !front_b.is_empty() {
             let grow_a = front_a.len() <= front_b.len();
@@ -503,11 +524,12 @@ impl<'g> Eval<'g> {
                     return None;
                 }
                 let depth = seen[&u].3 + 1;
-                for (edge, v, d) in self.steps(u, dir, via) {
+                for t in self.steps(u, dir, via) {
+                    let (edge, v, d) = (t.edge, t.to, t.direction);
                     if seen.contains_key(&v) {
                         continue;
                     }
-                    seen.insert(v, (u, edge, d, depth));
+                    seen.insert(v, (u, edge, d, depth, t.relation, t.derived));
                     next.push(v);
                     if let Some(o) = other.get(&v) {
                         let candidate = (depth + o.3, self.name(v), v);
@@ -529,36 +551,22 @@ impl<'g> Eval<'g> {
     fn join(
         &self,
         meet: NodeIndex,
-        from_a: &HashMap<NodeIndex, (NodeIndex, EdgeIndex, Direction, u32)>,
-        from_b: &HashMap<NodeIndex, (NodeIndex, EdgeIndex, Direction, u32)>,
+        from_a: &HashMap<NodeIndex, (NodeIndex, EdgeIndex, Direction, u32, Sym, bool)>,
+        from_b: &HashMap<NodeIndex, (NodeIndex, EdgeIndex, Direction, u32, Sym, bool)>,
     ) -> Vec<Hop> {
         let mut hops = Vec::new();
         let mut node = meet;
         while from_a[&node].3 > 0 {
-            let (prev, edge, direction, _) = from_a[&node];
-            hops.push(Hop {
-                from: prev,
-                edge,
-                to: node,
-                direction,
-                relation: self.graph.petgraph()[edge].relation,
-                derived: false,
-            });
+            let (prev, edge, direction, _, relation, derived) = from_a[&node];
+            hops.push(Hop { from: prev, edge, to: node, direction, relation, derived });
             node = prev;
         }
         hops.reverse();
         let mut node = meet;
         while from_b[&node].3 > 0 {
             // The b side walked from `prev` to `node`; the path goes back.
-            let (prev, edge, direction, _) = from_b[&node];
-            hops.push(Hop {
-                from: node,
-                edge,
-                to: prev,
-                direction: flip(direction),
-                relation: self.graph.petgraph()[edge].relation,
-                derived: false,
-            });
+            let (prev, edge, direction, _, relation, derived) = from_b[&node];
+            hops.push(Hop { from: node, edge, to: prev, direction: flip(direction), relation, derived });
             node = prev;
         }
         hops
@@ -588,7 +596,7 @@ impl<'g> Eval<'g> {
         for level in 1..=max {
             let mut next = Vec::new();
             for &u in &frontier {
-                for (_, v, _) in self.steps(u, back_dir, via) {
+                for StepTo { to: v, .. } in self.steps(u, back_dir, via) {
                     if let std::collections::hash_map::Entry::Vacant(e) = to_b.entry(v) {
                         e.insert(level);
                         next.push(v);
@@ -660,7 +668,8 @@ impl<'g> Eval<'g> {
         out: &mut Vec<Vec<Hop>>,
     ) -> bool {
         let left = search.length - path.len() as u32;
-        for (edge, v, direction) in self.steps(u, search.dir, search.via) {
+        for t in self.steps(u, search.dir, search.via) {
+            let (edge, v, direction) = (t.edge, t.to, t.direction);
             *search.states += 1;
             if *search.states > search.max_states
                 || out.len() >= search.limit
@@ -671,14 +680,7 @@ impl<'g> Eval<'g> {
             if on_path.contains(&v) || search.to_b.get(&v).is_none_or(|&d| d > left - 1) {
                 continue;
             }
-            path.push(Hop {
-                from: u,
-                edge,
-                to: v,
-                direction,
-                relation: self.graph.petgraph()[edge].relation,
-                derived: false,
-            });
+            path.push(Hop { from: u, edge, to: v, direction, relation: t.relation, derived: t.derived });
             if left == 1 {
                 if v == search.b {
                     out.push(path.clone());
@@ -738,6 +740,16 @@ fn query_start(query: &Query) -> usize {
         }),
         _ => usize::MAX,
     }
+}
+
+/// A step of a search: along `edge` to `to`, read as `relation`.
+#[derive(Debug, Clone, Copy)]
+struct StepTo {
+    edge: EdgeIndex,
+    to: NodeIndex,
+    direction: Direction,
+    relation: Sym,
+    derived: bool,
 }
 
 struct Search<'a> {
