@@ -318,8 +318,9 @@ impl<'g> Runner<'g> {
     }
 
     fn run_one(&mut self, sources: &Sources, file: usize, offset: usize, query: &str) {
-        let answer =
-            parse_query(file, offset, query).and_then(|q| eval::evaluate(self.graph, file, &q));
+        let parsed = parse_query(file, offset, query);
+        let why = parsed.as_ref().is_ok_and(|q| q.why);
+        let answer = parsed.and_then(|q| eval::evaluate(self.graph, file, &q));
         let mut stdout = io::stdout().lock();
         let result = match answer {
             Ok(answer) => {
@@ -327,7 +328,7 @@ impl<'g> Runner<'g> {
                 if self.format == Format::Table && self.answered > 0 {
                     buffer.push(b'\n');
                 }
-                output::write(&mut buffer, self.graph, &answer, self.format)
+                output::write(&mut buffer, self.graph, &answer, self.format, why)
                     .expect("writing to memory");
                 self.answered += 1;
                 stdout.write_all(&buffer)

@@ -1,9 +1,12 @@
 //! Answers as text: aligned tables, JSON (one document a line) or CSV.
 
 use crate::graph::Graph;
+use crate::graph::{Fact, Sym};
 use crate::query::ast::Direction;
 use crate::query::eval::{Answer, Hop, Neighbour, Rows, dir_name};
 use crate::value::Value;
+use petgraph::graph::{EdgeIndex, NodeIndex};
+use petgraph::visit::EdgeRef;
 use serde::Serialize;
 use serde_json::json;
 use std::io::{self, Write};
@@ -20,25 +23,311 @@ pub enum Format {
     Csv,
 }
 
-/// Writes `answer` in `format`.
+/// Writes `answer` in `format`; with `why`, with the statements each row
+/// or hop rests on (in tables and JSON; CSV stays one table).
 pub fn write(
     out: &mut dyn Write,
     graph: &Graph,
     answer: &Answer,
     format: Format,
+    why: bool,
 ) -> io::Result<()> {
     match format {
+        Format::Table if why => why_table(out, graph, answer),
         Format::Table => table(out, graph, answer),
         Format::Json => {
-            serde_json::to_writer(&mut *out, &json_of(graph, answer))?;
+            serde_json::to_writer(&mut *out, &json_with(graph, answer, why))?;
             writeln!(out)
         }
         Format::Csv => csv(out, graph, answer),
     }
 }
 
+/// Where a statement was written, what it says, and its `quote`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Source {
+    pub file: String,
+    pub line: u32,
+    pub text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
+}
+
+impl Source {
+    fn line_text(&self) -> String {
+        let mut s = format!("{}:{}  {}", self.file, self.line, self.text);
+        if let Some(q) = &self.quote {
+            s.push_str(&format!("  \u{201c}{q}\u{201d}"));
+        }
+        s
+    }
+}
+
+/// A statement as relation-file text, its `quote` apart.
+fn statement_text(
+    graph: &Graph,
+    subject: NodeIndex,
+    relation: Sym,
+    object: Option<NodeIndex>,
+    attrs: u32,
+) -> (String, Option<String>) {
+    let mut text = String::new();
+    crate::value::write_name(&mut text, &graph.entity(subject).name).expect("writing to a String");
+    text.push(' ');
+    text.push_str(graph.relations.name(relation));
+    if let Some(o) = object {
+        text.push(' ');
+        crate::value::write_name(&mut text, &graph.entity(o).name).expect("writing to a String");
+    }
+    let mut quote = None;
+    let rest: Vec<String> = graph
+        .attrs(attrs)
+        .iter()
+        .filter_map(|(k, v)| match (graph.keys.name(*k), v) {
+            ("quote", Value::Str(q)) => {
+                quote = Some(q.to_string());
+                None
+            }
+            (key, v) => Some(format!("{key}: {v}")),
+        })
+        .collect();
+    if !rest.is_empty() {
+        text.push_str(&format!(" {{{}}}", rest.join(", ")));
+    }
+    (text, quote)
+}
+
+/// The source of a stored relation statement.
+pub fn edge_source(graph: &Graph, edge: EdgeIndex) -> Source {
+    let g = graph.petgraph();
+    let (a, b) = g.edge_endpoints(edge).expect("edges have ends");
+    let w = g[edge];
+    let (text, quote) = statement_text(graph, a, w.relation, Some(b), w.attrs);
+    Source {
+        file: graph.files[w.origin.file as usize].clone(),
+        line: w.origin.line,
+        text,
+        quote,
+    }
+}
+
+/// The source of a fact.
+pub fn fact_source(graph: &Graph, f: &Fact) -> Source {
+    let (text, quote) = statement_text(graph, f.subject, f.predicate, None, f.attrs);
+    Source {
+        file: graph.files[f.origin.file as usize].clone(),
+        line: f.origin.line,
+        text,
+        quote,
+    }
+}
+
+/// The declarations that let relation `r` be derived: its own, and one
+/// that declares it the inverse of another or another the inverse of it.
+pub fn declaration_sources(graph: &Graph, r: Sym) -> Vec<Source> {
+    let mut out = Vec::new();
+    let mut add = |s: Sym| {
+        if let (Some(d), Some(text)) = (graph.declarations.get(&s), graph.declaration_text(s)) {
+            let source = Source {
+                file: graph.files[d.origin.file as usize].clone(),
+                line: d.origin.line,
+                text,
+                quote: None,
+            };
+            if !out.contains(&source) {
+                out.push(source);
+            }
+        }
+    };
+    add(r);
+    for (s, d) in &graph.declarations {
+        if d.inverse_of == Some(r) {
+            add(*s);
+        }
+    }
+    out
+}
+
+/// What a hop rests on: its stored statement, and for a derived hop the
+/// declarations that derive it.
+pub fn hop_sources(graph: &Graph, edge: EdgeIndex, relation: Sym, derived: bool) -> Vec<Source> {
+    let mut out = vec![edge_source(graph, edge)];
+    if derived {
+        out.extend(declaration_sources(graph, relation));
+        out.extend(
+            declaration_sources(graph, graph.petgraph()[edge].relation)
+                .into_iter()
+                .filter(|s| !out.contains(s))
+                .collect::<Vec<_>>(),
+        );
+    }
+    out
+}
+
+/// What a pattern's row rests on.
+pub fn row_sources(graph: &Graph, rows: &Rows, i: usize) -> Vec<Source> {
+    let Some((edges, facts)) = rows.sources.get(i) else {
+        return Vec::new();
+    };
+    let mut out: Vec<Source> = edges.iter().map(|e| edge_source(graph, *e)).collect();
+    out.extend(facts.iter().map(|f| fact_source(graph, f)));
+    if rows.derived.get(i).copied().unwrap_or(false) {
+        for e in edges {
+            for d in declaration_sources(graph, graph.petgraph()[*e].relation) {
+                if !out.contains(&d) {
+                    out.push(d);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Every statement that mentions `node`, in file order.
+pub fn statements_about(graph: &Graph, node: NodeIndex) -> Vec<Source> {
+    let g = graph.petgraph();
+    let mut keyed: Vec<(crate::graph::Origin, Source)> = Vec::new();
+    for dir in [petgraph::Direction::Outgoing, petgraph::Direction::Incoming] {
+        for e in g.edges_directed(node, dir) {
+            if dir == petgraph::Direction::Incoming && e.source() == e.target() {
+                continue;
+            }
+            keyed.push((e.weight().origin, edge_source(graph, e.id())));
+        }
+    }
+    for f in graph.facts_of(node) {
+        keyed.push((f.origin, fact_source(graph, f)));
+    }
+    keyed.sort_by_key(|k| k.0);
+    keyed.into_iter().map(|(_, s)| s).collect()
+}
+
+/// The table of an answer with, under each row or hop, its sources.
+fn why_table(out: &mut dyn Write, graph: &Graph, answer: &Answer) -> io::Result<()> {
+    let under = |out: &mut dyn Write, sources: Vec<Source>| -> io::Result<()> {
+        for s in sources {
+            writeln!(out, "    <- {}", s.line_text())?;
+        }
+        Ok(())
+    };
+    match answer {
+        Answer::Path(Some(path)) if !path.is_empty() => {
+            writeln!(out, "{}", draw_path(graph, path))?;
+            for h in path {
+                writeln!(
+                    out,
+                    "  {} -[{}]-> {}",
+                    graph.entity(h.from).name,
+                    graph.relations.name(h.relation),
+                    graph.entity(h.to).name
+                )?;
+                under(out, hop_sources(graph, h.edge, h.relation, h.derived))?;
+            }
+            Ok(())
+        }
+        Answer::Paths { paths, .. } => {
+            for p in paths {
+                writeln!(out, "{}", draw_path(graph, p))?;
+                for h in p {
+                    under(out, hop_sources(graph, h.edge, h.relation, h.derived))?;
+                }
+            }
+            writeln!(
+                out,
+                "({} path{})",
+                paths.len(),
+                if paths.len() == 1 { "" } else { "s" }
+            )
+        }
+        Answer::Neighbours(list) => {
+            for n in list {
+                let d = if n.derived { " (derived)" } else { "" };
+                writeln!(
+                    out,
+                    "{} {} {} {}{d}",
+                    graph.entity(n.entity).name,
+                    graph.relations.name(n.relation),
+                    dir_name(n.direction),
+                    n.depth
+                )?;
+                under(out, hop_sources(graph, n.edge, n.relation, n.derived))?;
+            }
+            footer(out, list.len(), "row")
+        }
+        Answer::Rows(rows) => {
+            writeln!(out, "{}", rows.columns.join("  "))?;
+            for (i, row) in rows.rows.iter().enumerate() {
+                let d = if rows.derived.get(i).copied().unwrap_or(false) {
+                    "  (derived)"
+                } else {
+                    ""
+                };
+                writeln!(
+                    out,
+                    "{}{d}",
+                    row.iter().map(cell).collect::<Vec<_>>().join("  ")
+                )?;
+                under(out, row_sources(graph, rows, i))?;
+            }
+            footer(out, rows.rows.len(), "row")
+        }
+        other => table(out, graph, other),
+    }
+}
+
 /// The JSON document of an answer.
 pub fn json_of(graph: &Graph, answer: &Answer) -> serde_json::Value {
+    json_with(graph, answer, false)
+}
+
+/// The JSON document of an answer, with `"sources"` when `why`.
+pub fn json_with(graph: &Graph, answer: &Answer, why: bool) -> serde_json::Value {
+    let mut doc = json_plain(graph, answer);
+    if why {
+        match answer {
+            Answer::Neighbours(list) => {
+                for (n, entry) in list
+                    .iter()
+                    .zip(doc["neighbours"].as_array_mut().expect("a list").iter_mut())
+                {
+                    entry["sources"] = json!(hop_sources(graph, n.edge, n.relation, n.derived));
+                }
+            }
+            Answer::Path(Some(path)) => {
+                for (h, hop) in path
+                    .iter()
+                    .zip(doc["path"].as_array_mut().expect("a list").iter_mut())
+                {
+                    hop["sources"] = json!(hop_sources(graph, h.edge, h.relation, h.derived));
+                }
+            }
+            Answer::Paths { paths, .. } => {
+                for (p, list) in paths
+                    .iter()
+                    .zip(doc["paths"].as_array_mut().expect("a list").iter_mut())
+                {
+                    for (h, hop) in p
+                        .iter()
+                        .zip(list.as_array_mut().expect("a list").iter_mut())
+                    {
+                        hop["sources"] = json!(hop_sources(graph, h.edge, h.relation, h.derived));
+                    }
+                }
+            }
+            Answer::Rows(rows) => {
+                doc["sources"] = json!(
+                    (0..rows.rows.len())
+                        .map(|i| row_sources(graph, rows, i))
+                        .collect::<Vec<_>>()
+                );
+            }
+            _ => {}
+        }
+    }
+    doc
+}
+
+fn json_plain(graph: &Graph, answer: &Answer) -> serde_json::Value {
     match answer {
         Answer::Neighbours(list) => {
             json!({ "neighbours": list.iter().map(|n| neighbour(graph, n)).collect::<Vec<_>>() })
@@ -76,6 +365,7 @@ pub fn json_of(graph: &Graph, answer: &Answer) -> serde_json::Value {
                     "attributes": attributes(graph, f.attrs),
                 })).collect::<Vec<_>>(),
                 "declared": e.declared,
+                "statements": statements_about(graph, *node),
                 "source": { "file": &graph.files[e.origin.file as usize], "line": e.origin.line },
             })
         }
@@ -192,7 +482,11 @@ fn table(out: &mut dyn Write, graph: &Graph, answer: &Answer) -> io::Result<()> 
                         n.depth.to_string(),
                     ];
                     if any_derived {
-                        row.push(if n.derived { "yes".into() } else { String::new() });
+                        row.push(if n.derived {
+                            "yes".into()
+                        } else {
+                            String::new()
+                        });
                     }
                     row
                 })
@@ -277,6 +571,13 @@ fn table(out: &mut dyn Write, graph: &Graph, answer: &Answer) -> io::Result<()> 
                 write!(out, "  fact: {}", graph.relations.name(f.predicate))?;
                 write_attrs(out, graph, f.attrs)?;
                 writeln!(out)?;
+            }
+            let statements = statements_about(graph, *node);
+            if !statements.is_empty() {
+                writeln!(out, "  statements:")?;
+                for st in statements {
+                    writeln!(out, "    {}:{}  {}", st.file, st.line, st.text)?;
+                }
             }
             Ok(())
         }

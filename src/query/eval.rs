@@ -100,6 +100,16 @@ pub struct Rows {
     pub truncated: bool,
     /// For each row, whether only relation declarations derive it.
     pub derived: Vec<bool>,
+    /// For each row, the statements its matches rest on.
+    pub sources: Vec<(Vec<EdgeIndex>, Vec<crate::graph::Fact>)>,
+}
+
+/// What the matches of one row rest on.
+#[derive(Debug, Default)]
+struct RowInfo {
+    derived: bool,
+    edges: BTreeSet<EdgeIndex>,
+    facts: Vec<crate::graph::Fact>,
 }
 
 /// Evaluates `query` over `graph`. Errors point into file `file`, where
@@ -367,7 +377,10 @@ impl<'g> Eval<'g> {
     /// relation it reads as.
     fn steps(&self, node: NodeIndex, direction: Direction, via: Option<&Via>) -> Vec<StepTo> {
         let g = self.graph.petgraph();
-        let valid = |e: EdgeIndex| self.as_of.is_none_or(|d| valid_on(self.graph, g[e].attrs, d));
+        let valid = |e: EdgeIndex| {
+            self.as_of
+                .is_none_or(|d| valid_on(self.graph, g[e].attrs, d))
+        };
         let wanted = |r: Sym| via.is_none_or(|v| v.contains(&r));
         let mut out = Vec::new();
         let both = direction == Direction::Both;
@@ -377,21 +390,37 @@ impl<'g> Eval<'g> {
                 if !valid(e.id()) {
                     continue;
                 }
-                let other = if d == Direction::Out { e.target() } else { e.source() };
+                let other = if d == Direction::Out {
+                    e.target()
+                } else {
+                    e.source()
+                };
                 // With both directions, a loop is one step, not two.
                 if both && d == Direction::In && e.source() == e.target() {
                     continue;
                 }
                 let r = e.weight().relation;
                 if forward && wanted(r) {
-                    out.push(StepTo { edge: e.id(), to: other, direction: d, relation: r, derived: false });
+                    out.push(StepTo {
+                        edge: e.id(),
+                        to: other,
+                        direction: d,
+                        relation: r,
+                        derived: false,
+                    });
                 }
                 if !self.graph.has_declarations() {
                     continue;
                 }
                 // A symmetric relation's edge read against its direction.
                 if !forward && self.graph.symmetric(r) && wanted(r) {
-                    out.push(StepTo { edge: e.id(), to: other, direction, relation: r, derived: true });
+                    out.push(StepTo {
+                        edge: e.id(),
+                        to: other,
+                        direction,
+                        relation: r,
+                        derived: true,
+                    });
                 }
                 // `a r b` is `b v a` when v is declared r's inverse: from
                 // here, a step of v in the other direction. With no `via`
@@ -401,7 +430,13 @@ impl<'g> Eval<'g> {
                     let implied = flip(d);
                     let includes = direction == Direction::Both || direction == implied;
                     if includes && wanted(v) && !(via.is_none() && both) {
-                        out.push(StepTo { edge: e.id(), to: other, direction: implied, relation: v, derived: true });
+                        out.push(StepTo {
+                            edge: e.id(),
+                            to: other,
+                            direction: implied,
+                            relation: v,
+                            derived: true,
+                        });
                     }
                 }
             }
@@ -419,7 +454,14 @@ impl<'g> Eval<'g> {
         let mut out: Vec<Neighbour> = self
             .steps(start, direction, via)
             .into_iter()
-            .map(|t| Neighbour { entity: t.to, edge: t.edge, direction: t.direction, depth: 1, relation: t.relation, derived: t.derived })
+            .map(|t| Neighbour {
+                entity: t.to,
+                edge: t.edge,
+                direction: t.direction,
+                depth: 1,
+                relation: t.relation,
+                derived: t.derived,
+            })
             .collect();
         if depth > 1 {
             // Each entity once, at its smallest depth, with the smallest
@@ -440,7 +482,12 @@ impl<'g> Eval<'g> {
                             continue;
                         }
                         let key = |(t, p): (StepTo, NodeIndex)| {
-                            (t.derived, self.graph.relations.name(t.relation), dir_name(t.direction), self.name(p))
+                            (
+                                t.derived,
+                                self.graph.relations.name(t.relation),
+                                dir_name(t.direction),
+                                self.name(p),
+                            )
                         };
                         match best.get(&t.to) {
                             Some(&old) if key(old) <= key((t, u)) => {}
@@ -558,7 +605,14 @@ impl<'g> Eval<'g> {
         let mut node = meet;
         while from_a[&node].3 > 0 {
             let (prev, edge, direction, _, relation, derived) = from_a[&node];
-            hops.push(Hop { from: prev, edge, to: node, direction, relation, derived });
+            hops.push(Hop {
+                from: prev,
+                edge,
+                to: node,
+                direction,
+                relation,
+                derived,
+            });
             node = prev;
         }
         hops.reverse();
@@ -566,7 +620,14 @@ impl<'g> Eval<'g> {
         while from_b[&node].3 > 0 {
             // The b side walked from `prev` to `node`; the path goes back.
             let (prev, edge, direction, _, relation, derived) = from_b[&node];
-            hops.push(Hop { from: node, edge, to: prev, direction: flip(direction), relation, derived });
+            hops.push(Hop {
+                from: node,
+                edge,
+                to: prev,
+                direction: flip(direction),
+                relation,
+                derived,
+            });
             node = prev;
         }
         hops
@@ -680,7 +741,14 @@ impl<'g> Eval<'g> {
             if on_path.contains(&v) || search.to_b.get(&v).is_none_or(|&d| d > left - 1) {
                 continue;
             }
-            path.push(Hop { from: u, edge, to: v, direction, relation: t.relation, derived: t.derived });
+            path.push(Hop {
+                from: u,
+                edge,
+                to: v,
+                direction,
+                relation: t.relation,
+                derived: t.derived,
+            });
             if left == 1 {
                 if v == search.b {
                     out.push(path.clone());
@@ -705,7 +773,7 @@ impl<'g> Eval<'g> {
             columns: plan.columns.clone(),
             ..Rows::default()
         };
-        let mut found: std::collections::BTreeMap<Vec<Ordered>, bool> =
+        let mut found: std::collections::BTreeMap<Vec<Ordered>, RowInfo> =
             std::collections::BTreeMap::new();
         let mut binding: Vec<Option<Cell>> = vec![None; plan.vars.len()];
         let mut run = Run {
@@ -717,15 +785,18 @@ impl<'g> Eval<'g> {
             max_states: max_states(),
             matched: Vec::new(),
             derived: Vec::new(),
+            matched_facts: Vec::new(),
             error: None,
         };
         run.solve(0, &mut binding);
         if let Some(e) = run.error {
             return Err(e);
         }
-        for (row, derived) in found {
+        for (row, info) in found {
             rows.rows.push(row.into_iter().map(|o| o.0).collect());
-            rows.derived.push(derived);
+            rows.derived.push(info.derived);
+            rows.sources
+                .push((info.edges.into_iter().collect(), info.facts));
         }
         Ok(rows)
     }
@@ -1178,7 +1249,7 @@ struct Run<'p, 'g> {
     plan: &'p Plan,
     eval: &'p Eval<'g>,
     /// Each distinct row, and whether every match that gave it is derived.
-    found: &'p mut std::collections::BTreeMap<Vec<Ordered>, bool>,
+    found: &'p mut std::collections::BTreeMap<Vec<Ordered>, RowInfo>,
     rows: &'p mut Rows,
     states: u64,
     max_states: u64,
@@ -1186,6 +1257,8 @@ struct Run<'p, 'g> {
     matched: Vec<EdgeIndex>,
     /// Whether each path step of the current match is derived.
     derived: Vec<bool>,
+    /// The facts of the current partial match.
+    matched_facts: Vec<crate::graph::Fact>,
     error: Option<Box<Diagnostic>>,
 }
 
@@ -1395,7 +1468,9 @@ impl Run<'_, '_> {
                         continue;
                     };
                     self.rows.nodes.insert(f.subject);
+                    self.matched_facts.push(f);
                     self.with(binding, &new, |run, b| run.solve(step + 1, b));
+                    self.matched_facts.pop();
                 }
             }
         }
@@ -1505,8 +1580,17 @@ impl Run<'_, '_> {
             self.rows.nodes.extend([a, b]);
         }
         let derived = self.derived.iter().any(|d| *d);
-        let entry = self.found.entry(row).or_insert(derived);
-        *entry = *entry && derived;
+        let entry = self.found.entry(row).or_insert(RowInfo {
+            derived,
+            ..RowInfo::default()
+        });
+        entry.derived = entry.derived && derived;
+        entry.edges.extend(self.matched.iter().copied());
+        for f in &self.matched_facts {
+            if !entry.facts.contains(f) {
+                entry.facts.push(*f);
+            }
+        }
     }
 }
 

@@ -23,7 +23,7 @@ pub fn parse_query(file: FileId, offset: usize, text: &str) -> PResult<QueryLine
         .map_err(|e| Box::new(syntax_error(file, offset, text, &e)))?;
     let ctx = Ctx { file, offset };
     let query = pairs.into_iter().next().expect("`query` yields one pair");
-    let why = false;
+    let mut why = false;
     let mut as_of = None;
     let mut form = None;
     for part in query.into_inner() {
@@ -49,6 +49,7 @@ pub fn parse_query(file: FileId, offset: usize, text: &str) -> PResult<QueryLine
                     }
                 }
             }
+            Rule::why => why = true,
             Rule::EOI => {}
             _ => form = Some(ctx.query(part)?),
         }
