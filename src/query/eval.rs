@@ -139,6 +139,16 @@ fn answer(graph: &Graph, file: FileId, line: &QueryLine) -> PResult<Answer> {
             depth,
         } => {
             let node = eval.entity(entity)?;
+            if via.iter().any(|v| v.relation().is_none()) {
+                let expr = if via.len() == 1 {
+                    via[0].clone()
+                } else {
+                    PathExpr::Alternative(via.clone())
+                };
+                return Ok(Answer::Neighbours(
+                    eval.expression_neighbours(node, *direction, &expr, *depth)?,
+                ));
+            }
             let via = eval.relations(via)?;
             Ok(Answer::Neighbours(eval.neighbours(
                 node,
@@ -178,6 +188,16 @@ fn answer(graph: &Graph, file: FileId, line: &QueryLine) -> PResult<Answer> {
             limit,
         } => {
             let (a, b) = (eval.entity(from)?, eval.entity(to)?);
+            if via.iter().any(|v| v.relation().is_none()) {
+                let expr = if via.len() == 1 {
+                    via[0].clone()
+                } else {
+                    PathExpr::Alternative(via.clone())
+                };
+                let (paths, truncated) =
+                    eval.expression_paths(a, b, &expr, *max, *limit as usize)?;
+                return Ok(Answer::Paths { paths, truncated });
+            }
             let via = eval.relations(via)?;
             let (paths, truncated) =
                 eval.paths(a, b, *forward, via.as_ref(), *max, *limit as usize);
@@ -312,6 +332,203 @@ impl<'g> Eval<'g> {
             .is_none_or(|d| valid_on(self.graph, self.graph.petgraph()[edge].attrs, d))
     }
 
+    /// Neighbours through a path expression: each step is one match of
+    /// the expression (read backwards for `in`, both ways for `both`), and
+    /// an entry names the last hop of one shortest match.
+    fn expression_neighbours(
+        &self,
+        start: NodeIndex,
+        direction: Direction,
+        expr: &PathExpr,
+        depth: u32,
+    ) -> PResult<Vec<Neighbour>> {
+        let forward = super::rpq::Nfa::compile(self.graph, expr, &|n| self.relation(n))?;
+        let automata: Vec<super::rpq::Nfa> = match direction {
+            Direction::Out => vec![forward],
+            Direction::In => vec![forward.reversed()],
+            Direction::Both => vec![forward.reversed(), forward],
+        };
+        let mut seen: HashSet<NodeIndex> = HashSet::default();
+        seen.insert(start);
+        let mut frontier = vec![start];
+        let mut out: Vec<Neighbour> = Vec::new();
+        for level in 1..=depth {
+            let mut next: HashMap<NodeIndex, Neighbour> = HashMap::default();
+            for &u in &frontier {
+                for nfa in &automata {
+                    let reached = super::rpq::search(
+                        self.graph,
+                        nfa,
+                        u,
+                        &|e| self.valid(e),
+                        None,
+                        max_states(),
+                    );
+                    for (v, steps, derived) in reached.ends {
+                        let Some(last) = steps.last() else { continue };
+                        if seen.contains(&v) {
+                            continue;
+                        }
+                        let n = Neighbour {
+                            entity: v,
+                            edge: last.edge,
+                            direction: if last.label.forward {
+                                Direction::Out
+                            } else {
+                                Direction::In
+                            },
+                            depth: level,
+                            relation: last.label.reported,
+                            derived,
+                        };
+                        next.entry(v).or_insert(n);
+                    }
+                }
+            }
+            if next.is_empty() {
+                break;
+            }
+            frontier = next.keys().copied().collect();
+            seen.extend(frontier.iter().copied());
+            out.extend(next.into_values());
+        }
+        let mut keyed: Vec<_> = out
+            .into_iter()
+            .map(|n| {
+                (
+                    (
+                        n.depth,
+                        self.name(n.entity),
+                        self.graph.relations.name(n.relation),
+                        dir_name(n.direction),
+                        n.edge,
+                    ),
+                    n,
+                )
+            })
+            .collect();
+        keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        Ok(keyed.into_iter().map(|(_, n)| n).collect())
+    }
+
+    /// Every simple path of at most `max` hops that matches a path
+    /// expression, shortest first, at most `limit` of them: a depth-first
+    /// search of the graph and the expression's automaton together.
+    fn expression_paths(
+        &self,
+        a: NodeIndex,
+        b: NodeIndex,
+        expr: &PathExpr,
+        max: u32,
+        limit: usize,
+    ) -> PResult<(Vec<Vec<Hop>>, bool)> {
+        let nfa = super::rpq::Nfa::compile(self.graph, expr, &|n| self.relation(n))?;
+        let mut found: Vec<Vec<Hop>> = Vec::new();
+        let mut states = 0u64;
+        let mut cut = false;
+        let mut path: Vec<Hop> = Vec::new();
+        let mut on_path: Vec<NodeIndex> = vec![a];
+        #[allow(clippy::too_many_arguments)]
+        fn walk(
+            eval: &Eval<'_>,
+            nfa: &super::rpq::Nfa,
+            node: NodeIndex,
+            state: usize,
+            b: NodeIndex,
+            max: u32,
+            path: &mut Vec<Hop>,
+            on_path: &mut Vec<NodeIndex>,
+            found: &mut Vec<Vec<Hop>>,
+            states: &mut u64,
+            cut: &mut bool,
+            visiting: &mut Vec<(NodeIndex, usize, usize)>,
+        ) {
+            *states += 1;
+            if *states > max_states() || crate::cancel::requested() {
+                *cut = true;
+                return;
+            }
+            // An empty move loop at the same place and length goes nowhere new.
+            let here = (node, state, path.len());
+            if visiting.contains(&here) {
+                return;
+            }
+            visiting.push(here);
+            if state == nfa.accept && node == b && !path.is_empty() {
+                found.push(path.clone());
+            }
+            let g = eval.graph.petgraph();
+            for (label, next) in &nfa.moves[state] {
+                match label {
+                    None => walk(
+                        eval, nfa, node, *next, b, max, path, on_path, found, states, cut, visiting,
+                    ),
+                    Some(l) if (path.len() as u32) < max => {
+                        let dir = if l.forward { Outgoing } else { Incoming };
+                        for e in g.edges_directed(node, dir) {
+                            if e.weight().relation != l.relation || !eval.valid(e.id()) {
+                                continue;
+                            }
+                            let to = if l.forward { e.target() } else { e.source() };
+                            if on_path.contains(&to) {
+                                continue;
+                            }
+                            let direction = if l.derived || l.forward {
+                                Direction::Out
+                            } else {
+                                Direction::In
+                            };
+                            path.push(Hop {
+                                from: node,
+                                edge: e.id(),
+                                to,
+                                direction,
+                                relation: l.reported,
+                                derived: l.derived,
+                            });
+                            on_path.push(to);
+                            let mut inner = Vec::new();
+                            walk(
+                                eval, nfa, to, *next, b, max, path, on_path, found, states, cut,
+                                &mut inner,
+                            );
+                            on_path.pop();
+                            path.pop();
+                        }
+                    }
+                    Some(_) => {}
+                }
+            }
+            visiting.pop();
+        }
+        let mut visiting = Vec::new();
+        walk(
+            self,
+            &nfa,
+            a,
+            nfa.start,
+            b,
+            max,
+            &mut path,
+            &mut on_path,
+            &mut found,
+            &mut states,
+            &mut cut,
+            &mut visiting,
+        );
+        // The same hops found twice (a transitive relation's own repeat
+        // and the expression's): keep the reading with fewest derived hops.
+        let derived = |p: &[Hop]| p.iter().filter(|h| h.derived).count();
+        found.sort_by(|x, y| {
+            (x.len(), self.hop_keys(x), derived(x)).cmp(&(y.len(), self.hop_keys(y), derived(y)))
+        });
+        let mut seen = HashSet::default();
+        found.retain(|p| seen.insert(self.hop_keys(p)));
+        let truncated = cut || found.len() > limit;
+        found.truncate(limit);
+        Ok((found, truncated))
+    }
+
     /// A shortest path that matches a path expression, step by step.
     fn expression_path(
         &self,
@@ -360,11 +577,6 @@ impl<'g> Eval<'g> {
 
     fn name(&self, node: NodeIndex) -> &'g str {
         &self.graph.entity(node).name
-    }
-
-    fn relation_name(&self, edge: EdgeIndex) -> &'g str {
-        let g = self.graph.petgraph();
-        self.graph.relations.name(g[edge].relation)
     }
 
     /// The edges of `node` that a search may follow, as (edge, other end,
@@ -710,7 +922,7 @@ impl<'g> Eval<'g> {
         path.iter()
             .map(|h| {
                 (
-                    self.relation_name(h.edge),
+                    self.graph.relations.name(h.relation),
                     self.name(h.to),
                     dir_name(h.direction),
                 )
