@@ -259,6 +259,7 @@ impl Loader<'_> {
         match extension.as_str() {
             "tsv" => self.tsv(name, &bytes),
             "json" => self.json(name, &bytes),
+            "dsnap" => self.snapshot(name, &bytes),
             _ => self.text(name, bytes, input),
         }
         if canonical.is_some() {
@@ -483,6 +484,34 @@ impl Loader<'_> {
                 },
                 at,
             );
+        }
+    }
+
+    /// A binary snapshot (`--to snapshot`). Into an empty graph it is
+    /// taken as it is, with no parsing; into a graph that holds something
+    /// it goes through the same checks as the JSON it stands for.
+    fn snapshot(&mut self, name: String, bytes: &[u8]) {
+        let file = self.sources.add(name.clone(), "");
+        let graph = match crate::snapshot::read(bytes) {
+            Ok(graph) => graph,
+            Err(why) => {
+                self.diagnostics.push(
+                    Diagnostic::bare(format!("cannot load `{name}`: {why}"))
+                        .help("snapshots are made by `dossier export FILE... --to snapshot -o NAME.dsnap`"),
+                );
+                return;
+            }
+        };
+        if self.graph.entity_count() == 0 && self.graph.files.is_empty() && self.edges.is_empty() {
+            *self.graph = graph;
+            return;
+        }
+        let json = crate::export::json::json(&graph);
+        let doc: serde_json::Value =
+            serde_json::from_str(&json).expect("Dossier's own JSON parses");
+        if let Err(message) = self.json_graph(file, &doc) {
+            self.diagnostics
+                .push(Diagnostic::bare(format!("cannot load `{name}`: {message}")));
         }
     }
 

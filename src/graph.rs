@@ -239,6 +239,11 @@ impl Graph {
         &self.facts
     }
 
+    /// How many attribute sets are interned (ids `0..count`).
+    pub fn attr_set_count(&self) -> usize {
+        self.attr_sets.len()
+    }
+
     pub fn attrs(&self, id: AttrsId) -> &[(Sym, Value)] {
         &self.attr_sets[id as usize]
     }
@@ -393,6 +398,15 @@ impl Graph {
             }
         }
         added
+    }
+
+    /// Adds edges known to hold no statement twice, and none the graph has
+    /// (those of a snapshot).
+    pub fn add_unique_edges(&mut self, edges: &[(NodeIndex, NodeIndex, Edge)]) {
+        self.graph.reserve_exact_edges(edges.len());
+        for (a, b, e) in edges {
+            self.graph.add_edge(*a, *b, *e);
+        }
     }
 
     /// Adds a fact unless the same one is there already.

@@ -41,6 +41,7 @@ pub mod output;
 pub mod parse;
 pub mod query;
 pub mod repl;
+pub mod snapshot;
 pub mod suggest;
 pub mod syntax;
 pub mod value;

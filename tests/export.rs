@@ -285,3 +285,84 @@ fn drawing_without_graphviz_says_how_to_install_it() {
     );
     assert!(!dir.path().join("g.svg").exists());
 }
+
+#[test]
+fn a_snapshot_loads_back_the_same_graph() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("k.dsnap");
+    let semantics = root().join("tests/cases/semantics/graph.kg");
+    let semantics = semantics.to_str().unwrap();
+    for files in [vec![], vec![semantics]] {
+        let mut args = vec!["export"];
+        args.extend(files.iter().copied());
+        args.extend(["--to", "snapshot", "-o", snap.to_str().unwrap()]);
+        assert!(dossier(&args).status.success());
+        let mut json_args = vec!["export"];
+        json_args.extend(files.iter().copied());
+        json_args.extend(["--to", "json"]);
+        let direct = stdout(&dossier(&json_args));
+        let through = stdout(&dossier(&[
+            "export",
+            snap.to_str().unwrap(),
+            "--to",
+            "json",
+        ]));
+        assert_eq!(direct, through);
+    }
+    // Into a graph that holds something, it goes through the checks.
+    let out = dossier(&[
+        snap.to_str().unwrap(),
+        "tests/cases/patterns/graph.kg",
+        "-c",
+        "count ?x: state",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn a_damaged_or_stale_snapshot_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("k.dsnap");
+    assert!(
+        dossier(&["export", "--to", "snapshot", "-o", snap.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let good = std::fs::read(&snap).unwrap();
+    let check = |bytes: &[u8], message: &str| {
+        std::fs::write(&snap, bytes).unwrap();
+        let out = dossier(&["check", snap.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(stderr(&out).contains(message), "{}", stderr(&out));
+    };
+    let mut flipped = good.clone();
+    let last = flipped.len() - 10;
+    flipped[last] ^= 0x55;
+    check(&flipped, "its checksum does not match");
+    let mut stale = good.clone();
+    stale[16] = 9;
+    check(&stale, "format version 9");
+    check(&good[..good.len() / 2], "checksum does not match");
+    check(b"not a snapshot at all", "not a Dossier snapshot");
+    let mut forged = good.clone();
+    // A wrong count with a checksum to match: the reader still refuses it.
+    let payload_at = 36;
+    forged[payload_at..payload_at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+    let sum = {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut words = forged[payload_at..].chunks_exact(8);
+        for w in &mut words {
+            h ^= u64::from_le_bytes(w.try_into().unwrap());
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        for &b in words.remainder() {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        h
+    };
+    forged[28..36].copy_from_slice(&sum.to_le_bytes());
+    check(&forged, "the snapshot is damaged");
+    let out = dossier(&["export", "--to", "snapshot"]);
+    assert!(stderr(&out).contains("give it with -o FILE.dsnap"));
+}

@@ -128,3 +128,31 @@ fn batch_boundaries_keep_line_numbers() {
             .any(|(n, r)| *n == broken && r.starts_with("Err"))
     );
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    /// A snapshot header over any bytes (with or without a matching
+    /// checksum) is read or refused, never a panic.
+    #[test]
+    fn any_snapshot_bytes_are_read_or_refused(body in prop::collection::vec(any::<u8>(), 0..400), version in 0u32..3, fix_sum in any::<bool>()) {
+        let mut bytes = b"DOSSIER-SNAPSHOT".to_vec();
+        bytes.extend_from_slice(&version.to_le_bytes());
+        bytes.extend_from_slice(&(body.len() as u64).to_le_bytes());
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        if fix_sum {
+            let mut words = body.chunks_exact(8);
+            for w in &mut words {
+                h ^= u64::from_le_bytes(w.try_into().unwrap());
+                h = h.wrapping_mul(0x0000_0100_0000_01b3);
+            }
+            for &b in words.remainder() {
+                h ^= b as u64;
+                h = h.wrapping_mul(0x0000_0100_0000_01b3);
+            }
+        }
+        bytes.extend_from_slice(&h.to_le_bytes());
+        bytes.extend_from_slice(&body);
+        let _ = dossier::snapshot::read(&bytes);
+    }
+}

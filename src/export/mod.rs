@@ -36,6 +36,8 @@ pub enum ExportFormat {
     Svg,
     /// A PNG picture, drawn by Graphviz's `dot`
     Png,
+    /// A binary snapshot (`.dsnap`) that loads back without parsing
+    Snapshot,
 }
 
 /// How to export.
@@ -127,6 +129,13 @@ pub fn export(graph: &Graph, export: &Export) -> Result<(), String> {
             let (nodes, edges) = cypher::csv(graph);
             write_atomically(&dir.join("nodes.csv"), nodes.as_bytes())?;
             write_atomically(&dir.join("edges.csv"), edges.as_bytes())
+        }
+        ExportFormat::Snapshot => {
+            let path = export
+                .out
+                .as_ref()
+                .ok_or("--to snapshot writes a binary file: give it with -o FILE.dsnap")?;
+            write_atomically(path, &crate::snapshot::write(graph))
         }
         ExportFormat::Svg | ExportFormat::Png => {
             let kind = if export.format == ExportFormat::Svg {

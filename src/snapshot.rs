@@ -1,0 +1,417 @@
+//! Binary snapshots (`.dsnap`): a loaded graph written as it is held, so
+//! that it loads back without parsing. The file starts with a magic string,
+//! a format version and a checksum of the rest, so a stale or damaged
+//! snapshot is refused with a clear error rather than read as a wrong graph.
+//!
+//! Layout (little-endian): `DOSSIER-SNAPSHOT` (16 bytes), version (u32),
+//! payload length (u64), FNV-1a 64 checksum of the payload (u64), payload:
+//! files, relations, kinds, attribute keys, attribute sets, entities,
+//! edges, facts, declarations.
+
+use crate::graph::{Edge, Fact, Graph, Origin, RelationInfo, Sym};
+use crate::value::{Date, Value};
+use petgraph::graph::NodeIndex;
+use petgraph::visit::EdgeRef;
+
+const MAGIC: &[u8; 16] = b"DOSSIER-SNAPSHOT";
+/// The format version; a snapshot of another version is refused.
+pub const VERSION: u32 = 1;
+
+/// FNV-1a, 64-bit, over little-endian 8-byte words (then the last few
+/// bytes one by one): a word a step keeps it fast on large snapshots.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    const PRIME: u64 = 0x0000_0100_0000_01b3;
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut words = bytes.chunks_exact(8);
+    for w in &mut words {
+        h ^= u64::from_le_bytes(w.try_into().expect("eight bytes"));
+        h = h.wrapping_mul(PRIME);
+    }
+    for &b in words.remainder() {
+        h ^= b as u64;
+        h = h.wrapping_mul(PRIME);
+    }
+    h
+}
+
+struct Writer(Vec<u8>);
+
+impl Writer {
+    fn u8(&mut self, v: u8) {
+        self.0.push(v);
+    }
+    fn u32(&mut self, v: u32) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn u64(&mut self, v: u64) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn str(&mut self, s: &str) {
+        self.u32(s.len() as u32);
+        self.0.extend_from_slice(s.as_bytes());
+    }
+    fn origin(&mut self, o: Origin) {
+        self.u32(o.file);
+        self.u32(o.line);
+    }
+    fn value(&mut self, v: &Value) {
+        match v {
+            Value::Int(i) => {
+                self.u8(0);
+                self.u64(*i as u64);
+            }
+            Value::Dec(d) => {
+                self.u8(1);
+                self.u64(d.to_bits());
+            }
+            Value::Str(s) => {
+                self.u8(2);
+                self.str(s);
+            }
+            Value::Date(d) => {
+                self.u8(3);
+                self.u32(d.year as u32);
+                self.u8(d.month);
+                self.u8(d.day);
+            }
+            Value::Bool(b) => {
+                self.u8(4);
+                self.u8(*b as u8);
+            }
+            Value::Name(n) => {
+                self.u8(5);
+                self.str(n);
+            }
+        }
+    }
+    fn kinds(&mut self, k: &Option<Vec<Sym>>) {
+        match k {
+            None => self.u32(u32::MAX),
+            Some(list) => {
+                self.u32(list.len() as u32);
+                for s in list {
+                    self.u32(*s);
+                }
+            }
+        }
+    }
+}
+
+/// A snapshot of `graph`.
+pub fn write(graph: &Graph) -> Vec<u8> {
+    let mut w = Writer(Vec::new());
+    w.u32(graph.files.len() as u32);
+    for f in &graph.files {
+        w.str(f);
+    }
+    for interner in [&graph.relations, &graph.kinds, &graph.keys] {
+        w.u32(interner.len() as u32);
+        for (_, name) in interner.iter() {
+            w.str(name);
+        }
+    }
+    let sets = graph.attr_set_count();
+    w.u32(sets as u32);
+    for id in 0..sets as u32 {
+        let set = graph.attrs(id);
+        w.u32(set.len() as u32);
+        for (k, v) in set {
+            w.u32(*k);
+            w.value(v);
+        }
+    }
+    let g = graph.petgraph();
+    w.u32(g.node_count() as u32);
+    for (_, e) in graph.entities() {
+        w.str(&e.name);
+        w.u32(e.kind);
+        match &e.label {
+            Some(l) => {
+                w.u8(1);
+                w.str(l);
+            }
+            None => w.u8(0),
+        }
+        w.u32(e.attrs);
+        w.origin(e.origin);
+        w.u8(e.declared as u8);
+    }
+    w.u32(g.edge_count() as u32);
+    for e in g.edge_references() {
+        w.u32(e.source().index() as u32);
+        w.u32(e.target().index() as u32);
+        let edge = e.weight();
+        w.u32(edge.relation);
+        w.u32(edge.attrs);
+        w.origin(edge.origin);
+    }
+    w.u32(graph.facts().len() as u32);
+    for f in graph.facts() {
+        w.u32(f.subject.index() as u32);
+        w.u32(f.predicate);
+        w.u32(f.attrs);
+        w.origin(f.origin);
+    }
+    w.u32(graph.declarations.len() as u32);
+    for (r, d) in &graph.declarations {
+        w.u32(*r);
+        w.kinds(&d.subject);
+        w.kinds(&d.object);
+        w.u8(d.symmetric as u8);
+        w.u8(d.transitive as u8);
+        w.u32(d.inverse_of.unwrap_or(u32::MAX));
+        w.origin(d.origin);
+    }
+    let payload = w.0;
+    let mut out = Vec::with_capacity(payload.len() + 36);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&VERSION.to_le_bytes());
+    out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+    out.extend_from_slice(&fnv1a(&payload).to_le_bytes());
+    out.extend_from_slice(&payload);
+    out
+}
+
+struct Reader<'b> {
+    bytes: &'b [u8],
+    at: usize,
+}
+
+const DAMAGED: &str = "the snapshot is damaged (it ends too soon or holds a value out of range)";
+
+impl<'b> Reader<'b> {
+    fn take(&mut self, n: usize) -> Result<&'b [u8], String> {
+        let end = self
+            .at
+            .checked_add(n)
+            .filter(|e| *e <= self.bytes.len())
+            .ok_or(DAMAGED)?;
+        let s = &self.bytes[self.at..end];
+        self.at = end;
+        Ok(s)
+    }
+    fn u8(&mut self) -> Result<u8, String> {
+        Ok(self.take(1)?[0])
+    }
+    fn u32(&mut self) -> Result<u32, String> {
+        Ok(u32::from_le_bytes(
+            self.take(4)?.try_into().expect("four bytes"),
+        ))
+    }
+    fn u64(&mut self) -> Result<u64, String> {
+        Ok(u64::from_le_bytes(
+            self.take(8)?.try_into().expect("eight bytes"),
+        ))
+    }
+    fn str(&mut self) -> Result<&'b str, String> {
+        let n = self.u32()? as usize;
+        std::str::from_utf8(self.take(n)?).map_err(|_| DAMAGED.to_string())
+    }
+    fn origin(&mut self) -> Result<Origin, String> {
+        Ok(Origin {
+            file: self.u32()?,
+            line: self.u32()?,
+        })
+    }
+    fn count(&mut self, each: usize) -> Result<usize, String> {
+        let n = self.u32()? as usize;
+        // A count can't promise more items than there are bytes left.
+        if n.saturating_mul(each) > self.bytes.len() - self.at {
+            return Err(DAMAGED.into());
+        }
+        Ok(n)
+    }
+    fn value(&mut self) -> Result<Value, String> {
+        Ok(match self.u8()? {
+            0 => Value::Int(self.u64()? as i64),
+            1 => Value::Dec(f64::from_bits(self.u64()?)),
+            2 => Value::Str(self.str()?.into()),
+            3 => {
+                let (y, m, d) = (self.u32()?, self.u8()?, self.u8()?);
+                Value::Date(Date::new(u16::try_from(y).map_err(|_| DAMAGED)?, m, d).ok_or(DAMAGED)?)
+            }
+            4 => Value::Bool(self.u8()? != 0),
+            5 => Value::Name(self.str()?.into()),
+            _ => return Err(DAMAGED.into()),
+        })
+    }
+    fn kinds(&mut self, limit: usize) -> Result<Option<Vec<Sym>>, String> {
+        let n = self.u32()?;
+        if n == u32::MAX {
+            return Ok(None);
+        }
+        (0..n)
+            .map(|_| sym(self.u32()?, limit))
+            .collect::<Result<_, _>>()
+            .map(Some)
+    }
+}
+
+fn sym(s: u32, limit: usize) -> Result<Sym, String> {
+    if (s as usize) < limit {
+        Ok(s)
+    } else {
+        Err(DAMAGED.into())
+    }
+}
+
+/// Whether `bytes` start like a snapshot.
+pub fn is_snapshot(bytes: &[u8]) -> bool {
+    bytes.starts_with(MAGIC)
+}
+
+/// The graph of a snapshot, or why it can't be read.
+pub fn read(bytes: &[u8]) -> Result<Graph, String> {
+    if !is_snapshot(bytes) {
+        return Err("it is not a Dossier snapshot (no DOSSIER-SNAPSHOT header)".into());
+    }
+    let mut head = Reader {
+        bytes,
+        at: MAGIC.len(),
+    };
+    let version = head.u32()?;
+    if version != VERSION {
+        return Err(format!(
+            "it is a snapshot of format version {version}, and this Dossier reads version {VERSION}; make it again from the relation files with `dossier export --to snapshot`"
+        ));
+    }
+    let len = head.u64()? as usize;
+    let checksum = head.u64()?;
+    let payload = &bytes[head.at..];
+    if payload.len() != len || fnv1a(payload) != checksum {
+        return Err("the snapshot is damaged: its checksum does not match; make it again from the relation files".into());
+    }
+    let mut r = Reader {
+        bytes: payload,
+        at: 0,
+    };
+    let mut graph = Graph::new();
+    let files = r.count(4)?;
+    for _ in 0..files {
+        graph.files.push(r.str()?.to_string());
+    }
+    let mut interned = [0usize; 3];
+    for (i, interner) in [&mut graph.relations, &mut graph.kinds, &mut graph.keys]
+        .into_iter()
+        .enumerate()
+    {
+        let n = r.count(4)?;
+        for j in 0..n {
+            let name = r.str()?;
+            // Built-in kinds are interned already, at the same ids.
+            if interner.intern(name) as usize != j {
+                return Err(DAMAGED.into());
+            }
+        }
+        interned[i] = n;
+    }
+    let [relations, kinds, keys] = interned;
+    let sets = r.count(4)?;
+    for id in 0..sets {
+        let n = r.count(5)?;
+        let mut set = Vec::with_capacity(n);
+        for _ in 0..n {
+            set.push((sym(r.u32()?, keys)?, r.value()?));
+        }
+        // Interning gives equal sets one id; the snapshot's ids are those.
+        if id > 0 && graph.intern_attrs(set) as usize != id {
+            return Err(DAMAGED.into());
+        }
+    }
+    let check_origin = |o: Origin| {
+        if (o.file as usize) < files {
+            Ok(o)
+        } else {
+            Err(DAMAGED.to_string())
+        }
+    };
+    let nodes = r.count(22)?;
+    for i in 0..nodes {
+        let name = r.str()?;
+        let kind = sym(r.u32()?, kinds)?;
+        let label = if r.u8()? == 1 {
+            Some(r.str()?.into())
+        } else {
+            None
+        };
+        let attrs = sym(r.u32()?, sets)?;
+        let origin = check_origin(r.origin()?)?;
+        let declared = r.u8()? != 0;
+        let (node, created) = graph.find_or_add(name, origin);
+        if !created || node.index() != i {
+            return Err(DAMAGED.into());
+        }
+        let entity = graph.entity_mut(node);
+        (entity.kind, entity.label, entity.attrs, entity.declared) = (kind, label, attrs, declared);
+    }
+    let edge_count = r.count(24)?;
+    let mut edges = Vec::with_capacity(edge_count);
+    for _ in 0..edge_count {
+        let (a, b) = (r.u32()? as usize, r.u32()? as usize);
+        if a >= nodes || b >= nodes {
+            return Err(DAMAGED.into());
+        }
+        let relation = sym(r.u32()?, relations)?;
+        let attrs = sym(r.u32()?, sets)?;
+        let origin = check_origin(r.origin()?)?;
+        edges.push((
+            NodeIndex::new(a),
+            NodeIndex::new(b),
+            Edge {
+                relation,
+                attrs,
+                origin,
+            },
+        ));
+    }
+    // A snapshot's edges are a graph's: no statement twice.
+    graph.add_unique_edges(&edges);
+    drop(edges);
+    let facts = r.count(20)?;
+    for _ in 0..facts {
+        let s = r.u32()? as usize;
+        if s >= nodes {
+            return Err(DAMAGED.into());
+        }
+        let predicate = sym(r.u32()?, relations)?;
+        let attrs = sym(r.u32()?, sets)?;
+        let origin = check_origin(r.origin()?)?;
+        graph.add_fact(Fact {
+            subject: NodeIndex::new(s),
+            predicate,
+            attrs,
+            origin,
+        });
+    }
+    let declarations = r.count(22)?;
+    for _ in 0..declarations {
+        let rel = sym(r.u32()?, relations)?;
+        let subject = r.kinds(kinds)?;
+        let object = r.kinds(kinds)?;
+        let symmetric = r.u8()? != 0;
+        let transitive = r.u8()? != 0;
+        let inverse = r.u32()?;
+        let inverse_of = if inverse == u32::MAX {
+            None
+        } else {
+            Some(sym(inverse, relations)?)
+        };
+        let origin = check_origin(r.origin()?)?;
+        graph.declarations.insert(
+            rel,
+            RelationInfo {
+                subject,
+                object,
+                symmetric,
+                transitive,
+                inverse_of,
+                origin,
+            },
+        );
+    }
+    if r.at != payload.len() {
+        return Err(DAMAGED.into());
+    }
+    graph.finish();
+    Ok(graph)
+}
