@@ -19,7 +19,7 @@ pub const VERSION: u32 = 1;
 
 /// FNV-1a, 64-bit, over little-endian 8-byte words (then the last few
 /// bytes one by one): a word a step keeps it fast on large snapshots.
-fn fnv1a(bytes: &[u8]) -> u64 {
+pub fn checksum(bytes: &[u8]) -> u64 {
     const PRIME: u64 = 0x0000_0100_0000_01b3;
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     let mut words = bytes.chunks_exact(8);
@@ -167,7 +167,7 @@ pub fn write(graph: &Graph) -> Vec<u8> {
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&VERSION.to_le_bytes());
     out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-    out.extend_from_slice(&fnv1a(&payload).to_le_bytes());
+    out.extend_from_slice(&checksum(&payload).to_le_bytes());
     out.extend_from_slice(&payload);
     out
 }
@@ -278,7 +278,7 @@ pub fn read(bytes: &[u8]) -> Result<Graph, String> {
     let len = head.u64()? as usize;
     let checksum = head.u64()?;
     let payload = &bytes[head.at..];
-    if payload.len() != len || fnv1a(payload) != checksum {
+    if payload.len() != len || checksum(payload) != checksum {
         return Err("the snapshot is damaged: its checksum does not match; make it again from the relation files".into());
     }
     let mut r = Reader {

@@ -348,19 +348,7 @@ fn a_damaged_or_stale_snapshot_is_refused() {
     // A wrong count with a checksum to match: the reader still refuses it.
     let payload_at = 36;
     forged[payload_at..payload_at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
-    let sum = {
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        let mut words = forged[payload_at..].chunks_exact(8);
-        for w in &mut words {
-            h ^= u64::from_le_bytes(w.try_into().unwrap());
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        for &b in words.remainder() {
-            h ^= b as u64;
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        h
-    };
+    let sum = dossier::snapshot::checksum(&forged[payload_at..]);
     forged[28..36].copy_from_slice(&sum.to_le_bytes());
     check(&forged, "the snapshot is damaged");
     let out = dossier(&["export", "--to", "snapshot"]);

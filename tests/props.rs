@@ -139,18 +139,7 @@ proptest! {
         let mut bytes = b"DOSSIER-SNAPSHOT".to_vec();
         bytes.extend_from_slice(&version.to_le_bytes());
         bytes.extend_from_slice(&(body.len() as u64).to_le_bytes());
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        if fix_sum {
-            let mut words = body.chunks_exact(8);
-            for w in &mut words {
-                h ^= u64::from_le_bytes(w.try_into().unwrap());
-                h = h.wrapping_mul(0x0000_0100_0000_01b3);
-            }
-            for &b in words.remainder() {
-                h ^= b as u64;
-                h = h.wrapping_mul(0x0000_0100_0000_01b3);
-            }
-        }
+        let h = if fix_sum { dossier::snapshot::checksum(&body) } else { 0 };
         bytes.extend_from_slice(&h.to_le_bytes());
         bytes.extend_from_slice(&body);
         let _ = dossier::snapshot::read(&bytes);
