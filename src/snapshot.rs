@@ -276,9 +276,9 @@ pub fn read(bytes: &[u8]) -> Result<Graph, String> {
         ));
     }
     let len = head.u64()? as usize;
-    let checksum = head.u64()?;
+    let expected = head.u64()?;
     let payload = &bytes[head.at..];
-    if payload.len() != len || checksum(payload) != checksum {
+    if payload.len() != len || checksum(payload) != expected {
         return Err("the snapshot is damaged: its checksum does not match; make it again from the relation files".into());
     }
     let mut r = Reader {
