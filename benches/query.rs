@@ -98,8 +98,56 @@ fn queries(c: &mut Criterion) {
     group.bench_function("path_100_random_pairs", |b| {
         b.iter(|| pairs.iter().map(|q| run(&graph, q)).sum::<usize>())
     });
+    // `paths ... max 3` between the same pairs: the median pair, printed.
+    let all: Vec<String> = pairs
+        .iter()
+        .map(|q| format!("paths{} max 3", &q[4..]))
+        .collect();
+    let mut times: Vec<Duration> = all
+        .iter()
+        .map(|q| {
+            let t = Instant::now();
+            black_box(run(&graph, q));
+            t.elapsed()
+        })
+        .collect();
+    times.sort();
+    eprintln!(
+        "paths max 3 over 100 random pairs: median {:?}, 90th percentile {:?}",
+        times[50], times[90]
+    );
     group.finish();
 }
 
-criterion_group!(benches, queries);
+/// The same queries on a graph of 100,000 statements.
+fn small(c: &mut Criterion) {
+    let text = generate(100_000, 1);
+    let graph = Graph::from_inputs(
+        &[Input::Text {
+            name: "gen.kg".into(),
+            text,
+        }],
+        Options::default(),
+    )
+    .unwrap();
+    let mut group = c.benchmark_group("query_100k");
+    group
+        .sample_size(30)
+        .measurement_time(Duration::from_secs(3));
+    group.bench_function("neighbours_ordinary", |b| {
+        b.iter(|| run(&graph, black_box("neighbours E4751")))
+    });
+    group.bench_function("neighbours_hub", |b| {
+        b.iter(|| run(&graph, black_box("neighbours E0")))
+    });
+    group.bench_function("path_E4751_E9999", |b| {
+        b.iter(|| run(&graph, black_box("path E4751 E9999")))
+    });
+    group.bench_function("join_two_clauses_from_a_name", |b| {
+        b.iter(|| run(&graph, black_box("E4751 ?r ?x, ?x ?s ?y")))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, small, queries);
 criterion_main!(benches);
