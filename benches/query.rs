@@ -21,16 +21,21 @@ fn run(graph: &Graph, query: &str) -> usize {
     }
 }
 
-fn queries(c: &mut Criterion) {
-    let text = generate(1_000_000, 1);
-    let graph = Graph::from_inputs(
+/// The generated graph of `statements` statements (seed 1).
+fn generated(statements: u64) -> Graph {
+    let text = generate(statements, 1);
+    Graph::from_inputs(
         &[Input::Text {
             name: "gen.kg".into(),
             text,
         }],
         Options::default(),
     )
-    .unwrap();
+    .unwrap()
+}
+
+fn queries(c: &mut Criterion) {
+    let graph = generated(1_000_000);
     let g = graph.petgraph();
     // An ordinary entity: the median degree among a sample.
     let mut rng = Rng::new(42);
@@ -121,15 +126,7 @@ fn queries(c: &mut Criterion) {
 
 /// The same queries on a graph of 100,000 statements.
 fn small(c: &mut Criterion) {
-    let text = generate(100_000, 1);
-    let graph = Graph::from_inputs(
-        &[Input::Text {
-            name: "gen.kg".into(),
-            text,
-        }],
-        Options::default(),
-    )
-    .unwrap();
+    let graph = generated(100_000);
     let mut group = c.benchmark_group("query_100k");
     group
         .sample_size(30)
