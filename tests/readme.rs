@@ -73,35 +73,6 @@ fn shown_outputs_are_real() {
     );
 }
 
-/// Splits a shell command line: words, and '...' or "..." quoted words.
-fn shell_words(line: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut word = String::new();
-    let mut quote: Option<char> = None;
-    let mut started = false;
-    for c in line.chars() {
-        match (quote, c) {
-            (Some(q), c) if c == q => quote = None,
-            (Some(_), c) => word.push(c),
-            (None, '\'' | '"') => {
-                quote = Some(c);
-                started = true;
-            }
-            (None, ' ') => {
-                if started || !word.is_empty() {
-                    words.push(std::mem::take(&mut word));
-                    started = false;
-                }
-            }
-            (None, c) => word.push(c),
-        }
-    }
-    if started || !word.is_empty() {
-        words.push(word);
-    }
-    words
-}
-
 #[test]
 fn console_examples_print_what_they_show() {
     let mut examples = 0;
@@ -119,7 +90,7 @@ fn console_examples_print_what_they_show() {
             }
         }
         for (command, expected) in commands {
-            let words = shell_words(&command);
+            let words = dossier::repl::meta::split_words(&command).unwrap();
             assert_eq!(words[0], "dossier", "{command}");
             let args: Vec<&str> = words[1..].iter().map(String::as_str).collect();
             let out = dossier_in(&std::env::temp_dir(), &args, None);

@@ -264,37 +264,44 @@ impl<'g> Eval<'g> {
     }
 
     fn relation(&self, name: &Name) -> PResult<Sym> {
-        if let Some(r) = self.graph.relations.get(&name.text) {
-            return Ok(r);
-        }
-        let d = Diagnostic::at(
-            self.file,
-            name.span,
-            format!("no relation is named `{}`", name.text),
+        self.symbol(
+            name,
+            &self.graph.relations,
+            "relation",
+            "`.schema` in the shell lists the relations in use",
         )
-        .label("unknown relation");
-        let near = did_you_mean(&name.text, self.graph.relations.iter().map(|(_, n)| n));
-        Err(Box::new(match near {
-            Some(near) => d.help(format!("did you mean `{near}`?")),
-            None => d.help("`.schema` in the shell lists the relations in use"),
-        }))
     }
 
     fn kind(&self, name: &Name) -> PResult<Sym> {
-        if let Some(k) = self.graph.kinds.get(&name.text) {
-            return Ok(k);
+        let help =
+            "the built-in kinds are state, body and person; others are declared in relation files";
+        self.symbol(name, &self.graph.kinds, "kind", help)
+    }
+
+    /// The symbol `name` is in `interner`, or an error naming `what` it
+    /// should have been, with a suggestion or else `help`.
+    fn symbol(
+        &self,
+        name: &Name,
+        interner: &crate::graph::Interner,
+        what: &str,
+        help: &str,
+    ) -> PResult<Sym> {
+        if let Some(s) = interner.get(&name.text) {
+            return Ok(s);
         }
         let d = Diagnostic::at(
             self.file,
             name.span,
-            format!("no kind is named `{}`", name.text),
+            format!("no {what} is named `{}`", name.text),
         )
-        .label("unknown kind");
-        let near = did_you_mean(&name.text, self.graph.kinds.iter().map(|(_, n)| n));
-        Err(Box::new(match near {
-            Some(near) => d.help(format!("did you mean `{near}`?")),
-            None => d.help("the built-in kinds are state, body and person; others are declared in relation files"),
-        }))
+        .label(format!("unknown {what}"));
+        Err(Box::new(
+            match did_you_mean(&name.text, interner.iter().map(|(_, n)| n)) {
+                Some(near) => d.help(format!("did you mean `{near}`?")),
+                None => d.help(help),
+            },
+        ))
     }
 
     fn relations(&self, via: &[PathExpr]) -> PResult<Option<Via>> {
