@@ -4,8 +4,9 @@
 use crate::value::Value;
 use foldhash::fast::FixedState;
 use hashbrown::HashTable;
-use petgraph::graph::{DiGraph, NodeIndex};
-use petgraph::visit::EdgeRef;
+use petgraph::Direction::{Incoming, Outgoing};
+use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+use petgraph::visit::EdgeRef as _;
 use std::hash::{BuildHasher, Hash};
 
 /// Where something was written: a file of [`Graph::files`] and a 1-based line.
@@ -144,6 +145,52 @@ struct Index {
     kind_entities: Vec<usize>,
     /// Positions in `facts`, ordered by subject.
     facts_by_subject: Vec<u32>,
+    /// Each entity's place in the order of names (byte order).
+    name_rank: Vec<u32>,
+    /// Each relation's place in the order of relation names.
+    relation_rank: Vec<u32>,
+    /// Outgoing and incoming edges of each entity.
+    out: Rows,
+    incoming: Rows,
+}
+
+/// Compressed sparse rows: the edges of entity `n` are
+/// `edges[start[n]..start[n + 1]]`, ordered by the other end's name, then
+/// relation name, then edge index, so that a neighbourhood comes out in the
+/// order answers print it and a search walks memory in order instead of
+/// petgraph's per-entity linked lists (one dependent cache miss an edge).
+/// Costs 4 bytes an edge and 4 an entity for each direction.
+#[derive(Debug, Clone, Default)]
+struct Rows {
+    start: Vec<u32>,
+    edges: Vec<u32>,
+}
+
+impl Rows {
+    fn of(&self, node: NodeIndex) -> &[u32] {
+        match self.start.get(node.index()..node.index() + 2) {
+            Some(&[from, to]) => &self.edges[from as usize..to as usize],
+            _ => &[],
+        }
+    }
+}
+
+/// An edge as the adjacency index gives it.
+#[derive(Debug, Clone, Copy)]
+pub struct EdgeRef<'g> {
+    pub id: EdgeIndex,
+    pub source: NodeIndex,
+    pub target: NodeIndex,
+    pub weight: &'g Edge,
+}
+
+/// The first 8 bytes of a name as a number that orders like the name
+/// (shorter names padded with zero bytes, which sort first).
+fn name_prefix(name: &str) -> u64 {
+    let mut head = [0u8; 8];
+    let n = name.len().min(8);
+    head[..n].copy_from_slice(&name.as_bytes()[..n]);
+    u64::from_be_bytes(head)
 }
 
 /// The knowledge graph.
@@ -439,6 +486,7 @@ impl Graph {
             predicate_facts: vec![0; self.relations.len()],
             kind_entities: vec![0; self.kinds.len()],
             facts_by_subject: (0..self.facts.len() as u32).collect(),
+            ..Index::default()
         };
         for e in self.graph.edge_weights() {
             index.relation_edges[e.relation as usize] += 1;
@@ -453,7 +501,180 @@ impl Graph {
         index
             .facts_by_subject
             .sort_by_key(|&i| (facts[i as usize].subject, i));
+        index.name_rank = self.name_ranks();
+        let mut relations: Vec<Sym> = (0..self.relations.len() as Sym).collect();
+        relations.sort_by_key(|&r| self.relations.name(r));
+        index.relation_rank = vec![0; relations.len()];
+        for (rank, r) in relations.into_iter().enumerate() {
+            index.relation_rank[r as usize] = rank as u32;
+        }
+        let big = self.graph.edge_count() > 100_000;
+        let (out, incoming) = std::thread::scope(|scope| {
+            let index = &index;
+            let out = || self.rows(index, Outgoing);
+            let incoming = || self.rows(index, Incoming);
+            if big {
+                let out = scope.spawn(out);
+                let incoming = incoming();
+                (out.join().expect("index thread"), incoming)
+            } else {
+                (out(), incoming())
+            }
+        });
+        index.out = out;
+        index.incoming = incoming;
         self.index = index;
+    }
+
+    /// Each entity's place among the names in byte order. Most comparisons
+    /// are settled by the first 8 bytes as a number.
+    fn name_ranks(&self) -> Vec<u32> {
+        let nodes = self.graph.raw_nodes();
+        let mut order: Vec<(u64, u32)> = nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (name_prefix(&n.weight.name), i as u32))
+            .collect();
+        order.sort_unstable_by(|a, b| {
+            a.0.cmp(&b.0).then_with(|| {
+                nodes[a.1 as usize]
+                    .weight
+                    .name
+                    .cmp(&nodes[b.1 as usize].weight.name)
+            })
+        });
+        let mut rank = vec![0; nodes.len()];
+        for (r, (_, n)) in order.into_iter().enumerate() {
+            rank[n as usize] = r as u32;
+        }
+        rank
+    }
+
+    /// The adjacency rows of one direction: a counting sort by entity (in
+    /// edge order), then each entity's row sorted by the other end's name
+    /// rank and relation rank.
+    fn rows(&self, index: &Index, dir: petgraph::Direction) -> Rows {
+        let edges = self.graph.raw_edges();
+        let end = |e: &petgraph::graph::Edge<Edge, u32>, own: bool| {
+            if (dir == Outgoing) == own {
+                e.source().index()
+            } else {
+                e.target().index()
+            }
+        };
+        let nodes = self.graph.node_count();
+        let mut start = vec![0u32; nodes + 1];
+        for e in edges {
+            start[end(e, true) + 1] += 1;
+        }
+        for i in 0..nodes {
+            start[i + 1] += start[i];
+        }
+        let mut next = start.clone();
+        let mut row = vec![0u32; edges.len()];
+        for (i, e) in edges.iter().enumerate() {
+            let n = end(e, true);
+            row[next[n] as usize] = i as u32;
+            next[n] += 1;
+        }
+        drop(next);
+        let mut keys: Vec<(u64, u32)> = Vec::new();
+        for n in 0..nodes {
+            let part = &mut row[start[n] as usize..start[n + 1] as usize];
+            if part.len() < 2 {
+                continue;
+            }
+            keys.clear();
+            keys.extend(part.iter().map(|&i| {
+                let e = &edges[i as usize];
+                let rank = index.name_rank[end(e, false)] as u64;
+                let relation = index.relation_rank[e.weight.relation as usize] as u64;
+                (rank << 32 | relation, i)
+            }));
+            keys.sort_unstable();
+            for (slot, (_, i)) in part.iter_mut().zip(&keys) {
+                *slot = *i;
+            }
+        }
+        Rows { start, edges: row }
+    }
+
+    /// The edges of `node` in `dir`, ordered by the other end's name, then
+    /// relation name, then edge index (which is file order).
+    pub fn adjacent(
+        &self,
+        node: NodeIndex,
+        dir: petgraph::Direction,
+    ) -> impl ExactSizeIterator<Item = EdgeRef<'_>> + '_ {
+        let rows = if dir == Outgoing {
+            &self.index.out
+        } else {
+            &self.index.incoming
+        };
+        let edges = self.graph.raw_edges();
+        rows.of(node).iter().map(move |&i| {
+            let e = &edges[i as usize];
+            EdgeRef {
+                id: EdgeIndex::new(i as usize),
+                source: e.source(),
+                target: e.target(),
+                weight: &e.weight,
+            }
+        })
+    }
+
+    /// The edges of `node` in `dir` whose other end has name rank `rank`,
+    /// found by binary search.
+    pub fn adjacent_to(
+        &self,
+        node: NodeIndex,
+        dir: petgraph::Direction,
+        rank: u32,
+    ) -> impl Iterator<Item = EdgeRef<'_>> + '_ {
+        let (rows, far) = if dir == Outgoing {
+            (&self.index.out, true)
+        } else {
+            (&self.index.incoming, false)
+        };
+        let edges = self.graph.raw_edges();
+        let other = move |i: u32| {
+            let e = &edges[i as usize];
+            if far { e.target() } else { e.source() }
+        };
+        let row = rows.of(node);
+        let from = row.partition_point(|&i| self.index.name_rank[other(i).index()] < rank);
+        row[from..]
+            .iter()
+            .take_while(move |&&i| self.index.name_rank[other(i).index()] == rank)
+            .map(move |&i| {
+                let e = &edges[i as usize];
+                EdgeRef {
+                    id: EdgeIndex::new(i as usize),
+                    source: e.source(),
+                    target: e.target(),
+                    weight: &e.weight,
+                }
+            })
+    }
+
+    /// How many edges `node` has in `dir`.
+    pub fn degree(&self, node: NodeIndex, dir: petgraph::Direction) -> usize {
+        let rows = if dir == Outgoing {
+            &self.index.out
+        } else {
+            &self.index.incoming
+        };
+        rows.of(node).len()
+    }
+
+    /// `node`'s place among all names in byte order.
+    pub fn name_rank(&self, node: NodeIndex) -> u32 {
+        self.index.name_rank[node.index()]
+    }
+
+    /// `r`'s place among the relation names in byte order.
+    pub fn relation_rank(&self, r: Sym) -> u32 {
+        self.index.relation_rank[r as usize]
     }
 
     /// Whether `r` is declared symmetric.

@@ -6,7 +6,6 @@ use crate::query::ast::Direction;
 use crate::query::eval::{Answer, Hop, Neighbour, Rows, dir_name};
 use crate::value::Value;
 use petgraph::graph::{EdgeIndex, NodeIndex};
-use petgraph::visit::EdgeRef;
 use serde::Serialize;
 use serde_json::json;
 use std::io::{self, Write};
@@ -185,14 +184,13 @@ pub fn row_sources(graph: &Graph, rows: &Rows, i: usize) -> Vec<Source> {
 
 /// Every statement that mentions `node`, in file order.
 pub fn statements_about(graph: &Graph, node: NodeIndex) -> Vec<Source> {
-    let g = graph.petgraph();
     let mut keyed: Vec<(crate::graph::Origin, Source)> = Vec::new();
     for dir in [petgraph::Direction::Outgoing, petgraph::Direction::Incoming] {
-        for e in g.edges_directed(node, dir) {
-            if dir == petgraph::Direction::Incoming && e.source() == e.target() {
+        for e in graph.adjacent(node, dir) {
+            if dir == petgraph::Direction::Incoming && e.source == e.target {
                 continue;
             }
-            keyed.push((e.weight().origin, edge_source(graph, e.id())));
+            keyed.push((e.weight.origin, edge_source(graph, e.id)));
         }
     }
     for f in graph.facts_of(node) {

@@ -16,7 +16,6 @@ use crate::suggest::did_you_mean;
 use crate::value::Value;
 use petgraph::Direction::{Incoming, Outgoing};
 use petgraph::graph::{EdgeIndex, NodeIndex};
-use petgraph::visit::EdgeRef;
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
 
@@ -464,7 +463,6 @@ impl<'g> Eval<'g> {
             if state == nfa.accept && node == b && !path.is_empty() {
                 found.push(path.clone());
             }
-            let g = eval.graph.petgraph();
             for (label, next) in &nfa.moves[state] {
                 match label {
                     None => walk(
@@ -472,11 +470,11 @@ impl<'g> Eval<'g> {
                     ),
                     Some(l) if (path.len() as u32) < max => {
                         let dir = if l.forward { Outgoing } else { Incoming };
-                        for e in g.edges_directed(node, dir) {
-                            if e.weight().relation != l.relation || !eval.valid(e.id()) {
+                        for e in eval.graph.adjacent(node, dir) {
+                            if e.weight.relation != l.relation || !eval.valid(e.id) {
                                 continue;
                             }
-                            let to = if l.forward { e.target() } else { e.source() };
+                            let to = if l.forward { e.target } else { e.source };
                             if on_path.contains(&to) {
                                 continue;
                             }
@@ -487,7 +485,7 @@ impl<'g> Eval<'g> {
                             };
                             path.push(Hop {
                                 from: node,
-                                edge: e.id(),
+                                edge: e.id,
                                 to,
                                 direction,
                                 relation: l.reported,
@@ -605,23 +603,23 @@ impl<'g> Eval<'g> {
         let both = direction == Direction::Both;
         for (dir, d) in [(Outgoing, Direction::Out), (Incoming, Direction::In)] {
             let forward = matches!(direction, Direction::Both) || direction == d;
-            for e in g.edges_directed(node, dir) {
-                if !valid(e.id()) {
+            for e in self.graph.adjacent(node, dir) {
+                if !valid(e.id) {
                     continue;
                 }
                 let other = if d == Direction::Out {
-                    e.target()
+                    e.target
                 } else {
-                    e.source()
+                    e.source
                 };
                 // With both directions, a loop is one step, not two.
-                if both && d == Direction::In && e.source() == e.target() {
+                if both && d == Direction::In && e.source == e.target {
                     continue;
                 }
-                let r = e.weight().relation;
+                let r = e.weight.relation;
                 if forward && wanted(r) {
                     out.push(StepTo {
-                        edge: e.id(),
+                        edge: e.id,
                         to: other,
                         direction: d,
                         relation: r,
@@ -634,7 +632,7 @@ impl<'g> Eval<'g> {
                 // A symmetric relation's edge read against its direction.
                 if !forward && self.graph.symmetric(r) && wanted(r) {
                     out.push(StepTo {
-                        edge: e.id(),
+                        edge: e.id,
                         to: other,
                         direction,
                         relation: r,
@@ -650,7 +648,7 @@ impl<'g> Eval<'g> {
                     let includes = direction == Direction::Both || direction == implied;
                     if includes && wanted(v) && !(via.is_none() && both) {
                         out.push(StepTo {
-                            edge: e.id(),
+                            edge: e.id,
                             to: other,
                             direction: implied,
                             relation: v,
@@ -731,21 +729,22 @@ impl<'g> Eval<'g> {
                 }));
             }
         }
-        out.sort_by(|a, b| {
+        // By depth, name, relation name, direction as written and edge: the
+        // adjacency index keeps each direction's edges in this order, so the
+        // stable sort merges runs rather than compare names.
+        let dir_order = |d: Direction| match d {
+            Direction::Both => 0u8,
+            Direction::In => 1,
+            Direction::Out => 2,
+        };
+        out.sort_by_key(|n| {
             (
-                a.depth,
-                self.name(a.entity),
-                self.graph.relations.name(a.relation),
-                dir_name(a.direction),
-                a.edge,
+                n.depth,
+                self.graph.name_rank(n.entity),
+                self.graph.relation_rank(n.relation),
+                dir_order(n.direction),
+                n.edge,
             )
-                .cmp(&(
-                    b.depth,
-                    self.name(b.entity),
-                    self.graph.relations.name(b.relation),
-                    dir_name(b.direction),
-                    b.edge,
-                ))
         });
         out
     }
@@ -853,9 +852,14 @@ impl<'g> Eval<'g> {
     }
 
     /// Every simple path of at most `max` hops, shortest first, at most
-    /// `limit` of them. A breadth-first search from `b` gives each entity's
-    /// distance to `b`, and the depth-first search from `a` only enters
-    /// entities that can still reach `b` within the hops left.
+    /// `limit` of them, met in the middle: a ball of known distances grows
+    /// around `b` and a ball around `a`, a level at a time, the side whose
+    /// frontier has fewer edges first, until their depths add up to `max`.
+    /// The depth-first search from `a` then enters only entities that can
+    /// still reach `b` in the hops left (outside `b`'s ball an entity is
+    /// further than its depth), and its last hops, which must land in
+    /// `b`'s ball, look the ball's few entities up in the adjacency index
+    /// rather than walk a hub's edges.
     fn paths(
         &self,
         a: NodeIndex,
@@ -870,26 +874,59 @@ impl<'g> Eval<'g> {
         } else {
             (Direction::Both, Direction::Both)
         };
+        let mut states = 0u64;
         let mut to_b: HashMap<NodeIndex, u32> = HashMap::default();
         to_b.insert(b, 0);
-        let mut frontier = vec![b];
-        for level in 1..=max {
+        let mut levels_b = vec![vec![b]];
+        let mut seen_a: HashSet<NodeIndex> = HashSet::default();
+        seen_a.insert(a);
+        let mut front_a = vec![a];
+        let (mut depth_a, mut depth_b) = (0, 0);
+        while depth_a + depth_b < max && !levels_b[depth_b as usize].is_empty() {
+            let front_b = &levels_b[depth_b as usize];
+            let grow_a = !front_a.is_empty()
+                && self.weight(&front_a, fwd_dir) < self.weight(front_b, back_dir);
             let mut next = Vec::new();
-            for &u in &frontier {
-                for StepTo { to: v, .. } in self.steps(u, back_dir, via) {
-                    if let std::collections::hash_map::Entry::Vacant(e) = to_b.entry(v) {
-                        e.insert(level);
-                        next.push(v);
+            if grow_a {
+                for &u in &front_a {
+                    for t in self.steps(u, fwd_dir, via) {
+                        states += 1;
+                        if seen_a.insert(t.to) {
+                            next.push(t.to);
+                        }
                     }
                 }
+                front_a = next;
+                depth_a += 1;
+            } else {
+                for &u in front_b {
+                    for t in self.steps(u, back_dir, via) {
+                        states += 1;
+                        if let std::collections::hash_map::Entry::Vacant(e) = to_b.entry(t.to) {
+                            e.insert(depth_b + 1);
+                            next.push(t.to);
+                        }
+                    }
+                }
+                levels_b.push(next);
+                depth_b += 1;
             }
-            frontier = next;
+            if states > max_states() || crate::cancel::requested() {
+                return (Vec::new(), true);
+            }
         }
+        drop(seen_a);
+        // Entities outside the ball are further from b than its depth, or
+        // cannot reach b at all when the ball stopped growing.
+        let far = if levels_b[depth_b as usize].is_empty() {
+            u32::MAX
+        } else {
+            depth_b + 1
+        };
         let mut found: Vec<Vec<Hop>> = Vec::new();
         let mut truncated = false;
-        let mut states = 0u64;
         for length in 1..=max {
-            if to_b.get(&a).is_none_or(|&d| d > length) {
+            if to_b.get(&a).copied().unwrap_or(far) > length {
                 continue;
             }
             let mut level: Vec<Vec<Hop>> = Vec::new();
@@ -904,6 +941,8 @@ impl<'g> Eval<'g> {
                     dir: fwd_dir,
                     via,
                     to_b: &to_b,
+                    levels_b: &levels_b,
+                    far,
                     limit: limit + 1 - found.len().min(limit),
                     states: &mut states,
                 },
@@ -923,6 +962,57 @@ impl<'g> Eval<'g> {
         }
         found.truncate(limit);
         (found, truncated)
+    }
+
+    /// How many edges a search would walk from `front`.
+    fn weight(&self, front: &[NodeIndex], direction: Direction) -> usize {
+        let declared = self.graph.has_declarations();
+        front
+            .iter()
+            .map(|&n| match direction {
+                Direction::Out if !declared => self.graph.degree(n, Outgoing),
+                Direction::In if !declared => self.graph.degree(n, Incoming),
+                _ => self.graph.degree(n, Outgoing) + self.graph.degree(n, Incoming),
+            })
+            .sum()
+    }
+
+    /// The steps from `u` to any of `targets`, found by binary search in
+    /// the adjacency index (stored edges only: with declarations, use
+    /// `steps`). Same filters as `steps`.
+    fn steps_to(
+        &self,
+        u: NodeIndex,
+        direction: Direction,
+        via: Option<&Via>,
+        targets: &[NodeIndex],
+    ) -> Vec<StepTo> {
+        let mut out = Vec::new();
+        for (dir, d) in [(Outgoing, Direction::Out), (Incoming, Direction::In)] {
+            if direction != Direction::Both && direction != d {
+                continue;
+            }
+            for &t in targets {
+                let rank = self.graph.name_rank(t);
+                for e in self.graph.adjacent_to(u, dir, rank) {
+                    if direction == Direction::Both && d == Direction::In && e.source == e.target {
+                        continue;
+                    }
+                    let r = e.weight.relation;
+                    if via.is_some_and(|v| !v.contains(&r)) || !self.valid(e.id) {
+                        continue;
+                    }
+                    out.push(StepTo {
+                        edge: e.id,
+                        to: t,
+                        direction: d,
+                        relation: r,
+                        derived: false,
+                    });
+                }
+            }
+        }
+        out
     }
 
     fn hop_keys(&self, path: &[Hop]) -> Vec<(&'g str, &'g str, &'static str)> {
@@ -948,7 +1038,25 @@ impl<'g> Eval<'g> {
         out: &mut Vec<Vec<Hop>>,
     ) -> bool {
         let left = search.length - path.len() as u32;
-        for t in self.steps(u, search.dir, search.via) {
+        // The next entity must be within left - 1 hops of b: when that is
+        // inside b's ball and the ball's entities are fewer than u's edges,
+        // look them up instead of walking the edges.
+        let steps = if left - 1 < search.far && !self.graph.has_declarations() {
+            let near: Vec<NodeIndex> = search.levels_b
+                [..(left as usize).min(search.levels_b.len())]
+                .iter()
+                .flatten()
+                .copied()
+                .collect();
+            if near.len() < self.weight(&[u], search.dir) {
+                self.steps_to(u, search.dir, search.via, &near)
+            } else {
+                self.steps(u, search.dir, search.via)
+            }
+        } else {
+            self.steps(u, search.dir, search.via)
+        };
+        for t in steps {
             let (edge, v, direction) = (t.edge, t.to, t.direction);
             *search.states += 1;
             if *search.states > search.max_states
@@ -957,7 +1065,8 @@ impl<'g> Eval<'g> {
             {
                 return false;
             }
-            if on_path.contains(&v) || search.to_b.get(&v).is_none_or(|&d| d > left - 1) {
+            let distance = search.to_b.get(&v).copied().unwrap_or(search.far);
+            if on_path.contains(&v) || distance > left - 1 {
                 continue;
             }
             path.push(Hop {
@@ -1049,6 +1158,10 @@ struct Search<'a> {
     dir: Direction,
     via: Option<&'a Via>,
     to_b: &'a HashMap<NodeIndex, u32>,
+    /// The entities of b's ball by distance.
+    levels_b: &'a [Vec<NodeIndex>],
+    /// The least distance to b of an entity outside the ball.
+    far: u32,
     limit: usize,
     states: &'a mut u64,
 }
@@ -1383,8 +1496,8 @@ fn cost(graph: &Graph, step: &Step, bound: &[bool]) -> f64 {
             object,
             ..
         } => match (subject, object) {
-            (Slot::Fixed(s), _) => g.edges_directed(*s, Outgoing).count() as f64,
-            (_, Slot::Fixed(o)) => g.edges_directed(*o, Incoming).count() as f64,
+            (Slot::Fixed(s), _) => graph.degree(*s, Outgoing) as f64,
+            (_, Slot::Fixed(o)) => graph.degree(*o, Incoming) as f64,
             _ if known(subject) || known(object) => average,
             _ => match relation {
                 Slot::Fixed(r) => graph.relation_edge_count(*r) as f64,
@@ -1606,8 +1719,8 @@ impl Run<'_, '_> {
                     },
                 };
                 let edges: Vec<EdgeIndex> = match (s, o) {
-                    (Some(Some(s)), _) => g.edges_directed(s, Outgoing).map(|e| e.id()).collect(),
-                    (_, Some(Some(o))) => g.edges_directed(o, Incoming).map(|e| e.id()).collect(),
+                    (Some(Some(s)), _) => graph.adjacent(s, Outgoing).map(|e| e.id).collect(),
+                    (_, Some(Some(o))) => graph.adjacent(o, Incoming).map(|e| e.id).collect(),
                     _ => g
                         .edge_indices()
                         .filter(|&e| r.is_none_or(|r| g[e].relation == r))

@@ -10,7 +10,6 @@ use crate::graph::{Graph, Sym};
 use crate::parse::PResult;
 use petgraph::Direction::{Incoming, Outgoing};
 use petgraph::graph::{EdgeIndex, NodeIndex};
-use petgraph::visit::EdgeRef;
 use std::collections::VecDeque;
 
 type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
@@ -203,7 +202,6 @@ pub fn search(
     target: Option<NodeIndex>,
     max_states: u64,
 ) -> Reached {
-    let g = graph.petgraph();
     // (node, state, derived) -> the step that reached it, from which key.
     type Key = (NodeIndex, usize, bool);
     let mut parent: HashMap<Key, Option<(Key, Taken)>> = HashMap::default();
@@ -239,19 +237,12 @@ pub fn search(
                     }
                 }
                 Some(l) => {
-                    let (dir, other_end): (
-                        _,
-                        fn(&petgraph::graph::EdgeReference<'_, crate::graph::Edge>) -> NodeIndex,
-                    ) = if l.forward {
-                        (Outgoing, |e| e.target())
-                    } else {
-                        (Incoming, |e| e.source())
-                    };
-                    for e in g.edges_directed(node, dir) {
-                        if e.weight().relation != l.relation || !valid(e.id()) {
+                    let dir = if l.forward { Outgoing } else { Incoming };
+                    for e in graph.adjacent(node, dir) {
+                        if e.weight.relation != l.relation || !valid(e.id) {
                             continue;
                         }
-                        let to = other_end(&e);
+                        let to = if l.forward { e.target } else { e.source };
                         let d = derived || l.derived;
                         let k = (to, *next, d);
                         if parent.contains_key(&k)
@@ -265,7 +256,7 @@ pub fn search(
                                 key,
                                 Taken {
                                     from: node,
-                                    edge: e.id(),
+                                    edge: e.id,
                                     to,
                                     label: *l,
                                 },

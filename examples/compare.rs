@@ -1,0 +1,119 @@
+//! Dossier's side of `benches/compare/compare.py`: loads FILE, then times
+//! the operations named in the JSON on standard input and prints one JSON
+//! object of figures. `cargo run --release --example compare -- FILE < ops.json`
+//!
+//! ops.json: `{"ordinary": NAME, "hub": NAME, "pairs": [[A, B], ...]}`.
+
+use dossier::query::eval::{Answer, evaluate};
+use dossier::query::parse_query;
+use serde_json::{Value, json};
+use std::io::Read;
+use std::time::{Duration, Instant};
+
+fn rss_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// The median of `runs` timings of `f`, each the best of `repeat` calls.
+fn time(mut f: impl FnMut() -> usize, repeat: usize) -> (Duration, usize) {
+    let mut best = Duration::MAX;
+    let mut size = 0;
+    for _ in 0..repeat {
+        let t = Instant::now();
+        size = std::hint::black_box(f());
+        best = best.min(t.elapsed());
+    }
+    (best, size)
+}
+
+fn run(graph: &dossier::graph::Graph, query: &str) -> usize {
+    let q = parse_query(0, 0, query).expect("query parses");
+    match evaluate(graph, 0, &q).expect("query runs") {
+        Answer::Neighbours(n) => n.len(),
+        Answer::Path(p) => p.map_or(0, |p| p.len()),
+        Answer::Paths { paths, .. } => paths.len(),
+        Answer::Rows(r) => r.rows.len(),
+        _ => 0,
+    }
+}
+
+fn median(mut v: Vec<Duration>) -> f64 {
+    v.sort();
+    v[v.len() / 2].as_secs_f64()
+}
+
+fn quoted(name: &str) -> String {
+    let mut s = String::new();
+    dossier::value::write_name(&mut s, name).expect("writing to a String");
+    s
+}
+
+fn main() {
+    let Some(path) = std::env::args().nth(1) else {
+        eprintln!("usage: compare FILE < ops.json");
+        std::process::exit(2);
+    };
+    let mut ops = String::new();
+    std::io::stdin()
+        .read_to_string(&mut ops)
+        .expect("reading ops");
+    let ops: Value = serde_json::from_str(&ops).expect("ops is JSON");
+    let before = rss_kib();
+    let start = Instant::now();
+    let graph = dossier::graph::Graph::from_inputs(
+        &[dossier::build::Input::Path(path.into())],
+        Default::default(),
+    )
+    .unwrap_or_else(|e| {
+        eprint!("{}", e.render(false));
+        std::process::exit(1);
+    });
+    let load = start.elapsed().as_secs_f64();
+    let bytes = (rss_kib() - before) as f64 * 1024.0 / graph.relation_count() as f64;
+    let name = |v: &Value| quoted(v.as_str().expect("a name"));
+    let ordinary = format!("neighbours {}", name(&ops["ordinary"]));
+    let hub = format!("neighbours {}", name(&ops["hub"]));
+    let (ordinary_time, ordinary_size) = time(|| run(&graph, &ordinary), 200);
+    let (hub_time, hub_size) = time(|| run(&graph, &hub), 5);
+    let pairs: Vec<(String, String)> = ops["pairs"]
+        .as_array()
+        .expect("pairs")
+        .iter()
+        .map(|p| (name(&p[0]), name(&p[1])))
+        .collect();
+    let path: Vec<Duration> = pairs
+        .iter()
+        .map(|(a, b)| time(|| run(&graph, &format!("path {a} {b}")), 3).0)
+        .collect();
+    let paths: Vec<Duration> = pairs
+        .iter()
+        .map(|(a, b)| {
+            let q = format!("paths {a} {b} max 3 limit 1000000000");
+            time(|| run(&graph, &q), 1).0
+        })
+        .collect();
+    let found: Vec<usize> = pairs
+        .iter()
+        .map(|(a, b)| run(&graph, &format!("paths {a} {b} max 3 limit 1000000000")))
+        .collect();
+    println!(
+        "{}",
+        json!({
+            "tool": "dossier",
+            "load_s": load,
+            "bytes_per_edge": bytes,
+            "neighbours_ordinary_s": ordinary_time.as_secs_f64(),
+            "neighbours_ordinary_count": ordinary_size,
+            "neighbours_hub_s": hub_time.as_secs_f64(),
+            "neighbours_hub_count": hub_size,
+            "path_median_s": median(path),
+            "paths3_median_s": median(paths),
+            "paths3_counts": found,
+        })
+    );
+}
