@@ -7,6 +7,7 @@ Run by benches/compare/run.sh, which makes the graph and the environment:
 """
 
 import csv
+import gc
 import json
 import os
 import random
@@ -35,6 +36,22 @@ def best(f, repeat):
     return min(times)
 
 
+BUDGET_S = 120
+
+
+def per_pair(f, pairs, repeat):
+    """The time of f(a, b) for each pair (best of `repeat`), stopping once
+    the pairs done took BUDGET_S seconds in all (a slow tool is timed on
+    the first pairs only; they are in random order)."""
+    times = []
+    start = time.perf_counter()
+    for a, b in pairs:
+        times.append(best(lambda: f(a, b), repeat))
+        if time.perf_counter() - start > BUDGET_S:
+            break
+    return times
+
+
 def read_csv(nodes_csv, edges_csv):
     with open(nodes_csv, newline="") as f:
         rows = csv.reader(f)
@@ -60,75 +77,94 @@ def ops_for(names, edges, seed=7, pairs=25):
     return {"ordinary": ordinary, "hub": hub, "pairs": chosen}
 
 
-def networkx_run(names, edges, ops):
-    import networkx as nx
-
+def loaded(build, files):
+    """Reads the CSV files and builds a graph of them: the seconds taken and
+    the resident memory added per edge, once the lists read are freed."""
+    gc.collect()
     before = rss_kib()
     t = time.perf_counter()
-    g = nx.MultiDiGraph()
-    g.add_nodes_from(names)
-    g.add_edges_from((a, b, {"relation": r}) for a, b, r in edges)
+    names, edges = read_csv(*files)
+    g = build(names, edges)
     load = time.perf_counter() - t
-    memory = (rss_kib() - before) * 1024 / len(edges)
+    count = len(edges)
+    del names, edges
+    gc.collect()
+    return g, load, (rss_kib() - before) * 1024 / count
+
+
+def networkx_run(files, ops):
+    import networkx as nx
+
+    def build(names, edges):
+        g = nx.MultiDiGraph()
+        g.add_nodes_from(names)
+        g.add_edges_from((a, b, {"relation": r}) for a, b, r in edges)
+        return g
+
+    g, load, memory = loaded(build, files)
     u = g.to_undirected(as_view=True)
 
     def neighbours(n):
         return len(list(g.successors(n))) + len(list(g.predecessors(n)))
 
-    path = [best(lambda: nx.bidirectional_shortest_path(u, a, b), 3)
-            if nx.has_path(u, a, b) else best(lambda: nx.has_path(u, a, b), 1)
-            for a, b in ops["pairs"]]
-    paths = [best(lambda: sum(1 for _ in nx.all_simple_paths(u, a, b, cutoff=3)), 1)
-             for a, b in ops["pairs"]]
+    def shortest(a, b):
+        try:
+            return nx.bidirectional_shortest_path(u, a, b)
+        except nx.NetworkXNoPath:
+            return None
+
+    path = per_pair(shortest, ops["pairs"], 3)
+    paths = per_pair(lambda a, b: sum(1 for _ in nx.all_simple_paths(u, a, b, cutoff=3)),
+                     ops["pairs"], 1)
     return load, memory, neighbours, path, paths
 
 
-def igraph_run(names, edges, ops):
+def igraph_run(files, ops):
     import igraph as ig
 
-    before = rss_kib()
-    t = time.perf_counter()
-    index = {n: i for i, n in enumerate(names)}
-    g = ig.Graph(n=len(names), edges=[(index[a], index[b]) for a, b, _ in edges],
-                 directed=True, vertex_attrs={"name": names},
-                 edge_attrs={"relation": [r for _, _, r in edges]})
-    load = time.perf_counter() - t
-    memory = (rss_kib() - before) * 1024 / len(edges)
+    def build(names, edges):
+        index = {n: i for i, n in enumerate(names)}
+        g = ig.Graph(n=len(names), edges=[(index[a], index[b]) for a, b, _ in edges],
+                     directed=True, vertex_attrs={"name": names},
+                     edge_attrs={"relation": [r for _, _, r in edges]})
+        return g, index
+
+    (g, index), load, memory = loaded(build, files)
 
     def neighbours(n):
         return len(g.neighbors(index[n], mode="all"))
 
-    path = [best(lambda: g.get_shortest_path(index[a], index[b], mode="all"), 3)
-            for a, b in ops["pairs"]]
-    paths = [best(lambda: g.get_all_simple_paths(index[a], index[b], cutoff=3, mode="all"), 1)
-             for a, b in ops["pairs"]]
+    path = per_pair(lambda a, b: g.get_shortest_path(index[a], index[b], mode="all"),
+                    ops["pairs"], 3)
+    paths = per_pair(lambda a, b: g.get_all_simple_paths(index[a], index[b], maxlen=3,
+                                                         mode="all"), ops["pairs"], 1)
     return load, memory, neighbours, path, paths
 
 
-def rustworkx_run(names, edges, ops):
+def rustworkx_run(files, ops):
     import rustworkx as rx
 
-    before = rss_kib()
-    t = time.perf_counter()
-    g = rx.PyDiGraph(multigraph=True)
-    ids = g.add_nodes_from(names)
-    index = dict(zip(names, ids))
-    g.add_edges_from([(index[a], index[b], r) for a, b, r in edges])
-    load = time.perf_counter() - t
-    memory = (rss_kib() - before) * 1024 / len(edges)
+    def build(names, edges):
+        g = rx.PyDiGraph(multigraph=True)
+        ids = g.add_nodes_from(names)
+        index = dict(zip(names, ids))
+        g.add_edges_from([(index[a], index[b], r) for a, b, r in edges])
+        return g, index
+
+    (g, index), load, memory = loaded(build, files)
     u = g.to_undirected(multigraph=True)
 
     def neighbours(n):
         return len(g.neighbors_undirected(index[n]))
 
-    path = [best(lambda: rx.dijkstra_shortest_paths(u, index[a], index[b]), 3)
-            for a, b in ops["pairs"]]
-    paths = [best(lambda: rx.all_simple_paths(u, index[a], index[b], cutoff=3), 1)
-             for a, b in ops["pairs"]]
+    path = per_pair(lambda a, b: rx.dijkstra_shortest_paths(u, index[a], index[b]),
+                    ops["pairs"], 3)
+    paths = per_pair(lambda a, b: rx.all_simple_paths(u, index[a], index[b], cutoff=3),
+                     ops["pairs"], 1)
     return load, memory, neighbours, path, paths
 
 
-def kuzu_run(names, edges, ops, nodes_csv, edges_csv):
+def kuzu_run(names, edges, ops):
     import kuzu
 
     folder = tempfile.mkdtemp(prefix="dossier-compare-kuzu-")
@@ -163,11 +199,11 @@ def kuzu_run(names, edges, ops, nodes_csv, edges_csv):
 
         def all3(a, b):
             r = c.execute("MATCH p = (a:E {name: $a})-[:R*1..3]-(b:E {name: $b}) "
-                          "WHERE is_trail(p) RETURN count(*)", {"a": a, "b": b})
+                          "WHERE is_acyclic(p) RETURN count(*)", {"a": a, "b": b})
             return r.get_all()
 
-        path = [best(lambda: shortest(a, b), 3) for a, b in ops["pairs"]]
-        paths = [best(lambda: all3(a, b), 1) for a, b in ops["pairs"]]
+        path = per_pair(shortest, ops["pairs"], 3)
+        paths = per_pair(all3, ops["pairs"], 1)
         result = (load, memory, neighbours, path, paths)
         figures = finish("kuzu", result, ops)
         del c, db
@@ -185,7 +221,9 @@ def finish(tool, result, ops):
         "neighbours_ordinary_s": best(lambda: neighbours(ops["ordinary"]), 200),
         "neighbours_hub_s": best(lambda: neighbours(ops["hub"]), 5),
         "path_median_s": statistics.median(path),
+        "path_pairs": len(path),
         "paths3_median_s": statistics.median(paths),
+        "paths3_pairs": len(paths),
     }
 
 
@@ -209,7 +247,21 @@ def show(value, key):
             return f"{value * scale:.3g} {unit}"
 
 
+def one(tool, nodes_csv, edges_csv):
+    ops = json.loads(sys.stdin.read())
+    files = (nodes_csv, edges_csv)
+    if tool == "kuzu":
+        names, edges = read_csv(*files)
+        print(json.dumps(kuzu_run(names, edges, ops)))
+        return
+    run = {"networkx": networkx_run, "igraph": igraph_run, "rustworkx": rustworkx_run}[tool]
+    print(json.dumps(finish(tool, run(files, ops), ops)))
+
+
 def main():
+    if sys.argv[1] == "--one":
+        one(*sys.argv[2:5])
+        return
     kg, nodes_csv, edges_csv, binary = sys.argv[1:5]
     only = set(sys.argv[5].split(",")) if len(sys.argv) > 5 else None
     names, edges = read_csv(nodes_csv, edges_csv)
@@ -219,20 +271,28 @@ def main():
     ours = json.loads(subprocess.run([binary, kg], input=json.dumps(ops), text=True,
                                      capture_output=True, check=True).stdout)
     results = [ours]
-    runs = [("networkx", networkx_run), ("igraph", igraph_run), ("rustworkx", rustworkx_run)]
-    for tool, run in runs:
+    del names, edges
+    # Each peer in a process of its own, so that none reuses memory another
+    # freed and its resident memory is its own.
+    for tool in ["networkx", "igraph", "rustworkx", "kuzu"]:
         if only and tool not in only:
             continue
         print(f"{tool}...", file=sys.stderr)
-        results.append(finish(tool, run(names, edges, ops), ops))
-    if not only or "kuzu" in only:
-        print("kuzu...", file=sys.stderr)
-        results.append(kuzu_run(names, edges, ops, nodes_csv, edges_csv))
+        child = subprocess.run([sys.executable, __file__, "--one", tool, nodes_csv, edges_csv],
+                             input=json.dumps(ops), text=True, capture_output=True)
+        if child.returncode != 0:
+            sys.exit(f"{tool} failed:\n{child.stderr}")
+        results.append(json.loads(child.stdout))
     header = "| tool | " + " | ".join(title for _, title in COLUMNS) + " |"
     print(header)
     print("|" + "---|" * (len(COLUMNS) + 1))
     for r in results:
-        print(f"| {r['tool']} | " + " | ".join(show(r[k], k) for k, _ in COLUMNS) + " |")
+        cells = [show(r[k], k) for k, _ in COLUMNS]
+        for i, (k, _) in enumerate(COLUMNS):
+            done = r.get(k.replace("_median_s", "_pairs").replace("paths3", "paths3"))
+            if k.endswith("_median_s") and done is not None and done < len(ops["pairs"]):
+                cells[i] += f" ({done} pairs)"
+        print(f"| {r['tool']} | " + " | ".join(cells) + " |")
     print()
     print("Ratios, each peer's figure over Dossier's (above 1: Dossier is better):")
     print(header)

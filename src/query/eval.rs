@@ -729,15 +729,16 @@ impl<'g> Eval<'g> {
                 }));
             }
         }
-        // By depth, name, relation name, direction as written and edge: the
-        // adjacency index keeps each direction's edges in this order, so the
-        // stable sort merges runs rather than compare names.
+        // By depth, name, relation name, direction as written and edge. The
+        // adjacency index keeps each direction's edges in this order, so
+        // one level of stored edges is two sorted runs, merged here with
+        // each key computed once.
         let dir_order = |d: Direction| match d {
             Direction::Both => 0u8,
             Direction::In => 1,
             Direction::Out => 2,
         };
-        out.sort_by_key(|n| {
+        let key = |n: &Neighbour| {
             (
                 n.depth,
                 self.graph.name_rank(n.entity),
@@ -745,8 +746,33 @@ impl<'g> Eval<'g> {
                 dir_order(n.direction),
                 n.edge,
             )
-        });
-        out
+        };
+        let split = out.partition_point(|n| n.direction == Direction::Out);
+        let runs = depth == 1
+            && !self.graph.has_declarations()
+            && out[split..].iter().all(|n| n.direction == Direction::In);
+        if !runs {
+            out.sort_by_cached_key(key);
+            return out;
+        }
+        let (outs, ins) = out.split_at(split);
+        let mut merged = Vec::with_capacity(out.len());
+        let (mut i, mut j) = (0, 0);
+        let (mut ki, mut kj) = (outs.first().map(key), ins.first().map(key));
+        while let (Some(a), Some(b)) = (ki, kj) {
+            if a <= b {
+                merged.push(outs[i]);
+                i += 1;
+                ki = outs.get(i).map(key);
+            } else {
+                merged.push(ins[j]);
+                j += 1;
+                kj = ins.get(j).map(key);
+            }
+        }
+        merged.extend_from_slice(&outs[i..]);
+        merged.extend_from_slice(&ins[j..]);
+        merged
     }
 
     /// A shortest path by bidirectional breadth-first search: the side with
