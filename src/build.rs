@@ -18,6 +18,9 @@ pub enum Input {
     Path(PathBuf),
     /// A text in memory under a name, such as the bundled graph.
     Text { name: String, text: String },
+    /// Bytes in memory under a name, read as a file with that name would be
+    /// (they need not be UTF-8).
+    Bytes { name: String, bytes: Vec<u8> },
 }
 
 /// How to load.
@@ -209,6 +212,7 @@ impl Loader<'_> {
     fn input(&mut self, input: &Input, from: Option<(FileId, Span)>) {
         let (name, bytes, canonical) = match input {
             Input::Text { name, text } => (name.clone(), Cow::Borrowed(text.as_bytes()), None),
+            Input::Bytes { name, bytes } => (name.clone(), Cow::Borrowed(&bytes[..]), None),
             Input::Path(path) => {
                 let name = path.display().to_string();
                 let canonical = std::fs::canonicalize(path).ok();
@@ -252,7 +256,7 @@ impl Loader<'_> {
                 .and_then(|e| e.to_str())
                 .unwrap_or("")
                 .to_ascii_lowercase(),
-            Input::Text { name, .. } => name
+            Input::Text { name, .. } | Input::Bytes { name, .. } => name
                 .rsplit_once('.')
                 .map_or(String::new(), |(_, e)| e.to_ascii_lowercase()),
         };
@@ -957,7 +961,7 @@ impl Loader<'_> {
     fn include(&mut self, path: &Text<'_>, at: At, input: &Input) {
         let base = match input {
             Input::Path(p) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
-            Input::Text { .. } => PathBuf::new(),
+            Input::Text { .. } | Input::Bytes { .. } => PathBuf::new(),
         };
         let target = base.join(&*path.text);
         self.input(&Input::Path(target), Some((at.file, path.span)));

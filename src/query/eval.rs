@@ -1681,9 +1681,9 @@ impl Run<'_, '_> {
                         target,
                         self.max_states,
                     );
-                    if reached.cut {
-                        self.rows.truncated = true;
-                    }
+                    // A cut search still gives the ends it reached; the
+                    // answer is marked partial once they are in.
+                    let cut = reached.cut;
                     for (end, steps, derived) in reached.ends {
                         let (from, to) = if forward { (start, end) } else { (end, start) };
                         if o.flatten().is_some_and(|x| x != to) {
@@ -1702,6 +1702,10 @@ impl Run<'_, '_> {
                         self.with(binding, &new, |run, b| run.solve(step + 1, b));
                         self.derived.pop();
                         self.matched.truncate(before);
+                    }
+                    if cut {
+                        self.rows.truncated = true;
+                        return;
                     }
                 }
             }

@@ -16,6 +16,9 @@ use pest::iterators::Pair;
 pub const DEFAULT_DEPTH: u32 = 1;
 pub const DEFAULT_MAX: u32 = 3;
 pub const DEFAULT_LIMIT: u32 = 100;
+/// The most hops `paths ... max N` may ask for: its search goes one level
+/// of recursion a hop, and this bound keeps that far from the stack's end.
+pub const MAX_HOPS: u32 = 1000;
 
 /// Parses one query whose text starts at byte `offset` of file `file`.
 pub fn parse_query(file: FileId, offset: usize, text: &str) -> PResult<QueryLine> {
@@ -118,7 +121,8 @@ impl Ctx {
                     match option.as_rule() {
                         Rule::via => self.once(&mut via, self.relations(option)?, span, "`via`")?,
                         Rule::max => {
-                            self.once(&mut max, self.natural(option, 1)?, span, "`max`")?
+                            let n = self.natural_up_to(option, 1, MAX_HOPS)?;
+                            self.once(&mut max, n, span, "`max`")?
                         }
                         _ => self.once(&mut limit, self.natural(option, 1)?, span, "`limit`")?,
                     }
@@ -167,20 +171,24 @@ impl Ctx {
     }
 
     fn natural(&self, pair: Pair<'_, Rule>, min: u32) -> PResult<u32> {
+        self.natural_up_to(pair, min, u32::MAX)
+    }
+
+    fn natural_up_to(&self, pair: Pair<'_, Rule>, min: u32, most: u32) -> PResult<u32> {
         let number = pair
             .into_inner()
             .find(|p| p.as_rule() == Rule::natural)
             .expect("a number follows");
         let span = self.span(&number);
         match number.as_str().parse::<u32>() {
-            Ok(n) if n >= min => Ok(n),
+            Ok(n) if n >= min && n <= most => Ok(n),
             _ => Err(Box::new(
                 Diagnostic::at(
                     self.file,
                     span,
                     format!("`{}` is out of range", number.as_str()),
                 )
-                .label(format!("must be from {min} to {}", u32::MAX)),
+                .label(format!("must be from {min} to {most}")),
             )),
         }
     }

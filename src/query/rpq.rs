@@ -270,7 +270,13 @@ pub fn search(
     }
     // One way to each entity reached: a non-derived one when there is one.
     let mut best: HashMap<NodeIndex, Key> = HashMap::default();
+    // Entities in the order the breadth-first search first accepted them:
+    // nearest first.
+    let mut order: Vec<NodeIndex> = Vec::new();
     for key in accepted {
+        if !best.contains_key(&key.0) {
+            order.push(key.0);
+        }
         match best.get(&key.0) {
             Some(old) if !old.2 || key.2 => {}
             _ => {
@@ -278,19 +284,27 @@ pub fn search(
             }
         }
     }
-    let mut ends: Vec<(NodeIndex, Vec<Taken>, bool)> = best
-        .into_iter()
-        .map(|(node, key)| {
-            let mut steps = Vec::new();
-            let mut k = key;
-            while let Some(Some((prev, taken))) = parent.get(&k) {
-                steps.push(*taken);
-                k = *prev;
-            }
-            steps.reverse();
-            (node, steps, key.2)
-        })
-        .collect();
+    // Each end's steps, nearest first, until they would hold more steps
+    // than the search may visit states (a long chain has as many ends as
+    // entities and as many steps to each: quadratic room otherwise).
+    let mut held = 0u64;
+    let mut ends = Vec::with_capacity(best.len());
+    for node in order {
+        let key = best[&node];
+        let mut steps = Vec::new();
+        let mut k = key;
+        while let Some(Some((prev, taken))) = parent.get(&k) {
+            steps.push(*taken);
+            k = *prev;
+        }
+        held += steps.len() as u64;
+        if held > max_states {
+            cut = true;
+            break;
+        }
+        steps.reverse();
+        ends.push((node, steps, key.2));
+    }
     ends.sort_by_key(|(n, _, _)| *n);
     Reached { ends, cut }
 }

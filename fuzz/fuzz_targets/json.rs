@@ -1,0 +1,6 @@
+#![no_main]
+//! The loader on arbitrary bytes as `gen.json`: never a panic.
+
+mod load;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| load::load("gen.json", data));
