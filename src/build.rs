@@ -147,6 +147,7 @@ impl Graph {
             seen: HashSet::new(),
             edges: Vec::new(),
             declaration_spans: HashMap::new(),
+            whole_snapshot: false,
         };
         for input in inputs {
             loader.input(input, None);
@@ -160,10 +161,13 @@ impl Graph {
             });
         }
         let edges = std::mem::take(&mut loader.edges);
+        let whole_snapshot = loader.whole_snapshot && edges.is_empty();
         drop(loader);
-        next.add_edges(&edges);
-        drop(edges);
-        next.finish();
+        if !whole_snapshot {
+            next.add_edges(&edges);
+            drop(edges);
+            next.finish();
+        }
         *self = next;
         release_free_memory();
         Ok(Added {
@@ -198,6 +202,9 @@ struct Loader<'g> {
     edges: Vec<(NodeIndex, NodeIndex, Edge)>,
     /// Where each relation declaration of this load is, for diagnostics.
     declaration_spans: HashMap<Sym, (FileId, Span)>,
+    /// The graph is a snapshot's as read, indexes built: the last input was
+    /// a snapshot loaded into an empty graph.
+    whole_snapshot: bool,
 }
 
 /// The file, graph file number and line being loaded.
@@ -210,6 +217,7 @@ struct At {
 impl Loader<'_> {
     /// Loads one input; `from` is the include line that asked for it.
     fn input(&mut self, input: &Input, from: Option<(FileId, Span)>) {
+        self.whole_snapshot = false;
         let (name, bytes, canonical) = match input {
             Input::Text { name, text } => (name.clone(), Cow::Borrowed(text.as_bytes()), None),
             Input::Bytes { name, bytes } => (name.clone(), Cow::Borrowed(&bytes[..]), None),
@@ -508,6 +516,7 @@ impl Loader<'_> {
         };
         if self.graph.entity_count() == 0 && self.graph.files.is_empty() && self.edges.is_empty() {
             *self.graph = graph;
+            self.whole_snapshot = true;
             return;
         }
         let json = crate::export::json::json(&graph);

@@ -448,12 +448,31 @@ impl Graph {
     }
 
     /// Adds edges known to hold no statement twice, and none the graph has
-    /// (those of a snapshot).
-    pub fn add_unique_edges(&mut self, edges: &[(NodeIndex, NodeIndex, Edge)]) {
-        self.graph.reserve_exact_edges(edges.len());
-        for (a, b, e) in edges {
-            self.graph.add_edge(*a, *b, *e);
+    /// (those of a snapshot), as the iterator gives them; `count` of them.
+    pub fn add_unique_edges<E>(
+        &mut self,
+        count: usize,
+        edges: impl Iterator<Item = Result<(NodeIndex, NodeIndex, Edge), E>>,
+    ) -> Result<(), E> {
+        self.graph.reserve_exact_edges(count);
+        for edge in edges {
+            let (a, b, e) = edge?;
+            self.graph.add_edge(a, b, e);
         }
+        Ok(())
+    }
+
+    /// Room for `nodes` more entities, in the graph and the name index.
+    pub fn reserve_entities(&mut self, nodes: usize) {
+        self.graph.reserve_exact_nodes(nodes);
+        let graph = &self.graph;
+        let hasher = &self.hasher;
+        self.by_name.reserve(nodes, |slot| {
+            match slot.head.get(..slot.len as usize).map(std::str::from_utf8) {
+                Some(Ok(short)) => hasher.hash_one(short),
+                _ => hasher.hash_one(&*graph[slot.node].name),
+            }
+        });
     }
 
     /// Adds a fact unless the same one is there already.

@@ -326,6 +326,7 @@ pub fn read(bytes: &[u8]) -> Result<Graph, String> {
         }
     };
     let nodes = r.count(22)?;
+    graph.reserve_entities(nodes);
     for i in 0..nodes {
         let name = r.str()?;
         let kind = sym(r.u32()?, kinds)?;
@@ -345,16 +346,16 @@ pub fn read(bytes: &[u8]) -> Result<Graph, String> {
         (entity.kind, entity.label, entity.attrs, entity.declared) = (kind, label, attrs, declared);
     }
     let edge_count = r.count(24)?;
-    let mut edges = Vec::with_capacity(edge_count);
-    for _ in 0..edge_count {
+    // A snapshot's edges are a graph's: no statement twice.
+    let edges = (0..edge_count).map(|_| {
         let (a, b) = (r.u32()? as usize, r.u32()? as usize);
         if a >= nodes || b >= nodes {
-            return Err(DAMAGED.into());
+            return Err(DAMAGED.to_string());
         }
         let relation = sym(r.u32()?, relations)?;
         let attrs = sym(r.u32()?, sets)?;
         let origin = check_origin(r.origin()?)?;
-        edges.push((
+        Ok((
             NodeIndex::new(a),
             NodeIndex::new(b),
             Edge {
@@ -362,11 +363,9 @@ pub fn read(bytes: &[u8]) -> Result<Graph, String> {
                 attrs,
                 origin,
             },
-        ));
-    }
-    // A snapshot's edges are a graph's: no statement twice.
-    graph.add_unique_edges(&edges);
-    drop(edges);
+        ))
+    });
+    graph.add_unique_edges(edge_count, edges)?;
     let facts = r.count(20)?;
     for _ in 0..facts {
         let s = r.u32()? as usize;
