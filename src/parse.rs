@@ -463,6 +463,7 @@ fn syntax_error(
         expected = vec!["a name"];
     }
     let message = match expected.as_slice() {
+        [] if rest.is_empty() || rest.starts_with('#') => "the line ends too soon".to_string(),
         [] => format!("unexpected {found}"),
         list => format!("expected {}, found {found}", join_or(list)),
     };
@@ -579,7 +580,7 @@ fn found_token_len(rest: &str) -> usize {
 }
 
 /// Where a string opens that the line never closes.
-fn unclosed_quote(line: &str) -> Option<usize> {
+pub(crate) fn unclosed_quote(line: &str) -> Option<usize> {
     let mut open = None;
     let mut escaped = false;
     for (i, c) in line.char_indices() {

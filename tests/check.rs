@@ -60,18 +60,18 @@ fn include_loads_relative_to_the_including_file_once() {
 
 #[test]
 fn errors_exit_1_and_print_nothing_on_stdout() {
-    let out = dossier(&["check", "tests/errors/kind_conflict.kg"]);
+    let out = dossier(&["check", "tests/bad/kind_conflict.kg"]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(stdout(&out), "");
-    assert!(stderr(&out).contains("tests/errors/kind_conflict.kg:3:14"));
+    assert!(stderr(&out).contains("tests/bad/kind_conflict.kg:3:14"));
 }
 
 #[test]
 fn every_bad_file_is_reported_in_one_run() {
     let out = dossier(&[
         "check",
-        "tests/errors/bad_date.kg",
-        "tests/errors/bad_escape.kg",
+        "tests/bad/bad_date.kg",
+        "tests/bad/bad_escape.kg",
         "no/such/file.kg",
     ]);
     assert_eq!(out.status.code(), Some(1));

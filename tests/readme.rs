@@ -52,7 +52,7 @@ fn shown_outputs_are_real() {
         stdout(&out)
     );
 
-    let out = dossier(&["check", "tests/errors/kind_conflict.kg"]);
+    let out = dossier(&["check", "tests/bad/kind_conflict.kg"]);
     assert!(
         readme().contains(stderr(&out).trim_end()),
         "the README shows another error than\n{}",

@@ -463,6 +463,15 @@ fn syntax_error(
     text: &str,
     error: &pest::error::Error<Rule>,
 ) -> Diagnostic {
+    if let Some(quote) = crate::parse::unclosed_quote(text) {
+        return Diagnostic::at(
+            file,
+            Span::new(offset + quote, offset + quote + 1),
+            "this string has no closing quote",
+        )
+        .label("the string starts here")
+        .help("a string ends with `\"`; write a quote inside it as `\\\"`");
+    }
     let (pos, mut expected) = expected_at(
         error,
         || QueryParser::parse(Rule::query, text).map(|_| ()),
@@ -485,6 +494,7 @@ fn syntax_error(
         format!("`{}`", &rest[..len])
     };
     let message = match expected.as_slice() {
+        [] if rest.trim().is_empty() => "the query ends too soon".to_string(),
         [] => format!("unexpected {found}"),
         [one] => format!("expected {one}, found {found}"),
         [init @ .., last] => format!("expected {} or {last}, found {found}", init.join(", ")),

@@ -1,0 +1,1 @@
+neighbours China as of 42

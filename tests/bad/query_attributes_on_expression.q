@@ -1,0 +1,1 @@
+?x part_of+ ?y {since: ?d}

@@ -1,0 +1,1 @@
+neighbours China as of 2014-13-45

@@ -1,0 +1,1 @@
+paths China North_Korea max 5000

@@ -1,0 +1,1 @@
+paths China United_Nations max

@@ -1,0 +1,1 @@
+neighbours China depth 2 depth 3

@@ -1,0 +1,3 @@
+neighbours Chna
+count ?x: stat
+path China

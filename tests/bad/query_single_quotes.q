@@ -1,0 +1,1 @@
+?s member_of 'UN'

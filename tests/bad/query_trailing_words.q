@@ -1,0 +1,1 @@
+neighbours China out out

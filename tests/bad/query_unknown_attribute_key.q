@@ -1,0 +1,1 @@
+?s part_of ?b {qoute: ?q}

@@ -1,0 +1,1 @@
+neighbours China via membr_of

@@ -1,0 +1,1 @@
+path China ICC via membr_of
