@@ -106,3 +106,132 @@ pub enum Value<'s> {
     /// `Pyongyang`: a bare identifier
     Name(Cow<'s, str>),
 }
+
+impl Item<'_> {
+    /// The item written in canonical form: single spaces, names bare when
+    /// they can be, strings with the escapes `\"`, `\\`, `\n`, `\t` and
+    /// `\u{...}` only. Parsing it gives the same item, spans aside.
+    pub fn canonical(&self) -> String {
+        let mut s = String::new();
+        let name = |s: &mut String, t: &Text<'_>| {
+            crate::value::write_name(s, &t.text).expect("writing to a String")
+        };
+        match self {
+            Item::Include(path) => {
+                s.push_str("include ");
+                crate::value::write_quoted(&mut s, &path.text).expect("writing to a String");
+            }
+            Item::Declaration(d) => {
+                name(&mut s, &d.name);
+                s.push_str(": ");
+                s.push_str(&d.kind.text);
+                if let Some(label) = &d.label {
+                    s.push(' ');
+                    crate::value::write_quoted(&mut s, &label.text).expect("writing to a String");
+                }
+                write_attrs(&mut s, &d.attrs);
+            }
+            Item::Statement(st) => {
+                name(&mut s, &st.subject);
+                s.push(' ');
+                s.push_str(&st.predicate.text);
+                if let Some(object) = &st.object {
+                    s.push(' ');
+                    name(&mut s, object);
+                }
+                write_attrs(&mut s, &st.attrs);
+            }
+            Item::Relation(r) => {
+                s.push_str("relation ");
+                s.push_str(&r.name.text);
+                match &r.inverse_of {
+                    Some(other) => {
+                        s.push_str(" inverse ");
+                        s.push_str(&other.text);
+                    }
+                    None => {
+                        let kinds = |k: &Option<Vec<Text<'_>>>| match k {
+                            None => "any".to_string(),
+                            Some(k) => k
+                                .iter()
+                                .map(|t| t.text.as_ref())
+                                .collect::<Vec<_>>()
+                                .join(" | "),
+                        };
+                        let arrow = if r.symmetric { "<->" } else { "->" };
+                        s.push_str(&format!(
+                            ": {} {arrow} {}",
+                            kinds(&r.subject),
+                            kinds(&r.object)
+                        ));
+                        if r.transitive {
+                            s.push_str(" transitive");
+                        }
+                    }
+                }
+            }
+        }
+        s
+    }
+
+    /// The item with every span zeroed, to compare items written apart.
+    pub fn without_spans(mut self) -> Self {
+        fn text(t: &mut Text<'_>) {
+            t.span = Span::default();
+        }
+        fn attrs(a: &mut [Attr<'_>]) {
+            for a in a {
+                text(&mut a.key);
+                a.value_span = Span::default();
+            }
+        }
+        match &mut self {
+            Item::Include(path) => text(path),
+            Item::Declaration(d) => {
+                text(&mut d.name);
+                text(&mut d.kind);
+                d.label.iter_mut().for_each(text);
+                attrs(&mut d.attrs);
+            }
+            Item::Statement(st) => {
+                text(&mut st.subject);
+                text(&mut st.predicate);
+                st.object.iter_mut().for_each(text);
+                attrs(&mut st.attrs);
+                st.span = Span::default();
+            }
+            Item::Relation(r) => {
+                text(&mut r.name);
+                for k in [&mut r.subject, &mut r.object].into_iter().flatten() {
+                    k.iter_mut().for_each(text);
+                }
+                r.inverse_of.iter_mut().for_each(text);
+                r.span = Span::default();
+            }
+        }
+        self
+    }
+}
+
+fn write_attrs(s: &mut String, attrs: &[Attr<'_>]) {
+    if attrs.is_empty() {
+        return;
+    }
+    s.push_str(" {");
+    for (i, a) in attrs.iter().enumerate() {
+        if i > 0 {
+            s.push_str(", ");
+        }
+        s.push_str(&a.key.text);
+        s.push_str(": ");
+        match &a.value {
+            Value::Int(v) => s.push_str(&v.to_string()),
+            Value::Dec(v) => s.push_str(&crate::value::Value::Dec(*v).to_string()),
+            Value::Str(v) => crate::value::write_quoted(s, v).expect("writing to a String"),
+            Value::Date(d) => s.push_str(&d.to_string()),
+            Value::Bool(b) => s.push_str(&b.to_string()),
+            Value::Name(n) => s.push_str(n),
+        }
+    }
+    s.push('}');
+}

@@ -137,12 +137,20 @@ pub fn write_quoted(f: &mut impl fmt::Write, s: &str) -> fmt::Result {
     f.write_char('"')
 }
 
-/// Whether `s` can be written bare, as an identifier.
+/// Whether `s` can be written bare, as an identifier: the grammars'
+/// `ident` (a letter or `_`, then letters, numbers, `_` and `-`, letters
+/// and numbers in Unicode's sense), and not a word either grammar reads
+/// otherwise there.
 pub fn is_identifier(s: &str) -> bool {
+    use pest::unicode::{LETTER, NUMBER};
     let mut chars = s.chars();
-    matches!(chars.next(), Some(c) if c.is_alphabetic() || c == '_')
-        && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '-')
-        && !matches!(s, "true" | "false" | "include")
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_' || LETTER(c))
+        && chars
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || LETTER(c) || NUMBER(c))
+        && !matches!(
+            s,
+            "true" | "false" | "include" | "where" | "and" | "as" | "why"
+        )
 }
 
 /// Writes a name as a relation file would: bare when it can be, else quoted.
