@@ -63,6 +63,10 @@ pub struct Cli {
     /// with a partial answer
     #[arg(long, value_name = "N", default_value_t = crate::query::eval::DEFAULT_MAX_STATES)]
     pub max_states: u64,
+
+    /// Stop a pattern after this many distinct rows, with a partial answer
+    #[arg(long, value_name = "N", default_value_t = crate::query::eval::DEFAULT_MAX_ROWS)]
+    pub max_rows: u64,
 }
 
 #[derive(Subcommand, Debug)]
@@ -105,11 +109,17 @@ impl Cli {
 
 /// Runs the command line and returns the process's exit status.
 pub fn run(cli: Cli) -> ExitCode {
+    // The tests' way to check how `main` reports a panic: there is no
+    // input that makes one (the fuzz targets look for them).
+    if std::env::var_os("DOSSIER_TEST_PANIC").is_some() {
+        panic!("DOSSIER_TEST_PANIC is set");
+    }
     let options = Options {
         strict: cli.strict,
         progress: true,
     };
     crate::query::eval::set_max_states(cli.max_states);
+    crate::query::eval::set_max_rows(cli.max_rows);
     if let Some(Command::Check { files }) = &cli.command {
         return match load(files, options) {
             Ok(graph) => {

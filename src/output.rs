@@ -350,7 +350,13 @@ fn json_plain(graph: &Graph, answer: &Answer) -> serde_json::Value {
             }
             doc
         }
-        Answer::Count(n) => json!({ "count": n }),
+        Answer::Count(n, truncated) => {
+            let mut doc = json!({ "count": n });
+            if *truncated {
+                doc["truncated"] = json!(true);
+            }
+            doc
+        }
         Answer::Show(node) => {
             let e = graph.entity(*node);
             json!({
@@ -544,7 +550,16 @@ fn table(out: &mut dyn Write, graph: &Graph, answer: &Answer) -> io::Result<()> 
             }
             Ok(())
         }
-        Answer::Count(n) => writeln!(out, "{n}"),
+        Answer::Count(n, truncated) => {
+            writeln!(out, "{n}")?;
+            if *truncated {
+                writeln!(
+                    out,
+                    "(the search stopped at its limit; the count is partial)"
+                )?;
+            }
+            Ok(())
+        }
         Answer::Show(node) => {
             let e = graph.entity(*node);
             let mut name = String::new();
@@ -683,7 +698,7 @@ fn csv(out: &mut dyn Write, graph: &Graph, answer: &Answer) -> io::Result<()> {
                 .collect();
             r.columns.clone()
         }
-        Answer::Count(n) => {
+        Answer::Count(n, _) => {
             rows.push(vec![n.to_string()]);
             strings(&["count"])
         }

@@ -84,7 +84,7 @@ pub fn touched(graph: &Graph, answer: &Answer) -> (BTreeSet<NodeIndex>, BTreeSet
                 hop_edges(e, &mut nodes);
             }
         }
-        Answer::Count(_) => {}
+        Answer::Count(..) => {}
         Answer::Show(node) => {
             nodes.insert(*node);
         }

@@ -41,6 +41,17 @@ fn max_states() -> u64 {
     MAX_STATES.load(std::sync::atomic::Ordering::Relaxed)
 }
 
+/// The most distinct rows a pattern gathers before it stops with a partial
+/// answer: each row is held until the answer is printed in order.
+pub const DEFAULT_MAX_ROWS: u64 = 1_000_000;
+
+static MAX_ROWS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(DEFAULT_MAX_ROWS);
+
+/// Sets the row limit (`--max-rows`).
+pub fn set_max_rows(n: u64) {
+    MAX_ROWS.store(n, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// What a query answers.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Answer {
@@ -52,7 +63,8 @@ pub enum Answer {
         truncated: bool,
     },
     Rows(Rows),
-    Count(usize),
+    /// The number of rows, and whether a limit stopped the search.
+    Count(usize, bool),
     Show(NodeIndex),
 }
 
@@ -203,7 +215,10 @@ fn answer(graph: &Graph, file: FileId, line: &QueryLine) -> PResult<Answer> {
             Ok(Answer::Paths { paths, truncated })
         }
         Query::Pattern(p) => Ok(Answer::Rows(eval.pattern(p)?)),
-        Query::Count(p) => Ok(Answer::Count(eval.pattern(p)?.rows.len())),
+        Query::Count(p) => {
+            let rows = eval.pattern(p)?;
+            Ok(Answer::Count(rows.rows.len(), rows.truncated))
+        }
         Query::Show(name) => Ok(Answer::Show(eval.entity(name)?)),
     }
 }
@@ -1930,6 +1945,12 @@ impl Run<'_, '_> {
             .iter()
             .map(|c| Ordered(self.cell_value(c.as_ref().expect("all variables are bound"))))
             .collect();
+        if self.found.len() as u64 >= MAX_ROWS.load(std::sync::atomic::Ordering::Relaxed)
+            && !self.found.contains_key(&row)
+        {
+            self.rows.truncated = true;
+            return;
+        }
         for cell in binding.iter().flatten() {
             if let Cell::Entity(n) = cell {
                 self.rows.nodes.insert(*n);

@@ -16,12 +16,49 @@ use pest::iterators::Pair;
 pub const DEFAULT_DEPTH: u32 = 1;
 pub const DEFAULT_MAX: u32 = 3;
 pub const DEFAULT_LIMIT: u32 = 100;
+/// How deep parentheses may nest in a query: its parse and the path
+/// expression's compilation recurse a level a parenthesis.
+pub const MAX_NESTING: usize = 100;
+
+/// Where the parentheses of `text` (outside strings) first nest deeper
+/// than [`MAX_NESTING`].
+fn too_deep(text: &str) -> Option<usize> {
+    let (mut depth, mut quoted, mut escaped) = (0usize, false, false);
+    for (i, c) in text.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            '(' if !quoted => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+            }
+            ')' if !quoted => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// The most hops `paths ... max N` may ask for: its search goes one level
 /// of recursion a hop, and this bound keeps that far from the stack's end.
 pub const MAX_HOPS: u32 = 1000;
 
 /// Parses one query whose text starts at byte `offset` of file `file`.
 pub fn parse_query(file: FileId, offset: usize, text: &str) -> PResult<QueryLine> {
+    if let Some(at) = too_deep(text) {
+        return Err(Box::new(
+            Diagnostic::at(
+                file,
+                Span::new(offset + at, offset + at + 1),
+                format!("parentheses nest more than {MAX_NESTING} deep"),
+            )
+            .label("too deep here")
+            .help("write the path expression with fewer levels of parentheses"),
+        ));
+    }
     let pairs = QueryParser::parse(Rule::query, text)
         .map_err(|e| Box::new(syntax_error(file, offset, text, &e)))?;
     let ctx = Ctx { file, offset };

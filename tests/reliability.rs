@@ -1,0 +1,157 @@
+//! What must hold whatever the input: a panic is reported as an internal
+//! error (exit 101), searches stop at their limits with partial answers,
+//! deep or long input cannot overflow the stack, and odd files are told
+//! apart clearly.
+
+mod common;
+use common::*;
+use std::process::Command;
+
+fn chain(dir: &std::path::Path, n: usize) -> String {
+    let text: String = (0..n).map(|i| format!("N{i} next N{}\n", i + 1)).collect();
+    std::fs::write(dir.join("chain.kg"), text).unwrap();
+    "chain.kg".into()
+}
+
+#[test]
+fn a_panic_is_an_internal_error_with_status_101_and_no_backtrace() {
+    let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(["-c", "count ?x: state"])
+        .env("DOSSIER_TEST_PANIC", "1")
+        .env_remove("RUST_BACKTRACE")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(101));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with("dossier: internal error: DOSSIER_TEST_PANIC is set"),
+        "{err}"
+    );
+    assert!(err.contains("This is a bug in Dossier"), "{err}");
+    assert!(
+        !err.contains("panicked at") && !err.contains("stack backtrace"),
+        "{err}"
+    );
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn a_long_chain_does_not_overflow_the_stack() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = chain(dir.path(), 950);
+    // `paths` recurses a level a hop: 949 hops is within its 1000.
+    let out = dossier_in(
+        dir.path(),
+        &[&file, "-c", "paths N0 N949 max 1000", "--json"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(doc["paths"].as_array().unwrap().len(), 1);
+    assert_eq!(doc["paths"][0].as_array().unwrap().len(), 949);
+    // More than 1000 hops is refused before any search.
+    let out = dossier_in(dir.path(), &[&file, "-c", "paths N0 N949 max 1001"], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("must be from 1 to 1000"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_transitive_closure_stops_at_the_state_limit_with_a_partial_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = chain(dir.path(), 3000);
+    // 4.5 million rows, each a path of up to 3000 edges: far beyond the limit.
+    let out = dossier_in(
+        dir.path(),
+        &[
+            &file,
+            "--max-states",
+            "100000",
+            "-c",
+            "count N5 next+ ?y",
+            "--json",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(doc["truncated"], true);
+    let n = doc["count"].as_u64().unwrap();
+    assert!(n > 0 && n < 2995, "{n}");
+    // Within the limit, the whole answer.
+    let out = dossier_in(
+        dir.path(),
+        &[&file, "-c", "count N2000 next+ ?y", "--json"],
+        None,
+    );
+    assert_eq!(stdout(&out).trim(), r#"{"count":1000}"#);
+}
+
+#[test]
+fn a_pattern_stops_at_the_row_limit() {
+    let out = dossier(&["--max-rows", "3", "-c", "?a ?r ?b"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(text.contains("(3 rows)"), "{text}");
+    assert!(text.contains("the answer is partial"), "{text}");
+    let out = dossier(&["--max-rows", "3", "--json", "-c", "count ?a ?r ?b"]);
+    assert_eq!(stdout(&out).trim(), r#"{"count":3,"truncated":true}"#);
+    let out = dossier(&["--json", "-c", "count ?a ?r ?b"]);
+    assert_eq!(stdout(&out).trim(), r#"{"count":39}"#);
+}
+
+#[test]
+fn deep_and_long_queries_get_errors_or_answers_not_crashes() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep = format!(
+        "path China ICC via {}part_of{}\n",
+        "(".repeat(100_000),
+        ")".repeat(100_000)
+    );
+    let long = format!("path China ICC via {}part_of\n", "part_of/".repeat(20_000));
+    let flat: Vec<String> = (0..5_000)
+        .map(|i| format!("?v{i} part_of ?v{}", i + 1))
+        .collect();
+    std::fs::write(dir.path().join("deep.q"), deep).unwrap();
+    std::fs::write(dir.path().join("long.q"), long).unwrap();
+    std::fs::write(dir.path().join("flat.q"), flat.join(", ") + "\n").unwrap();
+    let out = dossier_in(dir.path(), &["-f", "deep.q"], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("parentheses nest more than 100 deep"),
+        "{}",
+        stderr(&out)
+    );
+    for script in ["long.q", "flat.q"] {
+        let out = dossier_in(dir.path(), &["-f", script], None);
+        assert_eq!(out.status.code(), Some(0), "{script}: {}", stderr(&out));
+    }
+}
+
+#[test]
+fn odd_files_are_told_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("comments.kg"),
+        "# only a comment\n\n   # and another\n",
+    )
+    .unwrap();
+    let out = dossier_in(d, &["check", "comments.kg"], None);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out), "ok: 0 entities, 0 relations, 0 facts\n");
+    let out = dossier_in(d, &["check", "missing.kg"], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("cannot read `missing.kg`"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::write(d.join("latin1.kg"), b"Caf\xe9 likes Tea\n").unwrap();
+    let out = dossier_in(d, &["check", "latin1.kg"], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("latin1.kg:1:4"), "{}", stderr(&out));
+}
