@@ -359,3 +359,44 @@ fn export_from_the_shell() {
     p.send_line(".quit").unwrap();
     exits_with(&mut p, 0);
 }
+
+#[test]
+fn a_file_deleted_before_reload_leaves_the_graph_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("g.kg");
+    std::fs::write(&file, "A: state\nA r B\n").unwrap();
+    let mut p = shell(dir.path(), &["g.kg"], &dir.path().join("h"));
+    std::fs::remove_file(&file).unwrap();
+    let out = ask(&mut p, ".reload");
+    assert!(out.contains("cannot read `g.kg`"), "{out}");
+    assert!(out.contains("the graph is as it was"), "{out}");
+    assert!(has_line(&ask(&mut p, "count ?x: state"), "1"));
+    // Once the file is back, .reload works again.
+    std::fs::write(&file, "A: state\nB: state\n").unwrap();
+    let out = ask(&mut p, ".reload");
+    assert!(out.contains("reloaded"), "{out}");
+    assert!(has_line(&ask(&mut p, "count ?x: state"), "2"));
+    p.send_line(".quit").unwrap();
+    exits_with(&mut p, 0);
+}
+
+#[test]
+fn ctrl_c_cancels_a_load_and_the_graph_is_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("small.kg"), "A: state\n").unwrap();
+    std::fs::write(
+        dir.path().join("big.kg"),
+        dossier::generate::generate(1_000_000, 5),
+    )
+    .unwrap();
+    let mut p = shell(dir.path(), &["small.kg"], &dir.path().join("h"));
+    p.send_line(".load big.kg").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    p.send_control('c').unwrap();
+    p.exp_string("load cancelled; nothing was loaded").unwrap();
+    p.exp_string("dossier> ").unwrap();
+    assert!(has_line(&ask(&mut p, "count ?x: state"), "1"));
+    assert!(has_line(&ask(&mut p, "count ?x: body"), "0"));
+    p.send_line(".quit").unwrap();
+    exits_with(&mut p, 0);
+}
