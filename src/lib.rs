@@ -45,3 +45,4 @@ pub mod snapshot;
 pub mod suggest;
 pub mod syntax;
 pub mod value;
+pub mod world;

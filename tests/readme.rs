@@ -93,7 +93,8 @@ fn console_examples_print_what_they_show() {
             let words = dossier::repl::meta::split_words(&command).unwrap();
             assert_eq!(words[0], "dossier", "{command}");
             let args: Vec<&str> = words[1..].iter().map(String::as_str).collect();
-            let out = dossier_in(&std::env::temp_dir(), &args, None);
+            // From the project folder, where `data/` is.
+            let out = dossier_in(&root(), &args, None);
             let actual = format!("{}{}", stdout(&out), stderr(&out));
             assert_eq!(
                 actual.trim_end(),
