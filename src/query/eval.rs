@@ -608,13 +608,25 @@ impl<'g> Eval<'g> {
     /// relation's partner's edges against theirs. Each step says the
     /// relation it reads as.
     fn steps(&self, node: NodeIndex, direction: Direction, via: Option<&Via>) -> Vec<StepTo> {
+        let mut out = Vec::new();
+        self.each_step(node, direction, via, |t| out.push(t));
+        out
+    }
+
+    /// [`Eval::steps`], each given to `each` as it is found (no list).
+    fn each_step(
+        &self,
+        node: NodeIndex,
+        direction: Direction,
+        via: Option<&Via>,
+        mut each: impl FnMut(StepTo),
+    ) {
         let g = self.graph.petgraph();
         let valid = |e: EdgeIndex| {
             self.as_of
                 .is_none_or(|d| valid_on(self.graph, g[e].attrs, d))
         };
         let wanted = |r: Sym| via.is_none_or(|v| v.contains(&r));
-        let mut out = Vec::new();
         let both = direction == Direction::Both;
         for (dir, d) in [(Outgoing, Direction::Out), (Incoming, Direction::In)] {
             let forward = matches!(direction, Direction::Both) || direction == d;
@@ -633,7 +645,7 @@ impl<'g> Eval<'g> {
                 }
                 let r = e.weight.relation;
                 if forward && wanted(r) {
-                    out.push(StepTo {
+                    each(StepTo {
                         edge: e.id,
                         to: other,
                         direction: d,
@@ -646,7 +658,7 @@ impl<'g> Eval<'g> {
                 }
                 // A symmetric relation's edge read against its direction.
                 if !forward && self.graph.symmetric(r) && wanted(r) {
-                    out.push(StepTo {
+                    each(StepTo {
                         edge: e.id,
                         to: other,
                         direction,
@@ -662,7 +674,7 @@ impl<'g> Eval<'g> {
                     let implied = flip(d);
                     let includes = direction == Direction::Both || direction == implied;
                     if includes && wanted(v) && !(via.is_none() && both) {
-                        out.push(StepTo {
+                        each(StepTo {
                             edge: e.id,
                             to: other,
                             direction: implied,
@@ -673,7 +685,6 @@ impl<'g> Eval<'g> {
                 }
             }
         }
-        out
     }
 
     fn neighbours(
@@ -817,7 +828,8 @@ impl<'g> Eval<'g> {
         from_b.insert(b, (b, EdgeIndex::end(), Direction::Out, 0, 0, false));
         let (mut front_a, mut front_b) = (vec![a], vec![b]);
         while !front_a.is_empty() && !front_b.is_empty() {
-            let grow_a = front_a.len() <= front_b.len();
+            // Grow the side whose frontier has fewer edges to walk.
+            let grow_a = self.weight(&front_a, fwd_dir) <= self.weight(&front_b, back_dir);
             let (front, seen, other, dir) = if grow_a {
                 (&mut front_a, &mut from_a, &from_b, fwd_dir)
             } else {
@@ -830,12 +842,12 @@ impl<'g> Eval<'g> {
                     return None;
                 }
                 let depth = seen[&u].3 + 1;
-                for t in self.steps(u, dir, via) {
+                self.each_step(u, dir, via, |t| {
                     let (edge, v, d) = (t.edge, t.to, t.direction);
-                    if seen.contains_key(&v) {
-                        continue;
-                    }
-                    seen.insert(v, (u, edge, d, depth, t.relation, t.derived));
+                    let std::collections::hash_map::Entry::Vacant(e) = seen.entry(v) else {
+                        return;
+                    };
+                    e.insert((u, edge, d, depth, t.relation, t.derived));
                     next.push(v);
                     if let Some(o) = other.get(&v) {
                         let candidate = (depth + o.3, self.name(v), v);
@@ -843,7 +855,7 @@ impl<'g> Eval<'g> {
                             meet = Some(candidate);
                         }
                     }
-                }
+                });
             }
             *front = next;
             if let Some((_, _, m)) = meet {
