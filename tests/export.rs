@@ -354,3 +354,44 @@ fn a_damaged_or_stale_snapshot_is_refused() {
     let out = dossier(&["export", "--to", "snapshot"]);
     assert!(stderr(&out).contains("give it with -o FILE.dsnap"));
 }
+
+/// A disk that fills up mid-write, as a file-size limit makes it (root or
+/// not): the export fails with a clear error, the old file is untouched
+/// and no temporary file is left.
+#[test]
+fn a_write_that_fails_midway_keeps_the_old_file() {
+    use std::os::unix::process::CommandExt;
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("g.json");
+    std::fs::write(&target, "old").unwrap();
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_dossier"));
+    cmd.args(["export", "--to", "json", "-o", target.to_str().unwrap()]);
+    // SAFETY: between fork and exec, only async-signal-safe calls: signal
+    // and setrlimit.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            let limit = libc::rlimit {
+                rlim_cur: 1000,
+                rlim_max: 1000,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("cannot write `{}`", target.display())) && err.contains("too large"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "old");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temporary file is left behind"
+    );
+}

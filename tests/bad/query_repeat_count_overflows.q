@@ -1,0 +1,1 @@
+path China ICC via part_of{99999999999}
