@@ -13,15 +13,6 @@ use serde_json::{Value, json};
 use std::io::Read;
 use std::time::{Duration, Instant};
 
-fn rss_kib() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
-}
-
 /// The median of `runs` timings of `f`, each the best of `repeat` calls.
 fn time(mut f: impl FnMut() -> usize, repeat: usize) -> (Duration, usize) {
     let mut best = Duration::MAX;
@@ -66,7 +57,7 @@ fn main() {
         .read_to_string(&mut ops)
         .expect("reading ops");
     let ops: Value = serde_json::from_str(&ops).expect("ops is JSON");
-    let before = rss_kib();
+    let before = dossier::generate::resident_kib();
     let start = Instant::now();
     let graph = dossier::graph::Graph::from_inputs(
         &[dossier::build::Input::Path(path.into())],
@@ -77,7 +68,8 @@ fn main() {
         std::process::exit(1);
     });
     let load = start.elapsed().as_secs_f64();
-    let bytes = (rss_kib() - before) as f64 * 1024.0 / graph.relation_count() as f64;
+    let bytes = (dossier::generate::resident_kib() - before) as f64 * 1024.0
+        / graph.relation_count() as f64;
     let name = |v: &Value| quoted(v.as_str().expect("a name"));
     let ordinary = format!("neighbours {}", name(&ops["ordinary"]));
     let hub = format!("neighbours {}", name(&ops["hub"]));

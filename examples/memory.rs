@@ -2,21 +2,12 @@
 //! `cargo run --release --example memory -- FILE`.
 //! Reads VmRSS from /proc before and after the load (Linux only).
 
-fn rss_kib() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
-}
-
 fn main() {
     let Some(path) = std::env::args().nth(1) else {
         eprintln!("usage: memory FILE");
         std::process::exit(2);
     };
-    let before = rss_kib();
+    let before = dossier::generate::resident_kib();
     let start = std::time::Instant::now();
     let input = dossier::build::Input::Path(path.into());
     let graph = match dossier::graph::Graph::from_inputs(&[input], Default::default()) {
@@ -27,7 +18,7 @@ fn main() {
         }
     };
     let elapsed = start.elapsed();
-    let after = rss_kib();
+    let after = dossier::generate::resident_kib();
     let edges = graph.relation_count().max(1) as u64;
     println!(
         "{} entities, {} relations, {} facts loaded in {:.2?}: {} KiB resident, {:.1} bytes per edge",

@@ -86,3 +86,14 @@ pub fn generate(statements: u64, seed: u64) -> String {
     }
     out
 }
+
+/// This process's resident memory in KiB, from `/proc/self/status` (Linux;
+/// 0 elsewhere), for the examples that measure memory.
+pub fn resident_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or(0)
+}

@@ -625,21 +625,28 @@ impl Graph {
         node: NodeIndex,
         dir: petgraph::Direction,
     ) -> impl ExactSizeIterator<Item = EdgeRef<'_>> + '_ {
-        let rows = if dir == Outgoing {
+        self.row_index(dir)
+            .of(node)
+            .iter()
+            .map(|&i| self.edge_ref(i))
+    }
+
+    fn row_index(&self, dir: petgraph::Direction) -> &Rows {
+        if dir == Outgoing {
             &self.index.out
         } else {
             &self.index.incoming
-        };
-        let edges = self.graph.raw_edges();
-        rows.of(node).iter().map(move |&i| {
-            let e = &edges[i as usize];
-            EdgeRef {
-                id: EdgeIndex::new(i as usize),
-                source: e.source(),
-                target: e.target(),
-                weight: &e.weight,
-            }
-        })
+        }
+    }
+
+    fn edge_ref(&self, i: u32) -> EdgeRef<'_> {
+        let e = &self.graph.raw_edges()[i as usize];
+        EdgeRef {
+            id: EdgeIndex::new(i as usize),
+            source: e.source(),
+            target: e.target(),
+            weight: &e.weight,
+        }
     }
 
     /// The edges of `node` in `dir` whose other end has name rank `rank`,
@@ -650,40 +657,26 @@ impl Graph {
         dir: petgraph::Direction,
         rank: u32,
     ) -> impl Iterator<Item = EdgeRef<'_>> + '_ {
-        let (rows, far) = if dir == Outgoing {
-            (&self.index.out, true)
-        } else {
-            (&self.index.incoming, false)
-        };
         let edges = self.graph.raw_edges();
         let other = move |i: u32| {
             let e = &edges[i as usize];
-            if far { e.target() } else { e.source() }
+            if dir == Outgoing {
+                e.target()
+            } else {
+                e.source()
+            }
         };
-        let row = rows.of(node);
+        let row = self.row_index(dir).of(node);
         let from = row.partition_point(|&i| self.index.name_rank[other(i).index()] < rank);
         row[from..]
             .iter()
             .take_while(move |&&i| self.index.name_rank[other(i).index()] == rank)
-            .map(move |&i| {
-                let e = &edges[i as usize];
-                EdgeRef {
-                    id: EdgeIndex::new(i as usize),
-                    source: e.source(),
-                    target: e.target(),
-                    weight: &e.weight,
-                }
-            })
+            .map(|&i| self.edge_ref(i))
     }
 
     /// How many edges `node` has in `dir`.
     pub fn degree(&self, node: NodeIndex, dir: petgraph::Direction) -> usize {
-        let rows = if dir == Outgoing {
-            &self.index.out
-        } else {
-            &self.index.incoming
-        };
-        rows.of(node).len()
+        self.row_index(dir).of(node).len()
     }
 
     /// `node`'s place among all names in byte order.
