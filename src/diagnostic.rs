@@ -119,6 +119,15 @@ impl Sources {
         let mut out = String::new();
         for d in diagnostics {
             let cs = self.to_codespan(d);
+            if let Some(windows) = Windows::of(self, &cs) {
+                // A line too long to print whole: shown cut around the labels.
+                let cs = windows.relabel(cs);
+                match term::emit_into_string(&config, &windows, &cs) {
+                    Ok(text) => out.push_str(&text),
+                    Err(_) => out.push_str(&format!("error: {}\n", d.message)),
+                }
+                continue;
+            }
             if color {
                 let mut buffer = termcolor::Buffer::ansi();
                 if term::emit_to_write_style(&mut buffer, &config, &files, &cs).is_ok() {
@@ -166,4 +175,163 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
         i -= 1;
     }
     i
+}
+
+/// Lines longer than this many bytes are shown cut, around what a
+/// diagnostic points at, with about `CONTEXT` bytes each side.
+const LONG_LINE: usize = 1000;
+const CONTEXT: usize = 60;
+
+/// The lines a diagnostic points into, for one that points into a long
+/// line: each long line cut to a window with `…` at the cut ends. Line and
+/// column numbers are those of the whole text.
+struct Windows<'s> {
+    files: Vec<Window<'s>>,
+}
+
+#[derive(Default)]
+struct Window<'s> {
+    name: &'s str,
+    text: String,
+    /// Per shown line: its start in `text`, its number in the file, how
+    /// many characters of it were cut before the window (less the `…`),
+    /// and the original byte range it shows.
+    lines: Vec<(usize, usize, usize, std::ops::Range<usize>)>,
+}
+
+impl<'s> Windows<'s> {
+    fn of(sources: &'s Sources, d: &cs::Diagnostic<FileId>) -> Option<Windows<'s>> {
+        let line_of = |text: &str, at: usize| {
+            let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+            let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+            start..end
+        };
+        let long = d.labels.iter().any(|l| {
+            let (_, text) = sources.get(l.file_id);
+            line_of(text, l.range.start).len() > LONG_LINE
+        });
+        if !long {
+            return None;
+        }
+        let mut files: Vec<Window<'s>> = (0..sources.len())
+            .map(|id| Window {
+                name: sources.get(id).0,
+                ..Window::default()
+            })
+            .collect();
+        for (id, window) in files.iter_mut().enumerate() {
+            let (_, text) = sources.get(id);
+            // Each line the labels touch, with the span of what they mark.
+            let mut touched: std::collections::BTreeMap<
+                usize,
+                (std::ops::Range<usize>, usize, usize),
+            > = Default::default();
+            for l in d.labels.iter().filter(|l| l.file_id == id) {
+                let line = line_of(text, l.range.start);
+                let end = l.range.end.min(line.end);
+                let entry = touched
+                    .entry(line.start)
+                    .or_insert((line.clone(), l.range.start, end));
+                entry.1 = entry.1.min(l.range.start);
+                entry.2 = entry.2.max(end);
+            }
+            for (_, (line, from, to)) in touched {
+                let number = text[..line.start].matches('\n').count() + 1;
+                let (mut start, mut end) = (line.start, line.end);
+                if line.len() > LONG_LINE {
+                    start = floor_char_boundary(text, from.saturating_sub(CONTEXT).max(line.start));
+                    end = floor_char_boundary(text, (to + CONTEXT).min(line.end));
+                }
+                let at = window.text.len();
+                let mut cut = text[line.start..start].chars().count();
+                if start > line.start {
+                    window.text.push('…');
+                    cut -= 1;
+                }
+                window.text.push_str(&text[start..end]);
+                if end < line.end {
+                    window.text.push('…');
+                }
+                window.text.push('\n');
+                window.lines.push((at, number, cut, start..end));
+            }
+        }
+        Some(Windows { files })
+    }
+
+    /// The diagnostic with its labels moved into the windows.
+    fn relabel(&self, mut d: cs::Diagnostic<FileId>) -> cs::Diagnostic<FileId> {
+        for l in &mut d.labels {
+            let window = &self.files[l.file_id];
+            if let Some((at, _, _, shown)) = window
+                .lines
+                .iter()
+                .find(|(_, _, _, shown)| shown.start <= l.range.start && l.range.start <= shown.end)
+            {
+                let prefix = window.text[*at..].starts_with('…') as usize * '…'.len_utf8();
+                let start = at + prefix + (l.range.start - shown.start);
+                let end = at + prefix + (l.range.end.min(shown.end) - shown.start);
+                l.range = start..end.max(start);
+            }
+        }
+        d
+    }
+}
+
+impl<'a> codespan_reporting::files::Files<'a> for Windows<'_> {
+    type FileId = FileId;
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, id: FileId) -> Result<&'a str, codespan_reporting::files::Error> {
+        Ok(self.files[id].name)
+    }
+
+    fn source(&'a self, id: FileId) -> Result<&'a str, codespan_reporting::files::Error> {
+        Ok(&self.files[id].text)
+    }
+
+    fn line_index(
+        &'a self,
+        id: FileId,
+        byte: usize,
+    ) -> Result<usize, codespan_reporting::files::Error> {
+        let lines = &self.files[id].lines;
+        Ok(lines
+            .partition_point(|(at, ..)| *at <= byte)
+            .saturating_sub(1))
+    }
+
+    fn line_number(
+        &'a self,
+        id: FileId,
+        line: usize,
+    ) -> Result<usize, codespan_reporting::files::Error> {
+        Ok(self.files[id].lines.get(line).map_or(line + 1, |l| l.1))
+    }
+
+    fn column_number(
+        &'a self,
+        id: FileId,
+        line: usize,
+        byte: usize,
+    ) -> Result<usize, codespan_reporting::files::Error> {
+        let range = self.line_range(id, line)?;
+        let column = codespan_reporting::files::column_index(&self.files[id].text, range, byte);
+        Ok(column + 1 + self.files[id].lines.get(line).map_or(0, |l| l.2))
+    }
+
+    fn line_range(
+        &'a self,
+        id: FileId,
+        line: usize,
+    ) -> Result<std::ops::Range<usize>, codespan_reporting::files::Error> {
+        let window = &self.files[id];
+        let start = window.lines.get(line).map_or(window.text.len(), |l| l.0);
+        let end = window
+            .lines
+            .get(line + 1)
+            .map_or(window.text.len(), |l| l.0);
+        Ok(start..end)
+    }
 }

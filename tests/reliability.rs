@@ -155,3 +155,22 @@ fn odd_files_are_told_apart() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("latin1.kg:1:4"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_long_line_is_shown_cut_around_the_error_with_true_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = format!("B r C {{k: \"{}\", q: 19x1}}", "x".repeat(200_000));
+    std::fs::write(dir.path().join("long.kg"), format!("A: state\n{line}\n")).unwrap();
+    let out = dossier_in(dir.path(), &["check", "long.kg"], None);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.len() < 1000, "{} bytes of diagnostics", err.len());
+    let column = line.find("x1").unwrap() + 1;
+    assert!(err.contains(&format!("long.kg:2:{column}")), "{err}");
+    assert!(err.contains("…"), "{err}");
+    // The caret stands under the culprit in the cut line.
+    let shown = err.lines().find(|l| l.starts_with("2 │")).unwrap();
+    let caret = err.lines().find(|l| l.contains("^^")).unwrap();
+    let at = |l: &str, pat: &str| l.find(pat).map(|b| l[..b].chars().count());
+    assert_eq!(at(shown, "x1"), at(caret, "^^"), "{err}");
+}
