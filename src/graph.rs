@@ -175,6 +175,9 @@ impl Rows {
     }
 }
 
+/// One direction's adjacency rows: start offsets, and edges.
+pub type RowsRef<'a> = (&'a [u32], &'a [u32]);
+
 /// An edge as the adjacency index gives it.
 #[derive(Debug, Clone, Copy)]
 pub struct EdgeRef<'g> {
@@ -308,6 +311,52 @@ impl Graph {
                 slot.matches(len, &head) && (len <= 16 || &*self.graph[slot.node].name == name)
             })
             .map(|slot| slot.node)
+    }
+
+    /// Fills an empty graph with entities whose names should all differ (a
+    /// snapshot's), building their name index on another thread while
+    /// `then` runs with the graph (adding edges, say). Returns `then`'s
+    /// result, or `Err` naming a name given twice.
+    pub fn add_new_entities<T>(
+        &mut self,
+        entities: Vec<Entity>,
+        then: impl FnOnce(&mut Graph) -> T,
+    ) -> Result<T, String> {
+        assert_eq!(
+            self.graph.node_count(),
+            0,
+            "add_new_entities fills an empty graph"
+        );
+        let names: Vec<Box<str>> = entities.iter().map(|e| e.name.clone()).collect();
+        self.graph.reserve_exact_nodes(entities.len());
+        for e in entities {
+            self.graph.add_node(e);
+        }
+        let hasher = self.hasher.clone();
+        let (result, index) = std::thread::scope(|scope| {
+            let index = scope.spawn(|| {
+                let names = &names;
+                let hash_of = |slot: &NameSlot| hasher.hash_one(&*names[slot.node.index()]);
+                let mut table: HashTable<NameSlot> = HashTable::with_capacity(names.len());
+                for (i, name) in names.iter().enumerate() {
+                    let hash = hasher.hash_one(&**name);
+                    let (len, head) = NameSlot::key(name);
+                    let same = |slot: &NameSlot| {
+                        slot.matches(len, &head) && (len <= 16 || names[slot.node.index()] == *name)
+                    };
+                    if table.find(hash, same).is_some() {
+                        return Err(format!("the name `{name}` is given twice"));
+                    }
+                    let node = NodeIndex::new(i);
+                    table.insert_unique(hash, NameSlot { node, len, head }, hash_of);
+                }
+                Ok(table)
+            });
+            let result = then(self);
+            (result, index.join().expect("the name index thread"))
+        });
+        self.by_name = index?;
+        Ok(result)
     }
 
     /// The entity named `name`, created as an undeclared `entity` when new.
@@ -500,6 +549,73 @@ impl Graph {
 impl Graph {
     /// Builds the read-only indexes; the loader calls it after each load.
     pub fn finish(&mut self) {
+        let mut index = self.base_index();
+        index.name_rank = self.name_ranks();
+        let big = self.graph.edge_count() > 100_000;
+        let (out, incoming) = std::thread::scope(|scope| {
+            let index = &index;
+            let out = || self.rows(index, Outgoing);
+            let incoming = || self.rows(index, Incoming);
+            if big {
+                let out = scope.spawn(out);
+                let incoming = incoming();
+                (out.join().expect("index thread"), incoming)
+            } else {
+                (out(), incoming())
+            }
+        });
+        index.out = out;
+        index.incoming = incoming;
+        self.index = index;
+    }
+
+    /// The name order and the adjacency rows (start offsets and edges,
+    /// outgoing then incoming), for a snapshot to keep.
+    pub fn ordering(&self) -> (&[u32], [RowsRef<'_>; 2]) {
+        let i = &self.index;
+        (
+            &i.name_rank,
+            [
+                (&i.out.start, &i.out.edges),
+                (&i.incoming.start, &i.incoming.edges),
+            ],
+        )
+    }
+
+    /// [`Graph::finish`] with the name order and the adjacency rows given
+    /// (as [`Graph::ordering`] gave them), checked to fit the graph so that
+    /// no look-up can leave them.
+    pub fn finish_with(
+        &mut self,
+        name_rank: Vec<u32>,
+        rows: [(Vec<u32>, Vec<u32>); 2],
+    ) -> Result<(), String> {
+        let (nodes, edges) = (self.graph.node_count(), self.graph.edge_count());
+        if name_rank.len() != nodes {
+            return Err("the name order does not fit the entities".into());
+        }
+        let [out, incoming] = rows.map(|(start, list)| Rows { start, edges: list });
+        for r in [&out, &incoming] {
+            let fits = r.start.len() == nodes + 1
+                && r.start.first() == Some(&0)
+                && r.start.last() == Some(&(edges as u32))
+                && r.start.windows(2).all(|w| w[0] <= w[1])
+                && r.edges.len() == edges
+                && r.edges.iter().all(|&e| (e as usize) < edges);
+            if !fits {
+                return Err("the adjacency rows do not fit the edges".into());
+            }
+        }
+        let mut index = self.base_index();
+        index.name_rank = name_rank;
+        index.out = out;
+        index.incoming = incoming;
+        self.index = index;
+        Ok(())
+    }
+
+    /// The counts and small tables of the index.
+    fn base_index(&self) -> Index {
         let mut index = Index {
             relation_edges: vec![0; self.relations.len()],
             predicate_facts: vec![0; self.relations.len()],
@@ -520,29 +636,13 @@ impl Graph {
         index
             .facts_by_subject
             .sort_by_key(|&i| (facts[i as usize].subject, i));
-        index.name_rank = self.name_ranks();
         let mut relations: Vec<Sym> = (0..self.relations.len() as Sym).collect();
         relations.sort_by_key(|&r| self.relations.name(r));
         index.relation_rank = vec![0; relations.len()];
         for (rank, r) in relations.into_iter().enumerate() {
             index.relation_rank[r as usize] = rank as u32;
         }
-        let big = self.graph.edge_count() > 100_000;
-        let (out, incoming) = std::thread::scope(|scope| {
-            let index = &index;
-            let out = || self.rows(index, Outgoing);
-            let incoming = || self.rows(index, Incoming);
-            if big {
-                let out = scope.spawn(out);
-                let incoming = incoming();
-                (out.join().expect("index thread"), incoming)
-            } else {
-                (out(), incoming())
-            }
-        });
-        index.out = out;
-        index.incoming = incoming;
-        self.index = index;
+        index
     }
 
     /// Each entity's place among the names in byte order. Most comparisons

@@ -8,14 +8,14 @@
 //! files, relations, kinds, attribute keys, attribute sets, entities,
 //! edges, facts, declarations.
 
-use crate::graph::{Edge, Fact, Graph, Origin, RelationInfo, Sym};
+use crate::graph::{Edge, Entity, Fact, Graph, Origin, RelationInfo, Sym};
 use crate::value::{Date, Value};
 use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
 
 const MAGIC: &[u8; 16] = b"DOSSIER-SNAPSHOT";
 /// The format version; a snapshot of another version is refused.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 /// FNV-1a, 64-bit, over little-endian 8-byte words (then the last few
 /// bytes one by one): a word a step keeps it fast on large snapshots.
@@ -45,6 +45,13 @@ impl Writer {
     }
     fn u64(&mut self, v: u64) {
         self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn u32s(&mut self, v: &[u32]) {
+        self.u32(v.len() as u32);
+        self.0.reserve(v.len() * 4);
+        for x in v {
+            self.0.extend_from_slice(&x.to_le_bytes());
+        }
     }
     fn str(&mut self, s: &str) {
         self.u32(s.len() as u32);
@@ -162,6 +169,14 @@ pub fn write(graph: &Graph) -> Vec<u8> {
         w.u32(d.inverse_of.unwrap_or(u32::MAX));
         w.origin(d.origin);
     }
+    // The query index's costly parts, so that a load need not sort again:
+    // the name order, and the adjacency rows of both directions.
+    let (ranks, rows) = graph.ordering();
+    w.u32s(ranks);
+    for (start, edges) in rows {
+        w.u32s(start);
+        w.u32s(edges);
+    }
     let payload = w.0;
     let mut out = Vec::with_capacity(payload.len() + 36);
     out.extend_from_slice(MAGIC);
@@ -197,6 +212,14 @@ impl<'b> Reader<'b> {
         Ok(u32::from_le_bytes(
             self.take(4)?.try_into().expect("four bytes"),
         ))
+    }
+    fn u32s(&mut self) -> Result<Vec<u32>, String> {
+        let n = self.count(4)?;
+        Ok(self
+            .take(n * 4)?
+            .chunks_exact(4)
+            .map(|b| u32::from_le_bytes(b.try_into().expect("four bytes")))
+            .collect())
     }
     fn u64(&mut self) -> Result<u64, String> {
         Ok(u64::from_le_bytes(
@@ -326,8 +349,8 @@ pub fn read(bytes: &[u8]) -> Result<Graph, String> {
         }
     };
     let nodes = r.count(22)?;
-    graph.reserve_entities(nodes);
-    for i in 0..nodes {
+    let mut entities = Vec::with_capacity(nodes);
+    for _ in 0..nodes {
         let name = r.str()?;
         let kind = sym(r.u32()?, kinds)?;
         let label = if r.u8()? == 1 {
@@ -338,34 +361,41 @@ pub fn read(bytes: &[u8]) -> Result<Graph, String> {
         let attrs = sym(r.u32()?, sets)?;
         let origin = check_origin(r.origin()?)?;
         let declared = r.u8()? != 0;
-        let (node, created) = graph.find_or_add(name, origin);
-        if !created || node.index() != i {
-            return Err(DAMAGED.into());
-        }
-        let entity = graph.entity_mut(node);
-        (entity.kind, entity.label, entity.attrs, entity.declared) = (kind, label, attrs, declared);
+        entities.push(Entity {
+            name: name.into(),
+            kind,
+            label,
+            attrs,
+            origin,
+            declared,
+        });
     }
     let edge_count = r.count(24)?;
+    // The names are indexed on another thread while the edges are read.
     // A snapshot's edges are a graph's: no statement twice.
-    let edges = (0..edge_count).map(|_| {
-        let (a, b) = (r.u32()? as usize, r.u32()? as usize);
-        if a >= nodes || b >= nodes {
-            return Err(DAMAGED.to_string());
-        }
-        let relation = sym(r.u32()?, relations)?;
-        let attrs = sym(r.u32()?, sets)?;
-        let origin = check_origin(r.origin()?)?;
-        Ok((
-            NodeIndex::new(a),
-            NodeIndex::new(b),
-            Edge {
-                relation,
-                attrs,
-                origin,
-            },
-        ))
-    });
-    graph.add_unique_edges(edge_count, edges)?;
+    graph
+        .add_new_entities(entities, |graph| {
+            let edges = (0..edge_count).map(|_| {
+                let (a, b) = (r.u32()? as usize, r.u32()? as usize);
+                if a >= nodes || b >= nodes {
+                    return Err(DAMAGED.to_string());
+                }
+                let relation = sym(r.u32()?, relations)?;
+                let attrs = sym(r.u32()?, sets)?;
+                let origin = check_origin(r.origin()?)?;
+                Ok((
+                    NodeIndex::new(a),
+                    NodeIndex::new(b),
+                    Edge {
+                        relation,
+                        attrs,
+                        origin,
+                    },
+                ))
+            });
+            graph.add_unique_edges(edge_count, edges)
+        })
+        .map_err(|_| DAMAGED.to_string())??;
     let facts = r.count(20)?;
     for _ in 0..facts {
         let s = r.u32()? as usize;
@@ -408,9 +438,14 @@ pub fn read(bytes: &[u8]) -> Result<Graph, String> {
             },
         );
     }
+    let ranks = r.u32s()?;
+    let out = (r.u32s()?, r.u32s()?);
+    let incoming = (r.u32s()?, r.u32s()?);
     if r.at != payload.len() {
         return Err(DAMAGED.into());
     }
-    graph.finish();
+    graph
+        .finish_with(ranks, [out, incoming])
+        .map_err(|_| DAMAGED.to_string())?;
     Ok(graph)
 }
