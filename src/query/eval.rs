@@ -941,25 +941,30 @@ impl<'g> Eval<'g> {
                 && self.weight(&front_a, fwd_dir) < self.weight(front_b, back_dir);
             let mut next = Vec::new();
             if grow_a {
+                // a's ball only weighs the next level; its last level would
+                // weigh nothing, and the search from a walks it anyway.
+                if depth_a + depth_b + 1 == max {
+                    break;
+                }
                 for &u in &front_a {
-                    for t in self.steps(u, fwd_dir, via) {
+                    self.each_step(u, fwd_dir, via, |t| {
                         states += 1;
                         if seen_a.insert(t.to) {
                             next.push(t.to);
                         }
-                    }
+                    });
                 }
                 front_a = next;
                 depth_a += 1;
             } else {
                 for &u in front_b {
-                    for t in self.steps(u, back_dir, via) {
+                    self.each_step(u, back_dir, via, |t| {
                         states += 1;
                         if let std::collections::hash_map::Entry::Vacant(e) = to_b.entry(t.to) {
                             e.insert(depth_b + 1);
                             next.push(t.to);
                         }
-                    }
+                    });
                 }
                 levels_b.push(next);
                 depth_b += 1;
