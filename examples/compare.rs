@@ -28,7 +28,7 @@ fn time(mut f: impl FnMut() -> usize, repeat: usize) -> (Duration, usize) {
 fn run(graph: &dossier::graph::Graph, query: &str) -> usize {
     let q = parse_query(0, 0, query).expect("query parses");
     match evaluate(graph, 0, &q).expect("query runs") {
-        Answer::Neighbours(n) => n.len(),
+        Answer::Neighbours(n, _) => n.len(),
         Answer::Path(p) => p.map_or(0, |p| p.len()),
         Answer::Paths { paths, .. } => paths.len(),
         Answer::Rows(r) => r.rows.len(),
@@ -77,7 +77,7 @@ fn main() {
     // and as `-c` runs it, parsed each time.
     let parsed = |q: &str| parse_query(0, 0, q).expect("query parses");
     let call = |q: &dossier::query::ast::QueryLine| match evaluate(&graph, 0, q) {
-        Ok(Answer::Neighbours(n)) => n.len(),
+        Ok(Answer::Neighbours(n, _)) => n.len(),
         _ => 0,
     };
     let (ordinary_q, hub_q) = (parsed(&ordinary), parsed(&hub));

@@ -237,7 +237,7 @@ fn why_table(out: &mut dyn Write, graph: &Graph, answer: &Answer) -> io::Result<
                 if paths.len() == 1 { "" } else { "s" }
             )
         }
-        Answer::Neighbours(list) => {
+        Answer::Neighbours(list, _) => {
             for n in list {
                 let d = if n.derived { " (derived)" } else { "" };
                 writeln!(
@@ -283,7 +283,7 @@ pub fn json_with(graph: &Graph, answer: &Answer, why: bool) -> serde_json::Value
     let mut doc = json_plain(graph, answer);
     if why {
         match answer {
-            Answer::Neighbours(list) => {
+            Answer::Neighbours(list, _) => {
                 for (n, entry) in list
                     .iter()
                     .zip(doc["neighbours"].as_array_mut().expect("a list").iter_mut())
@@ -327,8 +327,12 @@ pub fn json_with(graph: &Graph, answer: &Answer, why: bool) -> serde_json::Value
 
 fn json_plain(graph: &Graph, answer: &Answer) -> serde_json::Value {
     match answer {
-        Answer::Neighbours(list) => {
-            json!({ "neighbours": list.iter().map(|n| neighbour(graph, n)).collect::<Vec<_>>() })
+        Answer::Neighbours(list, truncated) => {
+            let mut doc = json!({ "neighbours": list.iter().map(|n| neighbour(graph, n)).collect::<Vec<_>>() });
+            if *truncated {
+                doc["truncated"] = json!(true);
+            }
+            doc
         }
         Answer::Path(path) => json!({ "path": path.as_ref().map(|p| hops(graph, p)) }),
         Answer::Paths { paths, truncated } => json!({
@@ -474,7 +478,7 @@ pub fn draw_path(graph: &Graph, path: &[Hop]) -> String {
 
 fn table(out: &mut dyn Write, graph: &Graph, answer: &Answer) -> io::Result<()> {
     match answer {
-        Answer::Neighbours(list) => {
+        Answer::Neighbours(list, truncated) => {
             let any_derived = list.iter().any(|n| n.derived);
             let rows: Vec<Vec<String>> = list
                 .iter()
@@ -501,7 +505,14 @@ fn table(out: &mut dyn Write, graph: &Graph, answer: &Answer) -> io::Result<()> 
                 &["entity", "relation", "direction", "depth"]
             };
             aligned(out, header, &rows)?;
-            footer(out, rows.len(), "row")
+            footer(out, rows.len(), "row")?;
+            if *truncated {
+                writeln!(
+                    out,
+                    "(the search stopped at its limit; the answer is partial)"
+                )?;
+            }
+            Ok(())
         }
         Answer::Path(None) => writeln!(out, "no path"),
         Answer::Path(Some(path)) if path.is_empty() => {
@@ -663,7 +674,7 @@ fn one_line(s: &str) -> String {
 fn csv(out: &mut dyn Write, graph: &Graph, answer: &Answer) -> io::Result<()> {
     let mut rows: Vec<Vec<String>> = Vec::new();
     let header: Vec<String> = match answer {
-        Answer::Neighbours(list) => {
+        Answer::Neighbours(list, _) => {
             for n in list {
                 rows.push(vec![
                     graph.entity(n.entity).name.to_string(),

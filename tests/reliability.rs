@@ -174,3 +174,33 @@ fn a_long_line_is_shown_cut_around_the_error_with_true_columns() {
     let at = |l: &str, pat: &str| l.find(pat).map(|b| l[..b].chars().count());
     assert_eq!(at(shown, "x1"), at(caret, "^^"), "{err}");
 }
+
+#[test]
+fn a_deep_neighbourhood_stops_at_the_state_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = chain(dir.path(), 3000);
+    for query in [
+        "neighbours N0 depth 100000",
+        "neighbours N0 via next+ depth 5",
+    ] {
+        let out = dossier_in(
+            dir.path(),
+            &[&file, "--max-states", "1000", "--json", "-c", query],
+            None,
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let doc: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+        assert_eq!(doc["truncated"], true, "{query}");
+        let found = doc["neighbours"].as_array().unwrap().len();
+        assert!(found > 0 && found < 3000, "{query}: {found}");
+    }
+    // Within the limit: the whole chain, and no `truncated`.
+    let out = dossier_in(
+        dir.path(),
+        &[&file, "--json", "-c", "neighbours N0 depth 100000"],
+        None,
+    );
+    let doc: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(doc["neighbours"].as_array().unwrap().len(), 3000);
+    assert!(doc.get("truncated").is_none());
+}

@@ -63,7 +63,7 @@ pub fn touched(graph: &Graph, answer: &Answer) -> (BTreeSet<NodeIndex>, BTreeSet
         nodes.extend([a, b]);
     };
     match answer {
-        Answer::Neighbours(list) => {
+        Answer::Neighbours(list, _) => {
             for n in list {
                 hop_edges(n.edge, &mut nodes);
             }

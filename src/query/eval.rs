@@ -55,7 +55,8 @@ pub fn set_max_rows(n: u64) {
 /// What a query answers.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Answer {
-    Neighbours(Vec<Neighbour>),
+    /// The neighbours, and whether a limit stopped the search.
+    Neighbours(Vec<Neighbour>, bool),
     /// `None` when there is no path.
     Path(Option<Vec<Hop>>),
     Paths {
@@ -156,17 +157,13 @@ fn answer(graph: &Graph, file: FileId, line: &QueryLine) -> PResult<Answer> {
                 } else {
                     PathExpr::Alternative(via.clone())
                 };
-                return Ok(Answer::Neighbours(
-                    eval.expression_neighbours(node, *direction, &expr, *depth)?,
-                ));
+                let (list, truncated) =
+                    eval.expression_neighbours(node, *direction, &expr, *depth)?;
+                return Ok(Answer::Neighbours(list, truncated));
             }
             let via = eval.relations(via)?;
-            Ok(Answer::Neighbours(eval.neighbours(
-                node,
-                *direction,
-                via.as_ref(),
-                *depth,
-            )))
+            let (list, truncated) = eval.neighbours(node, *direction, via.as_ref(), *depth);
+            Ok(Answer::Neighbours(list, truncated))
         }
         Query::Path {
             from,
@@ -362,7 +359,7 @@ impl<'g> Eval<'g> {
         direction: Direction,
         expr: &PathExpr,
         depth: u32,
-    ) -> PResult<Vec<Neighbour>> {
+    ) -> PResult<(Vec<Neighbour>, bool)> {
         let forward = super::rpq::Nfa::compile(self.graph, expr, &|n| self.relation(n))?;
         let automata: Vec<super::rpq::Nfa> = match direction {
             Direction::Out => vec![forward],
@@ -373,18 +370,20 @@ impl<'g> Eval<'g> {
         seen.insert(start);
         let mut frontier = vec![start];
         let mut out: Vec<Neighbour> = Vec::new();
-        for level in 1..=depth {
+        // Every search's states count against one limit for the query.
+        let mut left = max_states();
+        let mut truncated = false;
+        'levels: for level in 1..=depth {
             let mut next: HashMap<NodeIndex, Neighbour> = HashMap::default();
             for &u in &frontier {
                 for nfa in &automata {
-                    let reached = super::rpq::search(
-                        self.graph,
-                        nfa,
-                        u,
-                        &|e| self.valid(e),
-                        None,
-                        max_states(),
-                    );
+                    let reached =
+                        super::rpq::search(self.graph, nfa, u, &|e| self.valid(e), None, left);
+                    let spent = reached.ends.iter().map(|e| e.1.len() as u64).sum::<u64>() + 1;
+                    left = left.saturating_sub(spent);
+                    if reached.cut || left == 0 {
+                        truncated = true;
+                    }
                     for (v, steps, derived) in reached.ends {
                         let Some(last) = steps.last() else { continue };
                         if seen.contains(&v) {
@@ -412,6 +411,9 @@ impl<'g> Eval<'g> {
             frontier = next.keys().copied().collect();
             seen.extend(frontier.iter().copied());
             out.extend(next.into_values());
+            if truncated {
+                break 'levels;
+            }
         }
         let mut keyed: Vec<_> = out
             .into_iter()
@@ -429,7 +431,7 @@ impl<'g> Eval<'g> {
             })
             .collect();
         keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        Ok(keyed.into_iter().map(|(_, n)| n).collect())
+        Ok((keyed.into_iter().map(|(_, n)| n).collect(), truncated))
     }
 
     /// Every simple path of at most `max` hops that matches a path
@@ -693,7 +695,7 @@ impl<'g> Eval<'g> {
         direction: Direction,
         via: Option<&Via>,
         depth: u32,
-    ) -> Vec<Neighbour> {
+    ) -> (Vec<Neighbour>, bool) {
         let mut out: Vec<Neighbour> = self
             .steps(start, direction, via)
             .into_iter()
@@ -706,6 +708,7 @@ impl<'g> Eval<'g> {
                 derived: t.derived,
             })
             .collect();
+        let mut truncated = false;
         if depth > 1 {
             // Each entity once, at its smallest depth, with the smallest
             // (relation, direction, previous entity) of the hops that reach
@@ -714,12 +717,18 @@ impl<'g> Eval<'g> {
             let mut seen: HashSet<NodeIndex> = HashSet::default();
             seen.insert(start);
             let mut frontier = vec![start];
+            let mut states = 0u64;
             for level in 1..=depth {
-                if crate::cancel::requested() {
+                if crate::cancel::requested() || truncated {
                     break;
                 }
                 let mut best: HashMap<NodeIndex, (StepTo, NodeIndex)> = HashMap::default();
                 for &u in &frontier {
+                    states += self.weight(&[u], direction) as u64 + 1;
+                    if states > max_states() {
+                        truncated = true;
+                        break;
+                    }
                     for t in self.steps(u, direction, via) {
                         if seen.contains(&t.to) {
                             continue;
@@ -779,7 +788,7 @@ impl<'g> Eval<'g> {
             && out[split..].iter().all(|n| n.direction == Direction::In);
         if !runs {
             out.sort_by_cached_key(key);
-            return out;
+            return (out, truncated);
         }
         let (outs, ins) = out.split_at(split);
         let mut merged = Vec::with_capacity(out.len());
@@ -798,7 +807,7 @@ impl<'g> Eval<'g> {
         }
         merged.extend_from_slice(&outs[i..]);
         merged.extend_from_slice(&ins[j..]);
-        merged
+        (merged, truncated)
     }
 
     /// A shortest path by bidirectional breadth-first search: the side with
