@@ -696,10 +696,11 @@ impl<'g> Eval<'g> {
         via: Option<&Via>,
         depth: u32,
     ) -> (Vec<Neighbour>, bool) {
-        let mut out: Vec<Neighbour> = self
-            .steps(start, direction, via)
-            .into_iter()
-            .map(|t| Neighbour {
+        let mut out: Vec<Neighbour> = Vec::with_capacity(
+            self.graph.degree(start, Outgoing) + self.graph.degree(start, Incoming),
+        );
+        self.each_step(start, direction, via, |t| {
+            out.push(Neighbour {
                 entity: t.to,
                 edge: t.edge,
                 direction: t.direction,
@@ -707,7 +708,7 @@ impl<'g> Eval<'g> {
                 relation: t.relation,
                 derived: t.derived,
             })
-            .collect();
+        });
         let mut truncated = false;
         if depth > 1 {
             // Each entity once, at its smallest depth, with the smallest
