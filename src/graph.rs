@@ -315,11 +315,14 @@ impl Graph {
 
     /// Fills an empty graph with entities whose names should all differ (a
     /// snapshot's), building their name index on another thread while
-    /// `then` runs with the graph (adding edges, say). Returns `then`'s
-    /// result, or `Err` naming a name given twice.
+    /// `then` runs with the graph (adding edges, say). `names` are the
+    /// entities' names, borrowed from where they were read, so that the
+    /// thread needs no copy of them. Returns `then`'s result, or `Err`
+    /// naming a name given twice.
     pub fn add_new_entities<T>(
         &mut self,
         entities: Vec<Entity>,
+        names: &[&str],
         then: impl FnOnce(&mut Graph) -> T,
     ) -> Result<T, String> {
         assert_eq!(
@@ -327,7 +330,7 @@ impl Graph {
             0,
             "add_new_entities fills an empty graph"
         );
-        let names: Vec<Box<str>> = entities.iter().map(|e| e.name.clone()).collect();
+        assert_eq!(names.len(), entities.len(), "a name for each entity");
         self.graph.reserve_exact_nodes(entities.len());
         for e in entities {
             self.graph.add_node(e);
@@ -335,11 +338,10 @@ impl Graph {
         let hasher = self.hasher.clone();
         let (result, index) = std::thread::scope(|scope| {
             let index = scope.spawn(|| {
-                let names = &names;
-                let hash_of = |slot: &NameSlot| hasher.hash_one(&*names[slot.node.index()]);
+                let hash_of = |slot: &NameSlot| hasher.hash_one(names[slot.node.index()]);
                 let mut table: HashTable<NameSlot> = HashTable::with_capacity(names.len());
                 for (i, name) in names.iter().enumerate() {
-                    let hash = hasher.hash_one(&**name);
+                    let hash = hasher.hash_one(*name);
                     let (len, head) = NameSlot::key(name);
                     let same = |slot: &NameSlot| {
                         slot.matches(len, &head) && (len <= 16 || names[slot.node.index()] == *name)

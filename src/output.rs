@@ -506,13 +506,7 @@ fn table(out: &mut dyn Write, graph: &Graph, answer: &Answer) -> io::Result<()> 
             };
             aligned(out, header, &rows)?;
             footer(out, rows.len(), "row")?;
-            if *truncated {
-                writeln!(
-                    out,
-                    "(the search stopped at its limit; the answer is partial)"
-                )?;
-            }
-            Ok(())
+            partial(out, *truncated, "answer")
         }
         Answer::Path(None) => writeln!(out, "no path"),
         Answer::Path(Some(path)) if path.is_empty() => {
@@ -553,23 +547,11 @@ fn table(out: &mut dyn Write, graph: &Graph, answer: &Answer) -> io::Result<()> 
             }
             aligned(out, &header, &rows)?;
             footer(out, rows.len(), "row")?;
-            if *truncated {
-                writeln!(
-                    out,
-                    "(the search stopped at its limit; the answer is partial)"
-                )?;
-            }
-            Ok(())
+            partial(out, *truncated, "answer")
         }
         Answer::Count(n, truncated) => {
             writeln!(out, "{n}")?;
-            if *truncated {
-                writeln!(
-                    out,
-                    "(the search stopped at its limit; the count is partial)"
-                )?;
-            }
-            Ok(())
+            partial(out, *truncated, "count")
         }
         Answer::Show(node) => {
             let e = graph.entity(*node);
@@ -618,6 +600,17 @@ fn write_attrs(out: &mut dyn Write, graph: &Graph, attrs: u32) -> io::Result<()>
         .map(|(k, v)| format!("{}: {v}", graph.keys.name(*k)))
         .collect();
     write!(out, " {{{}}}", parts.join(", "))
+}
+
+/// The line under an answer that a search limit cut short.
+fn partial(out: &mut dyn Write, truncated: bool, what: &str) -> io::Result<()> {
+    if truncated {
+        writeln!(
+            out,
+            "(the search stopped at its limit; the {what} is partial)"
+        )?;
+    }
+    Ok(())
 }
 
 fn footer(out: &mut dyn Write, n: usize, what: &str) -> io::Result<()> {

@@ -350,8 +350,10 @@ pub fn read(bytes: &[u8]) -> Result<Graph, String> {
     };
     let nodes = r.count(22)?;
     let mut entities = Vec::with_capacity(nodes);
+    let mut names = Vec::with_capacity(nodes);
     for _ in 0..nodes {
         let name = r.str()?;
+        names.push(name);
         let kind = sym(r.u32()?, kinds)?;
         let label = if r.u8()? == 1 {
             Some(r.str()?.into())
@@ -374,7 +376,7 @@ pub fn read(bytes: &[u8]) -> Result<Graph, String> {
     // The names are indexed on another thread while the edges are read.
     // A snapshot's edges are a graph's: no statement twice.
     graph
-        .add_new_entities(entities, |graph| {
+        .add_new_entities(entities, &names, |graph| {
             let edges = (0..edge_count).map(|_| {
                 let (a, b) = (r.u32()? as usize, r.u32()? as usize);
                 if a >= nodes || b >= nodes {

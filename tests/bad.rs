@@ -12,34 +12,9 @@
 mod common;
 use common::*;
 
-/// Splits a line into words, honouring double quotes (enough for the corpus).
+/// Splits a line into words as the shell's meta-commands do.
 fn words(line: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut word = String::new();
-    let mut quoted = false;
-    let mut any = false;
-    for c in line.chars() {
-        match c {
-            '"' => {
-                quoted = !quoted;
-                any = true;
-            }
-            c if c.is_whitespace() && !quoted => {
-                if any {
-                    out.push(std::mem::take(&mut word));
-                    any = false;
-                }
-            }
-            c => {
-                word.push(c);
-                any = true;
-            }
-        }
-    }
-    if any {
-        out.push(word);
-    }
-    out
+    dossier::repl::meta::split_words(line).expect("a corpus line splits into words")
 }
 
 fn first_line_args(text: &str) -> Vec<String> {
