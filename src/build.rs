@@ -366,7 +366,11 @@ impl Loader<'_> {
                         waiting.insert(i, parsed);
                         while let Some(parsed) = waiting.remove(&want) {
                             let batch = &list[want];
-                            for (number, item) in parsed {
+                            let mut parsed = std::collections::VecDeque::from(parsed);
+                            while let Some((number, item)) = parsed.pop_front() {
+                                if let Some((_, Ok(ahead))) = parsed.get(PREFETCH_AHEAD) {
+                                    self.prefetch(ahead);
+                                }
                                 self.built(batch, number, item, file, graph_file, input);
                             }
                             progress.advance(batch.offset + batch.text.len());
@@ -688,6 +692,22 @@ impl Loader<'_> {
             }
         }
         Ok(())
+    }
+
+    /// A hint that the names of `item` will be looked up soon: a large
+    /// graph's name index is far bigger than the cache, so every look-up
+    /// is a miss, and asking for the slot a few lines ahead overlaps them.
+    fn prefetch(&self, item: &Item<'_>) {
+        match item {
+            Item::Statement(s) => {
+                self.graph.prefetch_name(&s.subject.text);
+                if let Some(o) = &s.object {
+                    self.graph.prefetch_name(&o.text);
+                }
+            }
+            Item::Declaration(d) => self.graph.prefetch_name(&d.name.text),
+            Item::Include(_) | Item::Relation(_) => {}
+        }
     }
 
     /// Builds what a line of a batch says, or keeps its error.
@@ -1196,6 +1216,9 @@ fn release_free_memory() {
         libc::malloc_trim(0);
     }
 }
+
+/// How many lines ahead the builder prefetches names ([`Loader::prefetch`]).
+const PREFETCH_AHEAD: usize = 8;
 
 fn read(path: &Path) -> Result<Vec<u8>, String> {
     if path.is_dir() {

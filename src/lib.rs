@@ -29,6 +29,12 @@
 //! assert_eq!(graph.kind_name(china), "state");
 //! ```
 
+// pest is built without its `std` feature, which probes the stack on every
+// rule call (a tenth of the load time); its generated parsers then name
+// `alloc`. Nesting is bounded before pest runs (see `query::parse`), and the
+// relation grammar does not nest.
+extern crate alloc;
+
 pub mod ast;
 pub mod build;
 pub mod cancel;
