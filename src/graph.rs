@@ -109,6 +109,9 @@ impl Interner {
     }
 }
 
+/// How many edges ahead [`Graph::prefetch_nodes`] is asked for.
+const EDGES_AHEAD: usize = 16;
+
 /// An entry of the name index. The first 16 bytes of the name are kept in
 /// the entry itself, so a look-up of a short name never leaves the table
 /// (a trip to the node and then to the name's heap string cost two cache
@@ -343,6 +346,11 @@ pub struct Graph {
     fact_set: HashTable<u32>,
     attr_sets: Vec<Box<[(Sym, Value)]>>,
     attr_set_index: HashTable<AttrsId>,
+    /// How many of `attr_sets` are in `attr_set_index`: a snapshot's sets
+    /// are added unindexed ([`Graph::push_attr_set`]) and indexed when a
+    /// set is next interned, if ever (hashing half a million sets was a
+    /// fifth of loading a large snapshot).
+    attr_sets_indexed: usize,
     /// Read-only indexes for queries, rebuilt by `finish` after each load.
     index: Index,
     pub relations: Interner,
@@ -374,6 +382,7 @@ impl Graph {
             fact_set: HashTable::new(),
             attr_sets: vec![Box::new([])],
             attr_set_index: HashTable::new(),
+            attr_sets_indexed: 1,
             index: Index::default(),
             relations: Interner::default(),
             kinds,
@@ -534,6 +543,7 @@ impl Graph {
             return NO_ATTRS;
         }
         set.sort_by_key(|(k, _)| *k);
+        self.index_attr_sets();
         let hash = self.hasher.hash_one(&set);
         let sets = &mut self.attr_sets;
         let entry = self.attr_set_index.entry(
@@ -547,9 +557,38 @@ impl Graph {
                 let id = sets.len() as AttrsId;
                 sets.push(set.into_boxed_slice());
                 e.insert(id);
+                self.attr_sets_indexed += 1;
                 id
             }
         }
+    }
+
+    /// Adds an attribute set known to differ from all the others (a
+    /// snapshot's, in order) without indexing it yet; returns its id.
+    pub fn push_attr_set(&mut self, mut set: Vec<(Sym, Value)>) -> AttrsId {
+        set.sort_by_key(|(k, _)| *k);
+        self.attr_sets.push(set.into_boxed_slice());
+        (self.attr_sets.len() - 1) as AttrsId
+    }
+
+    /// Indexes the sets [`push_attr_set`](Self::push_attr_set) added.
+    fn index_attr_sets(&mut self) {
+        let (sets, hasher) = (&self.attr_sets, &self.hasher);
+        let Some(new) = sets.get(self.attr_sets_indexed..) else {
+            return;
+        };
+        let hash_of = |&id: &AttrsId| hasher.hash_one(&sets[id as usize]);
+        self.attr_set_index.reserve(new.len(), hash_of);
+        for id in self.attr_sets_indexed..sets.len() {
+            let hash = hasher.hash_one(&sets[id]);
+            let same = |&other: &AttrsId| sets[other as usize] == sets[id];
+            // Of equal sets (a forged snapshot's), the first keeps the id.
+            if self.attr_set_index.find(hash, same).is_none() {
+                self.attr_set_index
+                    .insert_unique(hash, id as AttrsId, hash_of);
+            }
+        }
+        self.attr_sets_indexed = sets.len();
     }
 
     /// Adds edges in the order given, leaving out every one whose statement
@@ -624,13 +663,38 @@ impl Graph {
         self.graph
             .reserve_exact_edges(keep.iter().filter(|k| **k).count());
         let mut added = 0;
-        for ((from, to, edge), keep) in edges.iter().zip(keep) {
+        for (i, ((from, to, edge), keep)) in edges.iter().zip(keep).enumerate() {
+            if let Some(&(a, b, _)) = edges.get(i + EDGES_AHEAD) {
+                self.prefetch_nodes(a, b);
+            }
             if keep {
                 self.graph.add_edge(*from, *to, *edge);
                 added += 1;
             }
         }
         added
+    }
+
+    /// A hint that edges will soon be added between `a` and `b`: adding an
+    /// edge links it into both ends' edge lists, two cache misses in a
+    /// large graph, which a prefetch some edges ahead overlaps.
+    fn prefetch_nodes(&self, a: NodeIndex, b: NodeIndex) {
+        #[cfg(target_arch = "x86_64")]
+        for n in [a, b] {
+            if let Some(node) = self.graph.raw_nodes().get(n.index()) {
+                let p = (node as *const petgraph::graph::Node<Entity, u32>).cast::<i8>();
+                let last = size_of::<petgraph::graph::Node<Entity, u32>>() - 1;
+                // SAFETY: a prefetch is a hint; it reads nothing, and both
+                // addresses are inside the node.
+                unsafe {
+                    use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+                    _mm_prefetch(p, _MM_HINT_T0);
+                    _mm_prefetch(p.wrapping_add(last), _MM_HINT_T0);
+                }
+            }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = (a, b);
     }
 
     /// Adds edges known to hold no statement twice, and none the graph has
@@ -641,9 +705,21 @@ impl Graph {
         edges: impl Iterator<Item = Result<(NodeIndex, NodeIndex, Edge), E>>,
     ) -> Result<(), E> {
         self.graph.reserve_exact_edges(count);
-        for edge in edges {
-            let (a, b, e) = edge?;
-            self.graph.add_edge(a, b, e);
+        // Read a chunk ahead, so that the ends of later edges can be
+        // prefetched (see `prefetch_nodes`).
+        let mut edges = edges.peekable();
+        let mut chunk = Vec::with_capacity(1024);
+        while edges.peek().is_some() {
+            chunk.clear();
+            for edge in edges.by_ref().take(1024) {
+                chunk.push(edge?);
+            }
+            for (i, &(a, b, e)) in chunk.iter().enumerate() {
+                if let Some(&(c, d, _)) = chunk.get(i + EDGES_AHEAD) {
+                    self.prefetch_nodes(c, d);
+                }
+                self.graph.add_edge(a, b, e);
+            }
         }
         Ok(())
     }
@@ -1047,6 +1123,7 @@ impl Graph {
             fact_set: HashTable::new(),
             attr_sets: self.attr_sets.clone(),
             attr_set_index: self.attr_set_index.clone(),
+            attr_sets_indexed: self.attr_sets_indexed,
             index: Index::default(),
             relations: self.relations.clone(),
             kinds: self.kinds.clone(),

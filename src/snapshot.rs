@@ -336,9 +336,10 @@ pub fn read(bytes: &[u8]) -> Result<Graph, String> {
         for _ in 0..n {
             set.push((sym(r.u32()?, keys)?, r.value()?));
         }
-        // Interning gives equal sets one id; the snapshot's ids are those.
-        if id > 0 && graph.intern_attrs(set) as usize != id {
-            return Err(DAMAGED.into());
+        // The snapshot's ids are the order of its sets, which a graph
+        // keeps distinct; they are indexed when next needed.
+        if id > 0 {
+            graph.push_attr_set(set);
         }
     }
     let check_origin = |o: Origin| {

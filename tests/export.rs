@@ -319,6 +319,41 @@ fn a_snapshot_loads_back_the_same_graph() {
     assert!(out.status.success(), "{}", stderr(&out));
 }
 
+/// A snapshot's attribute sets are indexed only when a later load needs
+/// them: a statement it holds, stated again with the same attributes in a
+/// file loaded after it, is still the same statement.
+#[test]
+fn a_statement_restated_after_a_snapshot_is_one_statement() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("k.dsnap");
+    let again = dir.path().join("again.kg");
+    std::fs::write(
+        &again,
+        "China permanent_member_of Security_Council {quote: \"a veto-wielding permanent member\", veto: true}\n\
+         China permanent_member_of Security_Council {veto: false}\n",
+    )
+    .unwrap();
+    let out = dossier(&["export", "--to", "snapshot", "-o", snap.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let relations = |files: &[&std::path::Path]| {
+        let mut args = vec!["check"];
+        args.extend(files.iter().map(|f| f.to_str().unwrap()));
+        let out = dossier(&args);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let text = stdout(&out);
+        let n = text
+            .split(" relations")
+            .next()
+            .unwrap()
+            .rsplit(' ')
+            .next()
+            .unwrap();
+        n.parse::<usize>().unwrap()
+    };
+    // The first line restates the bundled statement; the second is new.
+    assert_eq!(relations(&[&snap, &again]), relations(&[&snap]) + 1);
+}
+
 #[test]
 fn a_damaged_or_stale_snapshot_is_refused() {
     let dir = tempfile::tempdir().unwrap();
