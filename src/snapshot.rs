@@ -215,11 +215,16 @@ impl<'b> Reader<'b> {
     }
     fn u32s(&mut self) -> Result<Vec<u32>, String> {
         let n = self.count(4)?;
-        Ok(self
-            .take(n * 4)?
-            .chunks_exact(4)
-            .map(|b| u32::from_le_bytes(b.try_into().expect("four bytes")))
-            .collect())
+        let bytes = self.take(n * 4)?;
+        // Adjacency rows, read at random by searches.
+        let mut v = Vec::with_capacity(n);
+        crate::graph::advise_huge_pages(v.as_ptr(), n);
+        v.extend(
+            bytes
+                .chunks_exact(4)
+                .map(|b| u32::from_le_bytes(b.try_into().expect("four bytes"))),
+        );
+        Ok(v)
     }
     fn u64(&mut self) -> Result<u64, String> {
         Ok(u64::from_le_bytes(
