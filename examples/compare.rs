@@ -2,8 +2,10 @@
 //! the operations named in the JSON on standard input and prints one JSON
 //! object of figures. `cargo run --release --example compare -- FILE < ops.json`
 //!
-//! Neighbours are timed as API calls (the query parsed once, as the
-//! peers' Python calls take no query text) and also parsed each time.
+//! Neighbours are timed as API calls, like the peers' (`Graph::adjacent`
+//! both ways: each edge's other end and relation, in name order within a
+//! direction), and as queries: evaluated (parsed once) and parsed each time,
+//! with records sorted by name, relation and direction.
 //!
 //! ops.json: `{"ordinary": NAME, "hub": NAME, "pairs": [[A, B], ...]}`.
 
@@ -73,16 +75,34 @@ fn main() {
     let name = |v: &Value| quoted(v.as_str().expect("a name"));
     let ordinary = format!("neighbours {}", name(&ops["ordinary"]));
     let hub = format!("neighbours {}", name(&ops["hub"]));
-    // Neighbours as an API call, like the peers' (the query parsed once),
-    // and as `-c` runs it, parsed each time.
+    // Neighbours as an API call, like the peers', as a query evaluated
+    // (parsed once), and as `-c` runs it, parsed each time.
+    let node = |v: &Value| {
+        graph
+            .find(v.as_str().expect("a name"))
+            .expect("the entity is in the graph")
+    };
+    let api = |n| {
+        use petgraph::Direction::{Incoming, Outgoing};
+        let out = graph
+            .adjacent(n, Outgoing)
+            .map(|e| (e.target, e.weight.relation));
+        let into = graph
+            .adjacent(n, Incoming)
+            .map(|e| (e.source, e.weight.relation));
+        out.chain(into).collect::<Vec<_>>().len()
+    };
+    let (ordinary_node, hub_node) = (node(&ops["ordinary"]), node(&ops["hub"]));
+    let (ordinary_time, ordinary_size) = time(|| api(ordinary_node), 200);
+    let (hub_time, hub_size) = time(|| api(hub_node), 5);
     let parsed = |q: &str| parse_query(0, 0, q).expect("query parses");
     let call = |q: &dossier::query::ast::QueryLine| match evaluate(&graph, 0, q) {
         Ok(Answer::Neighbours(n, _)) => n.len(),
         _ => 0,
     };
     let (ordinary_q, hub_q) = (parsed(&ordinary), parsed(&hub));
-    let (ordinary_time, ordinary_size) = time(|| call(&ordinary_q), 200);
-    let (hub_time, hub_size) = time(|| call(&hub_q), 5);
+    let (ordinary_query, _) = time(|| call(&ordinary_q), 200);
+    let (hub_query, _) = time(|| call(&hub_q), 5);
     let (ordinary_parsed, _) = time(|| run(&graph, &ordinary), 200);
     let (hub_parsed, _) = time(|| run(&graph, &hub), 5);
     let pairs: Vec<(String, String)> = ops["pairs"]
@@ -115,6 +135,8 @@ fn main() {
             "neighbours_ordinary_s": ordinary_time.as_secs_f64(),
             "neighbours_ordinary_count": ordinary_size,
             "neighbours_hub_s": hub_time.as_secs_f64(),
+            "neighbours_ordinary_query_s": ordinary_query.as_secs_f64(),
+            "neighbours_hub_query_s": hub_query.as_secs_f64(),
             "neighbours_ordinary_parsed_s": ordinary_parsed.as_secs_f64(),
             "neighbours_hub_parsed_s": hub_parsed.as_secs_f64(),
             "neighbours_hub_count": hub_size,

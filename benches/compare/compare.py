@@ -302,6 +302,13 @@ def main():
     best_peer = {k: min(r[k] for r in results[1:]) for k, _ in COLUMNS} if results[1:] else {}
     if best_peer:
         print("| best peer | " + " | ".join(f"{best_peer[k] / ours[k]:.1f}x" for k, _ in COLUMNS) + " |")
+    print()
+    print("Dossier's neighbours as a query, records sorted by name, relation and direction "
+          f"(evaluated / parsed and evaluated): ordinary "
+          f"{show(ours['neighbours_ordinary_query_s'], '')} / "
+          f"{show(ours['neighbours_ordinary_parsed_s'], '')}, hub "
+          f"{show(ours['neighbours_hub_query_s'], '')} / "
+          f"{show(ours['neighbours_hub_parsed_s'], '')}")
     print(json.dumps(results), file=sys.stderr)
 
 
