@@ -269,7 +269,12 @@ impl NameTable {
         if want <= self.slots.len() {
             return;
         }
-        let old = std::mem::replace(&mut self.slots, vec![NameSlot::empty(); want]);
+        // A look-up is at random in the table: huge pages spare each one a
+        // miss in the address-translation cache too.
+        let mut slots = Vec::with_capacity(want);
+        advise_huge_pages(slots.as_ptr(), want);
+        slots.resize(want, NameSlot::empty());
+        let old = std::mem::replace(&mut self.slots, slots);
         let mask = self.mask();
         for slot in old.into_iter().filter(|s| !s.is_empty()) {
             let mut i = rehash(&slot) as usize & mask;
@@ -661,38 +666,61 @@ impl Graph {
         let key = |to: NodeIndex, e: &Edge| {
             (e.relation as u128) << 96 | (to.index() as u128) << 64 | (e.attrs as u128) << 32
         };
-        let mut keep = vec![true; edges.len()];
-        let mut group: Vec<u128> = Vec::new();
-        let mut existing: Vec<u128> = Vec::new();
-        for from in 0..nodes {
-            let members = &order[starts[from] as usize..starts[from + 1] as usize];
-            if members.is_empty() {
-                continue;
-            }
-            existing.clear();
-            existing.extend(
-                self.graph
-                    .edges(NodeIndex::new(from))
-                    .map(|e| key(e.target(), e.weight())),
-            );
-            existing.sort_unstable();
-            group.clear();
-            group.extend(
-                members
-                    .iter()
-                    .map(|&i| key(edges[i as usize].1, &edges[i as usize].2) | i as u128),
-            );
-            group.sort_unstable();
-            let mut previous = None;
-            for &k in &group {
-                let statement = k >> 32;
-                let known = previous == Some(statement)
-                    || existing.binary_search(&(statement << 32)).is_ok();
-                if known {
-                    keep[(k & 0xffff_ffff) as usize] = false;
+        // The edges to leave out among the groups of subjects `from`.
+        let graph = &self.graph;
+        let duplicates = |from: std::ops::Range<usize>| {
+            let mut out = Vec::new();
+            let mut group: Vec<u128> = Vec::new();
+            let mut existing: Vec<u128> = Vec::new();
+            for from in from {
+                let members = &order[starts[from] as usize..starts[from + 1] as usize];
+                if members.is_empty() {
+                    continue;
                 }
-                previous = Some(statement);
+                existing.clear();
+                existing.extend(
+                    graph
+                        .edges(NodeIndex::new(from))
+                        .map(|e| key(e.target(), e.weight())),
+                );
+                existing.sort_unstable();
+                group.clear();
+                group.extend(
+                    members
+                        .iter()
+                        .map(|&i| key(edges[i as usize].1, &edges[i as usize].2) | i as u128),
+                );
+                group.sort_unstable();
+                let mut previous = None;
+                for &k in &group {
+                    let statement = k >> 32;
+                    let known = previous == Some(statement)
+                        || existing.binary_search(&(statement << 32)).is_ok();
+                    if known {
+                        out.push((k & 0xffff_ffff) as u32);
+                    }
+                    previous = Some(statement);
+                }
             }
+            out
+        };
+        // Two threads for a large load, each taking the subjects of half
+        // the edges.
+        let found = if edges.len() > 100_000 {
+            let half = starts.partition_point(|&s| (s as usize) < edges.len() / 2);
+            let mid = half.min(nodes);
+            std::thread::scope(|scope| {
+                let first = scope.spawn(|| duplicates(0..mid));
+                let mut found = duplicates(mid..nodes);
+                found.extend(first.join().expect("the duplicate thread"));
+                found
+            })
+        } else {
+            duplicates(0..nodes)
+        };
+        let mut keep = vec![true; edges.len()];
+        for i in found {
+            keep[i as usize] = false;
         }
         drop(order);
         self.graph
