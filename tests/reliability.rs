@@ -204,3 +204,29 @@ fn a_deep_neighbourhood_stops_at_the_state_limit() {
     assert_eq!(doc["neighbours"].as_array().unwrap().len(), 3000);
     assert!(doc.get("truncated").is_none());
 }
+
+/// A load of over 100,000 relation statements looks for repeated ones on
+/// two threads, each taking the subjects of half the edges: the same file
+/// loaded twice under two names holds each statement once.
+#[test]
+fn a_large_load_holds_each_statement_once() {
+    use dossier::build::{Input, Options};
+    use dossier::graph::Graph;
+    let text = dossier::generate::generate(60_000, 3);
+    let input = |name: &str| Input::Text {
+        name: name.into(),
+        text: text.clone(),
+    };
+    let once = Graph::from_inputs(&[input("a.kg")], Options::default()).unwrap();
+    let twice = Graph::from_inputs(&[input("a.kg"), input("b.kg")], Options::default()).unwrap();
+    assert!(once.relation_count() > 50_000);
+    assert_eq!(twice.relation_count(), once.relation_count());
+    assert_eq!(twice.fact_count(), once.fact_count());
+    // The generator repeats some statements within the file as well, word
+    // for word: each distinct line but declarations and comments is one.
+    let said = |l: &&str| !l.starts_with('#') && !l.split('{').next().unwrap().contains(':');
+    let lines: Vec<&str> = text.lines().filter(said).collect();
+    let distinct: std::collections::HashSet<&str> = lines.iter().copied().collect();
+    assert!(lines.len() > distinct.len());
+    assert_eq!(distinct.len(), once.relation_count() + once.fact_count());
+}
