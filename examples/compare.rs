@@ -7,6 +7,12 @@
 //! direction), and as queries: evaluated (parsed once) and parsed each time,
 //! with records sorted by name, relation and direction.
 //!
+//! With a second file, `compare FILE TRIPLES.tsv`, the graph of just the
+//! triples the peers are given (names and relations, no kinds, labels or
+//! attributes) is loaded too, in a fresh process (this program runs itself
+//! with `--load-only`), and its load time and memory reported as
+//! `load_triples_s` and `bytes_per_edge_triples`.
+//!
 //! ops.json: `{"ordinary": NAME, "hub": NAME, "pairs": [[A, B], ...]}`.
 
 use dossier::query::eval::{Answer, evaluate};
@@ -49,16 +55,8 @@ fn quoted(name: &str) -> String {
     s
 }
 
-fn main() {
-    let Some(path) = std::env::args().nth(1) else {
-        eprintln!("usage: compare FILE < ops.json");
-        std::process::exit(2);
-    };
-    let mut ops = String::new();
-    std::io::stdin()
-        .read_to_string(&mut ops)
-        .expect("reading ops");
-    let ops: Value = serde_json::from_str(&ops).expect("ops is JSON");
+/// Loads `path`: the seconds taken and the resident memory added per edge.
+fn load(path: &str) -> (dossier::graph::Graph, f64, f64) {
     let before = dossier::generate::resident_kib();
     let start = Instant::now();
     let graph = dossier::graph::Graph::from_inputs(
@@ -69,9 +67,48 @@ fn main() {
         eprint!("{}", e.render(false));
         std::process::exit(1);
     });
-    let load = start.elapsed().as_secs_f64();
+    let seconds = start.elapsed().as_secs_f64();
     let bytes = (dossier::generate::resident_kib() - before) as f64 * 1024.0
         / graph.relation_count() as f64;
+    (graph, seconds, bytes)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let [_, flag, path] = &args[..]
+        && flag == "--load-only"
+    {
+        let (_, seconds, bytes) = load(path);
+        println!("{}", json!({"load_s": seconds, "bytes_per_edge": bytes}));
+        return;
+    }
+    let Some(path) = args.get(1) else {
+        eprintln!("usage: compare FILE [TRIPLES.tsv] < ops.json");
+        std::process::exit(2);
+    };
+    // The triples first, in a process of its own, so that neither load
+    // reuses memory the other freed.
+    let triples: Value = match args.get(2) {
+        Some(tsv) => {
+            let out = std::process::Command::new(&args[0])
+                .args(["--load-only", tsv])
+                .output()
+                .expect("running itself");
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            serde_json::from_slice(&out.stdout).expect("its figures")
+        }
+        None => Value::Null,
+    };
+    let mut ops = String::new();
+    std::io::stdin()
+        .read_to_string(&mut ops)
+        .expect("reading ops");
+    let ops: Value = serde_json::from_str(&ops).expect("ops is JSON");
+    let (graph, load, bytes) = load(path);
     let name = |v: &Value| quoted(v.as_str().expect("a name"));
     let ordinary = format!("neighbours {}", name(&ops["ordinary"]));
     let hub = format!("neighbours {}", name(&ops["hub"]));
@@ -132,6 +169,8 @@ fn main() {
             "tool": "dossier",
             "load_s": load,
             "bytes_per_edge": bytes,
+            "load_triples_s": triples["load_s"],
+            "bytes_per_edge_triples": triples["bytes_per_edge"],
             "neighbours_ordinary_s": ordinary_time.as_secs_f64(),
             "neighbours_ordinary_count": ordinary_size,
             "neighbours_hub_s": hub_time.as_secs_f64(),

@@ -430,76 +430,90 @@ impl Loader<'_> {
         self.graph.files.push(name.clone());
         let file = self.sources.add(name, text.clone());
         self.source_of.insert(graph_file, file);
+        // Lines are split a chunk at a time, and the chunk's names are
+        // prefetched in the name index before its statements are built
+        // (see `Loader::prefetch`).
+        let valid = std::str::from_utf8(bytes).is_ok();
+        let mut chunk: Vec<(usize, usize, [&str; 3])> = Vec::with_capacity(TSV_CHUNK);
         let mut offset = 0;
-        for (number, raw) in text.split('\n').enumerate() {
-            let start = offset;
-            offset += raw.len() + 1;
-            let line = raw.strip_suffix('\r').unwrap_or(raw);
-            if line.trim().is_empty() {
-                continue;
-            }
-            if line.contains('\u{fffd}') && std::str::from_utf8(bytes).is_err() {
-                let col = line.find('\u{fffd}').unwrap_or(0);
-                self.diagnostics.push(
-                    Diagnostic::at(
-                        file,
-                        Span::new(start + col, start + col + 3),
-                        "this line is not valid UTF-8",
-                    )
-                    .label("invalid byte here"),
-                );
-                continue;
-            }
-            let fields: Vec<&str> = line.split('\t').collect();
-            let at = At {
-                file,
-                origin: Origin {
-                    file: graph_file,
-                    line: number as u32 + 1,
-                },
-            };
-            if fields.len() != 3 || fields.iter().any(|f| f.is_empty()) {
-                let message = if fields.len() != 3 {
-                    format!(
-                        "a TSV line has 3 fields (head, relation, tail); this one has {}",
-                        fields.len()
-                    )
-                } else {
-                    "a TSV field is empty".to_string()
-                };
-                self.diagnostics.push(
-                    Diagnostic::at(file, Span::new(start, start + line.len()), message)
+        let mut lines = text.split('\n').enumerate().peekable();
+        while lines.peek().is_some() {
+            chunk.clear();
+            for (number, raw) in lines.by_ref().take(TSV_CHUNK) {
+                let start = offset;
+                offset += raw.len() + 1;
+                let line = raw.strip_suffix('\r').unwrap_or(raw);
+                if line.trim().is_empty() {
+                    continue;
+                }
+                if !valid && line.contains('\u{fffd}') {
+                    let col = line.find('\u{fffd}').unwrap_or(0);
+                    self.diagnostics.push(
+                        Diagnostic::at(
+                            file,
+                            Span::new(start + col, start + col + 3),
+                            "this line is not valid UTF-8",
+                        )
+                        .label("invalid byte here"),
+                    );
+                    continue;
+                }
+                let mut fields = line.splitn(4, '\t');
+                let triple = [fields.next(), fields.next(), fields.next(), fields.next()];
+                let [Some(head), Some(relation), Some(tail), None] = triple else {
+                    let count = line.split('\t').count();
+                    self.diagnostics.push(
+                        Diagnostic::at(
+                            file,
+                            Span::new(start, start + line.len()),
+                            format!(
+                                "a TSV line has 3 fields (head, relation, tail); this one has {count}"
+                            ),
+                        )
                         .label("this line")
                         .help("write `head<TAB>relation<TAB>tail`, separated by tab characters"),
-                );
-                continue;
+                    );
+                    continue;
+                };
+                if [head, relation, tail].iter().any(|f| f.is_empty()) {
+                    self.diagnostics.push(
+                        Diagnostic::at(
+                            file,
+                            Span::new(start, start + line.len()),
+                            "a TSV field is empty",
+                        )
+                        .label("this line")
+                        .help("write `head<TAB>relation<TAB>tail`, separated by tab characters"),
+                    );
+                    continue;
+                }
+                self.graph.prefetch_name(head);
+                self.graph.prefetch_name(tail);
+                chunk.push((number, start, [head, relation, tail]));
             }
-            let mut field_start = start;
-            let mut texts = Vec::new();
-            for f in &fields {
-                texts.push(Text {
-                    text: Cow::Borrowed(*f),
-                    span: Span::new(field_start, field_start + f.len()),
-                });
-                field_start += f.len() + 1;
-            }
-            let mut texts = texts.into_iter();
-            let (subject, predicate, object) = (
-                texts.next().unwrap(),
-                texts.next().unwrap(),
-                texts.next().unwrap(),
-            );
-            let span = Span::new(start, start + line.len());
-            self.statement(
-                Statement {
-                    subject,
-                    predicate,
-                    object: Some(object),
+            for &(number, start, [head, relation, tail]) in &chunk {
+                let at = At {
+                    file,
+                    origin: Origin {
+                        file: graph_file,
+                        line: number as u32 + 1,
+                    },
+                };
+                fn text(f: &str, from: usize) -> Text<'_> {
+                    Text {
+                        text: Cow::Borrowed(f),
+                        span: Span::new(from, from + f.len()),
+                    }
+                }
+                let statement = Statement {
+                    subject: text(head, start),
+                    predicate: text(relation, start + head.len() + 1),
+                    object: Some(text(tail, start + head.len() + relation.len() + 2)),
                     attrs: Vec::new(),
-                    span,
-                },
-                at,
-            );
+                    span: Span::new(start, start + head.len() + relation.len() + tail.len() + 2),
+                };
+                self.statement(statement, at);
+            }
         }
     }
 
@@ -1216,6 +1230,9 @@ fn release_free_memory() {
         libc::malloc_trim(0);
     }
 }
+
+/// How many lines of a TSV file are split before their statements are built.
+const TSV_CHUNK: usize = 16;
 
 /// How many lines ahead the builder prefetches names ([`Loader::prefetch`]).
 const PREFETCH_AHEAD: usize = 8;

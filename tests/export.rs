@@ -139,6 +139,44 @@ fn tsv_triples_load_and_bad_lines_are_pointed_at() {
     );
 }
 
+/// TSV lines are split a chunk at a time (their names prefetched before
+/// the statements are built): every line, blank and bad ones among them,
+/// keeps its own number, past the first chunk too.
+#[test]
+fn tsv_lines_keep_their_numbers_across_chunks() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    for i in 0..40 {
+        text.push_str(&format!("N{i}\tnext\tN{}\n", i + 1));
+        if i % 7 == 0 {
+            text.push('\n');
+        }
+    }
+    std::fs::write(dir.path().join("chain.tsv"), &text).unwrap();
+    let line = |n: usize| {
+        let out = dossier_in(
+            dir.path(),
+            &[
+                "chain.tsv",
+                "--json",
+                "-c",
+                &format!("why path N{n} -> N{}", n + 1),
+            ],
+            None,
+        );
+        let answer: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+        answer["path"][0]["sources"][0]["line"].as_u64().unwrap()
+    };
+    // N{i} is on line i + 1 + the blank lines before it (after 0, 7, 14...).
+    for n in [0, 6, 7, 15, 30, 39] {
+        assert_eq!(line(n), (n + 1 + n.div_ceil(7)) as u64, "N{n}");
+    }
+    text.push_str("N40\tnext\n");
+    std::fs::write(dir.path().join("chain.tsv"), &text).unwrap();
+    let out = dossier_in(dir.path(), &["check", "chain.tsv"], None);
+    assert!(stderr(&out).contains("chain.tsv:47:1"), "{}", stderr(&out));
+}
+
 #[test]
 fn a_broken_json_file_is_pointed_at() {
     let dir = tempfile::tempdir().unwrap();
