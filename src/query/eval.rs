@@ -906,13 +906,20 @@ impl<'g> Eval<'g> {
         let (mut front_a, mut front_b) = (vec![a], vec![b]);
         while !front_a.is_empty() && !front_b.is_empty() {
             // Grow the side whose frontier has fewer edges to walk.
-            let grow_a = self.weight(&front_a, fwd_dir) <= self.weight(&front_b, back_dir);
+            let (weight_a, weight_b) = (
+                self.weight(&front_a, fwd_dir),
+                self.weight(&front_b, back_dir),
+            );
+            let grow_a = weight_a <= weight_b;
             let (front, seen, other, dir) = if grow_a {
                 (&mut front_a, &mut from_a, &from_b, fwd_dir)
             } else {
                 (&mut front_b, &mut from_b, &from_a, back_dir)
             };
-            let mut next = Vec::new();
+            // Room for every entity the level can reach, at once: growing
+            // the table step by step was a sixth of a search.
+            seen.reserve(weight_a.min(weight_b));
+            let mut next = Vec::with_capacity(weight_a.min(weight_b));
             let mut meet: Option<(u32, &str, NodeIndex)> = None;
             for &u in front.iter() {
                 if crate::cancel::requested() {
