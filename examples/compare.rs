@@ -108,7 +108,7 @@ fn main() {
         .read_to_string(&mut ops)
         .expect("reading ops");
     let ops: Value = serde_json::from_str(&ops).expect("ops is JSON");
-    let (graph, load, bytes) = load(path);
+    let (graph, load_s, bytes) = load(path);
     let name = |v: &Value| quoted(v.as_str().expect("a name"));
     let ordinary = format!("neighbours {}", name(&ops["ordinary"]));
     let hub = format!("neighbours {}", name(&ops["hub"]));
@@ -167,7 +167,7 @@ fn main() {
         "{}",
         json!({
             "tool": "dossier",
-            "load_s": load,
+            "load_s": load_s,
             "bytes_per_edge": bytes,
             "load_triples_s": triples["load_s"],
             "bytes_per_edge_triples": triples["bytes_per_edge"],

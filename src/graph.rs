@@ -116,7 +116,7 @@ impl Interner {
 /// also misses the address-translation cache, and a hub's neighbours took
 /// a third longer. Advice only: contents and safety are unchanged, and
 /// where huge pages are off it does nothing.
-pub fn advise_huge_pages<T>(ptr: *const T, len: usize) {
+pub(crate) fn advise_huge_pages<T>(ptr: *const T, len: usize) {
     #[cfg(target_os = "linux")]
     {
         const HUGE: usize = 2 << 20;
@@ -135,8 +135,38 @@ pub fn advise_huge_pages<T>(ptr: *const T, len: usize) {
     let _ = (ptr, len);
 }
 
+/// A hint that `item` will be read soon: both its first and its last byte
+/// are fetched into the cache, since it may straddle two cache lines.
+fn prefetch<T>(item: &T) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let p = (item as *const T).cast::<i8>();
+        // SAFETY: a prefetch is a hint; it reads nothing, and both
+        // addresses are inside `item`.
+        unsafe {
+            use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+            _mm_prefetch(p, _MM_HINT_T0);
+            _mm_prefetch(
+                p.wrapping_add(size_of::<T>().saturating_sub(1)),
+                _MM_HINT_T0,
+            );
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = item;
+}
+
+/// The hash of the name in `slot`: from the slot itself when the whole
+/// name fits, else from its entity.
+fn slot_hash(hasher: &FixedState, graph: &DiGraph<Entity, Edge, u32>, slot: &NameSlot) -> u64 {
+    match slot.short() {
+        Some(short) => hasher.hash_one(short),
+        None => hasher.hash_one(&*graph[slot.node].name),
+    }
+}
+
 /// A vector of `n` zeros in memory advised to use huge pages.
-pub fn huge_zeroed(n: usize) -> Vec<u32> {
+fn huge_zeroed(n: usize) -> Vec<u32> {
     let mut v: Vec<u32> = Vec::with_capacity(n);
     advise_huge_pages(v.as_ptr(), n);
     v.resize(n, 0);
@@ -287,19 +317,9 @@ impl NameTable {
 
     /// A hint that `hash` will be looked up soon.
     fn prefetch(&self, hash: u64) {
-        #[cfg(target_arch = "x86_64")]
         if let Some(slot) = self.slots.get(hash as usize & self.mask()) {
-            let p = (slot as *const NameSlot).cast::<i8>();
-            // SAFETY: a prefetch is a hint; it reads nothing, and both
-            // addresses are inside the slot (which may straddle two lines).
-            unsafe {
-                use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-                _mm_prefetch(p, _MM_HINT_T0);
-                _mm_prefetch(p.wrapping_add(size_of::<NameSlot>() - 1), _MM_HINT_T0);
-            }
+            prefetch(slot);
         }
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = hash;
     }
 }
 
@@ -553,10 +573,7 @@ impl Graph {
         let found = self.by_name.find_or_vacant(
             hash,
             |slot| slot.matches(len, &head) && (len <= 16 || &*graph[slot.node].name == name),
-            |slot| match slot.short() {
-                Some(short) => hasher.hash_one(short),
-                None => hasher.hash_one(&*graph[slot.node].name),
-            },
+            |slot| slot_hash(hasher, graph, slot),
         );
         match found {
             Ok(node) => (node, false),
@@ -763,22 +780,11 @@ impl Graph {
     /// edge links it into both ends' edge lists, two cache misses in a
     /// large graph, which a prefetch some edges ahead overlaps.
     fn prefetch_nodes(&self, a: NodeIndex, b: NodeIndex) {
-        #[cfg(target_arch = "x86_64")]
         for n in [a, b] {
             if let Some(node) = self.graph.raw_nodes().get(n.index()) {
-                let p = (node as *const petgraph::graph::Node<Entity, u32>).cast::<i8>();
-                let last = size_of::<petgraph::graph::Node<Entity, u32>>() - 1;
-                // SAFETY: a prefetch is a hint; it reads nothing, and both
-                // addresses are inside the node.
-                unsafe {
-                    use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-                    _mm_prefetch(p, _MM_HINT_T0);
-                    _mm_prefetch(p.wrapping_add(last), _MM_HINT_T0);
-                }
+                prefetch(node);
             }
         }
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = (a, b);
     }
 
     /// Adds edges known to hold no statement twice, and none the graph has
@@ -813,11 +819,9 @@ impl Graph {
         self.graph.reserve_exact_nodes(nodes);
         let graph = &self.graph;
         let hasher = &self.hasher;
-        self.by_name
-            .grow_to(self.by_name.len + nodes, |slot| match slot.short() {
-                Some(short) => hasher.hash_one(short),
-                None => hasher.hash_one(&*graph[slot.node].name),
-            });
+        self.by_name.grow_to(self.by_name.len + nodes, |slot| {
+            slot_hash(hasher, graph, slot)
+        });
     }
 
     /// Adds a fact unless the same one is there already.
@@ -1026,12 +1030,8 @@ impl Graph {
         row.iter().enumerate().map(move |(k, &i)| {
             // A hub's edges lie all over the edge array: ask for the one a
             // few steps ahead now, so that the misses overlap.
-            #[cfg(target_arch = "x86_64")]
-            if let Some(&ahead) = row.get(k + 16) {
-                let p = edges.as_ptr().wrapping_add(ahead as usize) as *const i8;
-                // SAFETY: a prefetch is a hint; it reads nothing and the
-                // address is inside the edge array.
-                unsafe { std::arch::x86_64::_mm_prefetch(p, std::arch::x86_64::_MM_HINT_T0) };
+            if let Some(edge) = row.get(k + 16).and_then(|&i| edges.get(i as usize)) {
+                prefetch(edge);
             }
             self.edge_ref(i)
         })

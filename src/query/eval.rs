@@ -825,7 +825,15 @@ impl<'g> Eval<'g> {
         if outs.is_empty() || ins.is_empty() {
             return (out, truncated);
         }
-        // Keys are distinct (they end with the edge and its direction).
+        // Within the runs depth is 1 and the direction Out or In, so a key
+        // packs into one number; keys are distinct (they end with the
+        // direction and the edge).
+        let packed = |n: &Neighbour| {
+            let rank = self.graph.name_rank(n.entity) as u128;
+            let relation = self.graph.relation_rank(n.relation) as u128;
+            let dir = dir_order(n.direction) as u128;
+            rank << 96 | relation << 64 | dir << 32 | n.edge.index() as u128
+        };
         let mut merged = Vec::with_capacity(out.len());
         let (short, long) = if outs.len() <= ins.len() {
             (outs, ins)
@@ -839,8 +847,8 @@ impl<'g> Eval<'g> {
             // each (a key is a look-up at random in the name order).
             let mut j = 0;
             for n in short {
-                let k = key(n);
-                let at = j + long[j..].partition_point(|m| key(m) < k);
+                let k = packed(n);
+                let at = j + long[j..].partition_point(|m| packed(m) < k);
                 merged.extend_from_slice(&long[j..at]);
                 merged.push(*n);
                 j = at;
@@ -850,18 +858,9 @@ impl<'g> Eval<'g> {
         }
         // Every key first, in one pass whose look-ups in the name order
         // do not wait on each other (the merge's comparisons would wait on
-        // each), packed into one number: depth is 1 here, and the direction
-        // is Out or In.
-        let packed: Vec<u128> = out
-            .iter()
-            .map(|n| {
-                let rank = self.graph.name_rank(n.entity) as u128;
-                let relation = self.graph.relation_rank(n.relation) as u128;
-                let dir = dir_order(n.direction) as u128;
-                rank << 96 | relation << 64 | dir << 32 | n.edge.index() as u128
-            })
-            .collect();
-        let (ko, ki) = packed.split_at(split);
+        // each).
+        let keys: Vec<u128> = out.iter().map(packed).collect();
+        let (ko, ki) = keys.split_at(split);
         // Without a branch on the comparison: a hub's two directions
         // interleave at random, and a mispredicted branch a record cost
         // more than the rest of the merge.
@@ -910,16 +909,15 @@ impl<'g> Eval<'g> {
                 self.weight(&front_a, fwd_dir),
                 self.weight(&front_b, back_dir),
             );
-            let grow_a = weight_a <= weight_b;
-            let (front, seen, other, dir) = if grow_a {
-                (&mut front_a, &mut from_a, &from_b, fwd_dir)
+            let (front, seen, other, dir, weight) = if weight_a <= weight_b {
+                (&mut front_a, &mut from_a, &from_b, fwd_dir, weight_a)
             } else {
-                (&mut front_b, &mut from_b, &from_a, back_dir)
+                (&mut front_b, &mut from_b, &from_a, back_dir, weight_b)
             };
             // Room for every entity the level can reach, at once: growing
             // the table step by step was a sixth of a search.
-            seen.reserve(weight_a.min(weight_b));
-            let mut next = Vec::with_capacity(weight_a.min(weight_b));
+            seen.reserve(weight);
+            let mut next = Vec::with_capacity(weight);
             let mut meet: Option<(u32, &str, NodeIndex)> = None;
             for &u in front.iter() {
                 if crate::cancel::requested() {
