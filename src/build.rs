@@ -1034,9 +1034,10 @@ impl Loader<'_> {
         let attrs = self.attrs(&d.attrs);
         let entity = self.graph.entity(node);
         if !entity.declared {
+            let label = d.label.map(|l| self.graph.add_label(&l.text));
             let entity = self.graph.entity_mut(node);
             entity.kind = kind;
-            entity.label = d.label.map(|l| l.text.into());
+            entity.label = label;
             entity.attrs = attrs;
             entity.origin = at.origin;
             entity.declared = true;
@@ -1061,8 +1062,8 @@ impl Loader<'_> {
             self.diagnostics.push(diag.help(help));
             return;
         }
-        if let (Some(old), Some(new)) = (&entity.label, &d.label)
-            && **old != *new.text
+        if let (Some(old), Some(new)) = (self.graph.label_of(entity), &d.label)
+            && *old != *new.text
         {
             let msg = format!(
                 "`{name}` is labelled {} and {}",
@@ -1100,11 +1101,12 @@ impl Loader<'_> {
             }
         }
         let merged = self.graph.intern_attrs(merged);
-        let entity = self.graph.entity_mut(node);
-        if entity.label.is_none() {
-            entity.label = d.label.map(|l| l.text.into());
+        if let Some(label) = d.label
+            && self.graph.label(node).is_none()
+        {
+            self.graph.set_label(node, &label.text);
         }
-        entity.attrs = merged;
+        self.graph.entity_mut(node).attrs = merged;
     }
 
     /// Adds a note pointing at an earlier line: on its text when that file

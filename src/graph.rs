@@ -1,6 +1,7 @@
 //! The knowledge graph: petgraph storage, a name index, interned relation
 //! names, kinds and attribute sets, facts, and provenance.
 
+pub use crate::name::Name;
 use crate::value::Value;
 use foldhash::fast::FixedState;
 use hashbrown::HashTable;
@@ -26,17 +27,25 @@ pub const NO_ATTRS: AttrsId = 0;
 pub const KIND_ENTITY: Sym = 0;
 pub const BUILTIN_KINDS: [&str; 4] = ["entity", "state", "body", "person"];
 
-/// A node: a named entity.
+/// A node: a named entity. 48 bytes, 56 as a petgraph node: the name is
+/// inline when short ([`Name`]), and the label, which few entities have,
+/// is kept apart ([`Graph::label`]).
 #[derive(Debug, Clone)]
 pub struct Entity {
-    pub name: Box<str>,
+    pub name: Name,
     pub kind: Sym,
-    pub label: Option<Box<str>>,
+    /// Its label's place in the graph's labels; see [`Graph::label`].
+    pub label: Option<LabelId>,
     pub attrs: AttrsId,
     /// Where it was declared; for an undeclared entity, where it was first used.
     pub origin: Origin,
     pub declared: bool,
 }
+
+const _: () = assert!(std::mem::size_of::<Entity>() == 48);
+
+/// An entity's label, by its place in [`Graph`]'s labels.
+pub type LabelId = std::num::NonZeroU32;
 
 /// A directed edge: `subject relation object {attrs}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -237,8 +246,17 @@ impl NameTable {
         table
     }
 
-    fn mask(&self) -> usize {
-        self.slots.len().wrapping_sub(1)
+    /// Where a name of this hash is first looked for: the hash scaled to
+    /// the table's length (which is not a power of two, so that the table
+    /// grows by half instead of doubling: about a seventh less memory on
+    /// average, and the table is at least half full).
+    fn home(&self, hash: u64) -> usize {
+        ((hash as u128 * self.slots.len() as u128) >> 64) as usize
+    }
+
+    /// The slot after `i`, round to the first.
+    fn next(&self, i: usize) -> usize {
+        if i + 1 == self.slots.len() { 0 } else { i + 1 }
     }
 
     /// The entity whose slot `same` accepts, probing from `hash`.
@@ -246,8 +264,7 @@ impl NameTable {
         if self.slots.is_empty() {
             return None;
         }
-        let mask = self.mask();
-        let mut i = hash as usize & mask;
+        let mut i = self.home(hash);
         loop {
             let slot = &self.slots[i];
             if slot.is_empty() {
@@ -256,7 +273,7 @@ impl NameTable {
             if same(slot) {
                 return Some(slot.node);
             }
-            i = (i + 1) & mask;
+            i = self.next(i);
         }
     }
 
@@ -272,8 +289,7 @@ impl NameTable {
         if (self.len + 1) * 5 > self.slots.len() * 4 {
             self.grow_to(self.len + 1, rehash);
         }
-        let mask = self.mask();
-        let mut i = hash as usize & mask;
+        let mut i = self.home(hash);
         loop {
             let slot = &self.slots[i];
             if slot.is_empty() {
@@ -282,7 +298,7 @@ impl NameTable {
             if same(slot) {
                 return Ok(slot.node);
             }
-            i = (i + 1) & mask;
+            i = self.next(i);
         }
     }
 
@@ -295,21 +311,21 @@ impl NameTable {
 
     /// Room for `n` names in all, without growing again.
     fn grow_to(&mut self, n: usize, rehash: impl Fn(&NameSlot) -> u64) {
-        let want = (n.saturating_mul(5) / 4 + 1).next_power_of_two().max(16);
+        let want = n.saturating_mul(5) / 4 + 1;
         if want <= self.slots.len() {
             return;
         }
+        let want = want.max(self.slots.len() * 3 / 2).max(16);
         // A look-up is at random in the table: huge pages spare each one a
         // miss in the address-translation cache too.
         let mut slots = Vec::with_capacity(want);
         advise_huge_pages(slots.as_ptr(), want);
         slots.resize(want, NameSlot::empty());
         let old = std::mem::replace(&mut self.slots, slots);
-        let mask = self.mask();
         for slot in old.into_iter().filter(|s| !s.is_empty()) {
-            let mut i = rehash(&slot) as usize & mask;
+            let mut i = self.home(rehash(&slot));
             while !self.slots[i].is_empty() {
-                i = (i + 1) & mask;
+                i = self.next(i);
             }
             self.slots[i] = slot;
         }
@@ -317,7 +333,7 @@ impl NameTable {
 
     /// A hint that `hash` will be looked up soon.
     fn prefetch(&self, hash: u64) {
-        if let Some(slot) = self.slots.get(hash as usize & self.mask()) {
+        if let Some(slot) = self.slots.get(self.home(hash)) {
             prefetch(slot);
         }
     }
@@ -410,6 +426,8 @@ pub struct Graph {
     /// set is next interned, if ever (hashing half a million sets was a
     /// fifth of loading a large snapshot).
     attr_sets_indexed: usize,
+    /// Entities' labels, by [`LabelId`] less one.
+    labels: Vec<Box<str>>,
     /// Read-only indexes for queries, rebuilt by `finish` after each load.
     index: Index,
     pub relations: Interner,
@@ -442,6 +460,7 @@ impl Graph {
             attr_sets: vec![Box::new([])],
             attr_set_index: HashTable::new(),
             attr_sets_indexed: 1,
+            labels: Vec::new(),
             index: Index::default(),
             relations: Interner::default(),
             kinds,
@@ -479,6 +498,29 @@ impl Graph {
 
     pub fn entities(&self) -> impl Iterator<Item = (NodeIndex, &Entity)> {
         self.graph.node_indices().map(|n| (n, &self.graph[n]))
+    }
+
+    /// `node`'s label, if it has one.
+    pub fn label(&self, node: NodeIndex) -> Option<&str> {
+        self.label_of(&self.graph[node])
+    }
+
+    /// An entity's label, if it has one.
+    pub fn label_of(&self, entity: &Entity) -> Option<&str> {
+        let id = entity.label?;
+        Some(&self.labels[id.get() as usize - 1])
+    }
+
+    /// Gives `node` the label `text`, in place of any it had.
+    pub fn set_label(&mut self, node: NodeIndex, text: &str) {
+        let id = self.add_label(text);
+        self.graph[node].label = Some(id);
+    }
+
+    /// Keeps `text` as a label, for an entity not yet added.
+    pub fn add_label(&mut self, text: &str) -> LabelId {
+        self.labels.push(text.into());
+        LabelId::new(self.labels.len() as u32).expect("fewer than 2^32 labels")
     }
 
     pub fn facts(&self) -> &[Fact] {
@@ -1208,6 +1250,7 @@ impl Graph {
             attr_sets: self.attr_sets.clone(),
             attr_set_index: self.attr_set_index.clone(),
             attr_sets_indexed: self.attr_sets_indexed,
+            labels: self.labels.clone(),
             index: Index::default(),
             relations: self.relations.clone(),
             kinds: self.kinds.clone(),

@@ -43,6 +43,7 @@ pub mod diagnostic;
 pub mod export;
 pub mod generate;
 pub mod graph;
+pub mod name;
 pub mod output;
 pub mod parse;
 pub mod query;

@@ -366,7 +366,7 @@ fn json_plain(graph: &Graph, answer: &Answer) -> serde_json::Value {
             json!({
                 "name": &*e.name,
                 "kind": graph.kind_name(*node),
-                "label": e.label.as_deref(),
+                "label": graph.label_of(e),
                 "attributes": attributes(graph, e.attrs),
                 "facts": graph.facts_of(*node).map(|f| json!({
                     "predicate": graph.relations.name(f.predicate),
@@ -558,7 +558,7 @@ fn table(out: &mut dyn Write, graph: &Graph, answer: &Answer) -> io::Result<()> 
             let mut name = String::new();
             crate::value::write_name(&mut name, &e.name).expect("writing to a String");
             write!(out, "{name}: {}", graph.kind_name(*node))?;
-            if let Some(label) = &e.label {
+            if let Some(label) = graph.label_of(e) {
                 let mut l = String::new();
                 crate::value::write_quoted(&mut l, label).expect("writing to a String");
                 write!(out, " {l}")?;
@@ -710,7 +710,7 @@ fn csv(out: &mut dyn Write, graph: &Graph, answer: &Answer) -> io::Result<()> {
             let e = graph.entity(*node);
             rows.push(strings(&["name", &e.name]));
             rows.push(strings(&["kind", graph.kind_name(*node)]));
-            rows.push(strings(&["label", e.label.as_deref().unwrap_or("")]));
+            rows.push(strings(&["label", graph.label_of(e).unwrap_or("")]));
             rows.push(vec![
                 "source".into(),
                 format!("{}:{}", graph.files[e.origin.file as usize], e.origin.line),

@@ -132,7 +132,7 @@ pub fn write(graph: &Graph) -> Vec<u8> {
     for (_, e) in graph.entities() {
         w.str(&e.name);
         w.u32(e.kind);
-        match &e.label {
+        match graph.label_of(e) {
             Some(l) => {
                 w.u8(1);
                 w.str(l);
@@ -362,7 +362,7 @@ pub fn read(bytes: &[u8]) -> Result<Graph, String> {
         names.push(name);
         let kind = sym(r.u32()?, kinds)?;
         let label = if r.u8()? == 1 {
-            Some(r.str()?.into())
+            Some(graph.add_label(r.str()?))
         } else {
             None
         };

@@ -30,7 +30,7 @@ fn declarations_merge_and_undeclared_names_are_entities() {
     let a = g.find("A").unwrap();
     let b = g.find("B").unwrap();
     assert_eq!(g.kind_name(a), "state");
-    assert_eq!(g.entity(a).label.as_deref(), Some("Aland"));
+    assert_eq!(g.label(a), Some("Aland"));
     assert_eq!(
         attr(&g, g.entity(a).attrs, "iso"),
         Some(&Value::Str("AL".into()))
@@ -141,7 +141,7 @@ fn a_failed_load_changes_nothing() {
 #[test]
 fn crlf_and_a_byte_order_mark_are_accepted() {
     let g = load("\u{feff}A: state \"A\"\r\nA r B {q: \"x\"}\r\n# c\r\n");
-    assert_eq!(g.entity(g.find("A").unwrap()).label.as_deref(), Some("A"));
+    assert_eq!(g.label(g.find("A").unwrap()), Some("A"));
     let e = g.petgraph().edge_indices().next().unwrap();
     assert_eq!(
         attr(&g, g.petgraph()[e].attrs, "q"),

@@ -87,7 +87,7 @@ pub fn neo4j(graph: &Graph) -> String {
     nodes.sort_by(|a, b| a.1.name.cmp(&b.1.name));
     for (n, e) in &nodes {
         let mut props = vec![format!("name: {}", string(&e.name))];
-        if let Some(label) = &e.label {
+        if let Some(label) = graph.label_of(e) {
             props.push(format!("label: {}", string(label)));
         }
         props.extend(
@@ -156,7 +156,7 @@ pub fn kuzu(graph: &Graph) -> String {
             "CREATE (:Entity {{name: {}, kind: {}, label: {}, attributes: {}, facts: {}}});",
             kuzu_string(&e.name),
             kuzu_string(graph.kind_name(*n)),
-            kuzu_string(e.label.as_deref().unwrap_or("")),
+            kuzu_string(graph.label_of(e).unwrap_or("")),
             kuzu_string(&attributes_json(graph, e.attrs)),
             kuzu_string(&serde_json::to_string(&facts(graph, *n)).expect("strings serialise"))
         );
@@ -203,7 +203,7 @@ pub fn csv(graph: &Graph) -> (String, String) {
         nodes.push_str(&csv_line(&[
             e.name.to_string(),
             graph.kind_name(n).to_string(),
-            e.label.as_deref().unwrap_or("").to_string(),
+            graph.label_of(e).unwrap_or("").to_string(),
             attributes_json(graph, e.attrs),
             serde_json::to_string(&facts(graph, n)).expect("strings serialise"),
             format!("Entity;{}", graph.kind_name(n)),

@@ -86,7 +86,7 @@ pub fn dot(graph: &Graph) -> String {
     for (n, e) in &nodes {
         let kind = graph.kind_name(*n);
         let (shape, style_, fill) = style(kind, &user_kinds);
-        let mut label = e.label.as_deref().unwrap_or(&e.name).to_string();
+        let mut label = graph.label_of(e).unwrap_or(&e.name).to_string();
         let mut facts: Vec<String> = graph
             .facts_of(*n)
             .map(|f| graph.relations.name(f.predicate).to_string())

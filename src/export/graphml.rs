@@ -137,7 +137,7 @@ pub fn graphml(graph: &Graph) -> String {
     nodes.sort_by(|a, b| a.1.name.cmp(&b.1.name));
     for (n, e) in nodes {
         let _ = write!(out, "    <node id=\"{}\">", xml(&e.name));
-        if let Some(label) = &e.label {
+        if let Some(label) = graph.label_of(e) {
             let _ = write!(out, "<data key=\"label\">{}</data>", xml(label));
         }
         let _ = write!(out, "<data key=\"kind\">{}</data>", xml(graph.kind_name(n)));

@@ -60,7 +60,7 @@ pub fn json(graph: &Graph) -> String {
             let mut o = Map::new();
             o.insert("name".into(), json!(&*e.name));
             o.insert("kind".into(), json!(graph.kind_name(n)));
-            o.insert("label".into(), json!(e.label.as_deref()));
+            o.insert("label".into(), json!(graph.label_of(e)));
             o.insert("declared".into(), json!(e.declared));
             o.insert("attributes".into(), attributes(graph, e.attrs));
             o.insert("source".into(), source(graph, e.origin));

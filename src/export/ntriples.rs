@@ -98,7 +98,7 @@ pub fn ntriples(graph: &Graph, base: &str) -> String {
             "{s} <{RDF}type> {} .",
             iri(base, &format!("kind/{}", graph.kind_name(*n)))
         );
-        if let Some(label) = &e.label {
+        if let Some(label) = graph.label_of(e) {
             let _ = writeln!(out, "{s} <{RDFS}label> {} .", literal(label));
         }
         attrs(&mut out, &s, e.attrs);

@@ -2033,7 +2033,7 @@ impl Run<'_, '_> {
 
     fn cell_value(&self, cell: &Cell) -> Value {
         match cell {
-            Cell::Entity(n) => Value::Name(self.eval.graph.entity(*n).name.clone()),
+            Cell::Entity(n) => Value::Name(self.eval.graph.entity(*n).name.as_str().into()),
             Cell::Relation(r) => Value::Name(self.eval.graph.relations.name(*r).into()),
             Cell::Value(v) => v.clone(),
         }

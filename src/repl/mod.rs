@@ -355,7 +355,7 @@ fn fingerprint(graph: &Graph) -> [HashSet<u64>; 3] {
                 (
                     &*e.name,
                     graph.kind_name(n),
-                    e.label.as_deref(),
+                    graph.label_of(e),
                     attrs(e.attrs),
                 )
                     .hash(s)
