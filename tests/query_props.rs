@@ -213,34 +213,77 @@ proptest! {
         ins in prop::collection::vec((0usize..60, 0usize..3), 0..90),
         outs in prop::collection::vec((0usize..60, 0usize..3), 0..6),
     ) {
-        // Names whose byte order is not their number's: N10 < N2.
-        let mut text = String::new();
-        for (x, rel) in &ins {
-            text.push_str(&format!("{} r{rel} Hub\n", name(*x)));
-        }
-        for (y, rel) in &outs {
-            text.push_str(&format!("Hub r{rel} {}\n", name(*y)));
-        }
-        text.push_str("Hub r0 Hub\n");
-        let graph = Graph::from_inputs(&[Input::Text { name: "h.kg".into(), text }], Options::default()).unwrap();
-        let answer = ask(&graph, "neighbours Hub");
-        let got: Vec<(String, String, String)> = answer["neighbours"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|n| (n["entity"].as_str().unwrap().into(), n["relation"].as_str().unwrap().into(), n["direction"].as_str().unwrap().into()))
-            .collect();
-        let mut want: BTreeSet<(String, String, String)> = BTreeSet::new();
-        for (x, rel) in &ins {
-            want.insert((name(*x), format!("r{rel}"), "in".into()));
-        }
-        for (y, rel) in &outs {
-            want.insert((name(*y), format!("r{rel}"), "out".into()));
-        }
-        // A loop is one step.
-        want.insert(("Hub".into(), "r0".into(), "out".into()));
-        prop_assert_eq!(got, want.into_iter().collect::<Vec<_>>());
+        check_answer_order(&ins, &outs)?;
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(12))]
+
+    /// The same for an entity with over a thousand edges each way, whose
+    /// two rows the graph keeps merged.
+    #[test]
+    fn a_hubs_neighbours_come_in_answer_order(
+        ins in prop::collection::btree_set((0usize..4000, 0usize..3), 1030..1100),
+        outs in prop::collection::btree_set((0usize..4000, 0usize..3), 1030..1100),
+    ) {
+        let ins: Vec<_> = ins.into_iter().collect();
+        let outs: Vec<_> = outs.into_iter().collect();
+        check_answer_order(&ins, &outs)?;
+    }
+}
+
+/// `neighbours Hub` for a hub with edges from `ins` and to `outs` (and a
+/// loop), against the same records sorted.
+fn check_answer_order(
+    ins: &[(usize, usize)],
+    outs: &[(usize, usize)],
+) -> Result<(), TestCaseError> {
+    // Names whose byte order is not their number's: N10 < N2.
+    let mut text = String::new();
+    for (x, rel) in ins {
+        text.push_str(&format!("{} r{rel} Hub\n", name(*x)));
+    }
+    for (y, rel) in outs {
+        text.push_str(&format!("Hub r{rel} {}\n", name(*y)));
+    }
+    text.push_str("Hub r0 Hub\n");
+    let graph = Graph::from_inputs(
+        &[Input::Text {
+            name: "h.kg".into(),
+            text,
+        }],
+        Options::default(),
+    )
+    .unwrap();
+    let answer = ask(&graph, "neighbours Hub");
+    let got: Vec<(String, String, String)> = answer["neighbours"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            (
+                n["entity"].as_str().unwrap().into(),
+                n["relation"].as_str().unwrap().into(),
+                n["direction"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    let mut want: BTreeSet<(String, String, String)> = BTreeSet::new();
+    for (x, rel) in ins {
+        want.insert((name(*x), format!("r{rel}"), "in".into()));
+    }
+    for (y, rel) in outs {
+        want.insert((name(*y), format!("r{rel}"), "out".into()));
+    }
+    // A loop is one step.
+    want.insert(("Hub".into(), "r0".into(), "out".into()));
+    prop_assert_eq!(got, want.into_iter().collect::<Vec<_>>());
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
 
     #[test]
     fn paths_are_every_simple_path(r in random_graph(), a in 0usize..8, b in 0usize..8, forward in any::<bool>(), max in 1u32..4) {

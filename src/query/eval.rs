@@ -696,10 +696,14 @@ impl<'g> Eval<'g> {
         via: Option<&Via>,
         depth: u32,
     ) -> (Vec<Neighbour>, bool) {
+        let stored_only = via.is_none() && self.as_of.is_none() && !self.graph.has_declarations();
+        if stored_only && depth == 1 && direction == Direction::Both {
+            return (self.stored_neighbours(start), false);
+        }
         let mut out: Vec<Neighbour> = Vec::with_capacity(
             self.graph.degree(start, Outgoing) + self.graph.degree(start, Incoming),
         );
-        if via.is_none() && self.as_of.is_none() && !self.graph.has_declarations() {
+        if stored_only {
             // Stored edges only, each as it is: the adjacency rows copied
             // in a loop tight enough that many edges' reads are in flight at
             // once (through `each_step` a hub took twice as long).
@@ -813,32 +817,55 @@ impl<'g> Eval<'g> {
                 n.edge,
             )
         };
-        let split = out.partition_point(|n| n.direction == Direction::Out);
-        let runs = depth == 1
-            && !self.graph.has_declarations()
-            && out[split..].iter().all(|n| n.direction == Direction::In);
-        if !runs {
-            out.sort_by_cached_key(key);
-            return (out, truncated);
-        }
-        let (outs, ins) = out.split_at(split);
-        if outs.is_empty() || ins.is_empty() {
-            return (out, truncated);
-        }
-        // Within the runs depth is 1 and the direction Out or In, so a key
-        // packs into one number; keys are distinct (they end with the
-        // direction and the edge).
-        let packed = |n: &Neighbour| {
-            let rank = self.graph.name_rank(n.entity) as u128;
-            let relation = self.graph.relation_rank(n.relation) as u128;
-            let dir = dir_order(n.direction) as u128;
-            rank << 96 | relation << 64 | dir << 32 | n.edge.index() as u128
+        out.sort_by_cached_key(key);
+        (out, truncated)
+    }
+
+    /// One level of stored edges both ways, in answer order (by name,
+    /// relation name, direction as written, edge). The adjacency index
+    /// keeps each direction's edges in that order but for the direction,
+    /// so the answer is the two rows merged.
+    fn stored_neighbours(&self, start: NodeIndex) -> Vec<Neighbour> {
+        let record = |(e, dir): (crate::graph::EdgeRef<'g>, _)| {
+            let (entity, direction) = if dir == Outgoing {
+                (e.target, Direction::Out)
+            } else {
+                (e.source, Direction::In)
+            };
+            Neighbour {
+                entity,
+                edge: e.id,
+                direction,
+                depth: 1,
+                relation: e.weight.relation,
+                derived: false,
+            }
         };
-        let mut merged = Vec::with_capacity(out.len());
+        if let Some(both) = self.graph.adjacent_both(start) {
+            return both.map(record).collect();
+        }
+        let outs = self.graph.adjacent(start, Outgoing);
+        let outs: Vec<Neighbour> = outs.map(|e| record((e, Outgoing))).collect();
+        // A loop is in both rows, and one step, not two.
+        let ins = self.graph.adjacent(start, Incoming);
+        let ins = ins.filter(|e| e.source != e.target);
+        let ins: Vec<Neighbour> = ins.map(|e| record((e, Incoming))).collect();
+        if outs.is_empty() || ins.is_empty() {
+            return if outs.is_empty() { ins } else { outs };
+        }
+        // Name rank, relation rank and direction (In before Out) in one
+        // number: records of one direction keep their order, and two of
+        // different directions never have the same key.
+        let key = |n: &Neighbour| {
+            let rank = self.graph.name_rank(n.entity) as u64;
+            let relation = self.graph.relation_rank(n.relation) as u64;
+            rank << 32 | relation << 1 | (n.direction == Direction::Out) as u64
+        };
+        let mut merged = Vec::with_capacity(outs.len() + ins.len());
         let (short, long) = if outs.len() <= ins.len() {
-            (outs, ins)
+            (&outs, &ins)
         } else {
-            (ins, outs)
+            (&ins, &outs)
         };
         if short.len() * 32 < long.len() {
             // Each record of the much shorter run finds its place in the
@@ -847,26 +874,26 @@ impl<'g> Eval<'g> {
             // each (a key is a look-up at random in the name order).
             let mut j = 0;
             for n in short {
-                let k = packed(n);
-                let at = j + long[j..].partition_point(|m| packed(m) < k);
+                let k = key(n);
+                let at = j + long[j..].partition_point(|m| key(m) < k);
                 merged.extend_from_slice(&long[j..at]);
                 merged.push(*n);
                 j = at;
             }
             merged.extend_from_slice(&long[j..]);
-            return (merged, truncated);
+            return merged;
         }
         // Every key first, in one pass whose look-ups in the name order
         // do not wait on each other (the merge's comparisons would wait on
         // each).
-        let keys: Vec<u128> = out.iter().map(packed).collect();
-        let (ko, ki) = keys.split_at(split);
+        let ko: Vec<u64> = outs.iter().map(key).collect();
+        let ki: Vec<u64> = ins.iter().map(key).collect();
         // Without a branch on the comparison: a hub's two directions
         // interleave at random, and a mispredicted branch a record cost
         // more than the rest of the merge.
         let (mut i, mut j) = (0, 0);
         while i < outs.len() && j < ins.len() {
-            let take_out = ko[i] <= ki[j];
+            let take_out = ko[i] < ki[j];
             let next = if take_out { &outs[i] } else { &ins[j] };
             merged.push(*next);
             i += take_out as usize;
@@ -874,7 +901,7 @@ impl<'g> Eval<'g> {
         }
         merged.extend_from_slice(&outs[i..]);
         merged.extend_from_slice(&ins[j..]);
-        (merged, truncated)
+        merged
     }
 
     /// A shortest path by bidirectional breadth-first search: the side with
