@@ -573,7 +573,7 @@ fn expected_name(rule: Rule) -> Option<&'static str> {
         Rule::kind => "a kind",
         Rule::attrs => "`{`",
         Rule::attr | Rule::key => "an attribute name",
-        Rule::number => "a value",
+        Rule::number | Rule::word => "a value",
         Rule::direction => "a direction (`out`, `in` or `both`)",
         Rule::via | Rule::kw_via => "`via`",
         Rule::depth | Rule::max | Rule::limit | Rule::kw_depth | Rule::kw_max | Rule::kw_limit => {
