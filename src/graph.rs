@@ -441,8 +441,9 @@ pub struct Graph {
     /// set is next interned, if ever (hashing half a million sets was a
     /// fifth of loading a large snapshot).
     attr_sets_indexed: usize,
-    /// Entities' labels, by [`LabelId`] less one.
-    labels: Vec<Box<str>>,
+    /// Entities' labels, by [`LabelId`] less one; a short one inline, as
+    /// names are.
+    labels: Vec<Name>,
     /// Read-only indexes for queries, rebuilt by `finish` after each load.
     index: Index,
     pub relations: Interner,
@@ -523,7 +524,7 @@ impl Graph {
     /// An entity's label, if it has one.
     pub fn label_of(&self, entity: &Entity) -> Option<&str> {
         let id = entity.label?;
-        Some(&self.labels[id.get() as usize - 1])
+        Some(self.labels[id.get() as usize - 1].as_str())
     }
 
     /// Gives `node` the label `text`, in place of any it had.
