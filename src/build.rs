@@ -1,7 +1,7 @@
 //! Loading: files to AST to graph, with validation. All or nothing.
 
 use crate::ast::{Attr, Declaration, Item, Span, Statement, Text};
-use crate::diagnostic::{Diagnostic, FileId, Sources};
+use crate::diagnostic::{Diagnostic, FileId, SourceText, Sources};
 use crate::graph::{AttrsId, Edge, Fact, Graph, KIND_ENTITY, NO_ATTRS, Origin, RelationInfo, Sym};
 use crate::parse::{Batch, batches, parse_line, parse_lines};
 use crate::suggest::did_you_mean;
@@ -269,7 +269,7 @@ impl Loader<'_> {
                 .map_or(String::new(), |(_, e)| e.to_ascii_lowercase()),
         };
         match extension.as_str() {
-            "tsv" => self.tsv(name, &bytes),
+            "tsv" => self.tsv(name, bytes),
             "json" => self.json(name, &bytes),
             "dsnap" => self.snapshot(name, &bytes),
             _ => self.text(name, bytes, input),
@@ -293,18 +293,24 @@ impl Loader<'_> {
     fn text(&mut self, name: String, bytes: Cow<'_, [u8]>, input: &Input) {
         let display = name.clone();
         // A byte-order mark is not part of the text, nor of its first line.
-        let bytes: &[u8] = &bytes;
-        let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
-        // The text is copied once, into the `Sources` that diagnostics
-        // point into; a file that is not UTF-8 is shown with its bad bytes
-        // replaced.
-        let (text, valid): (std::sync::Arc<str>, bool) = match std::str::from_utf8(bytes) {
-            Ok(text) => (text.into(), true),
-            Err(_) => (String::from_utf8_lossy(bytes).into(), false),
+        let bom = "\u{feff}".as_bytes();
+        let bytes = match bytes {
+            Cow::Owned(mut b) if b.starts_with(bom) => {
+                b.drain(..bom.len());
+                Cow::Owned(b)
+            }
+            Cow::Borrowed(b) => Cow::Borrowed(b.strip_prefix(bom).unwrap_or(b)),
+            owned => owned,
         };
+        // The text goes into the `Sources` that diagnostics point into (a
+        // file read is moved there, not copied); a file that is not UTF-8
+        // is shown with its bad bytes replaced.
+        let (text, raw) = shared_text(bytes);
+        let bytes: &[u8] = raw.as_deref().unwrap_or(text.as_bytes());
+        let valid = raw.is_none();
         let graph_file = self.graph.files.len() as u32;
         self.graph.files.push(name.clone());
-        let file = self.sources.add(name, text.clone());
+        let file = self.sources.add_shared(name, text.clone());
         self.source_of.insert(graph_file, file);
         self.edges
             .reserve(bytes.iter().filter(|&&b| b == b'\n').count() + 1);
@@ -424,16 +430,16 @@ impl Loader<'_> {
     /// Tab-separated triples, `head<TAB>relation<TAB>tail` a line, the
     /// layout of common knowledge-graph benchmark sets. Names are taken as
     /// they are, with no quoting.
-    fn tsv(&mut self, name: String, bytes: &[u8]) {
-        let text: std::sync::Arc<str> = String::from_utf8_lossy(bytes).into();
+    fn tsv(&mut self, name: String, bytes: Cow<'_, [u8]>) {
+        let (text, raw) = shared_text(bytes);
+        let valid = raw.is_none();
         let graph_file = self.graph.files.len() as u32;
         self.graph.files.push(name.clone());
-        let file = self.sources.add(name, text.clone());
+        let file = self.sources.add_shared(name, text.clone());
         self.source_of.insert(graph_file, file);
         // Lines are split a chunk at a time, and the chunk's names are
         // prefetched in the name index before its statements are built
         // (see `Loader::prefetch`).
-        let valid = std::str::from_utf8(bytes).is_ok();
         let mut chunk: Vec<(usize, usize, [&str; 3])> = Vec::with_capacity(TSV_CHUNK);
         let mut offset = 0;
         let mut lines = text.split('\n').enumerate().peekable();
@@ -548,8 +554,8 @@ impl Loader<'_> {
 
     /// A graph exported with `--to json` (its schema is in README.md).
     fn json(&mut self, name: String, bytes: &[u8]) {
-        let text: std::sync::Arc<str> = String::from_utf8_lossy(bytes).into();
-        let file = self.sources.add(name.clone(), text.clone());
+        let text = SourceText::new(String::from_utf8_lossy(bytes).into_owned());
+        let file = self.sources.add_shared(name.clone(), text.clone());
         let doc: serde_json::Value = match serde_json::from_slice(bytes) {
             Ok(doc) => doc,
             Err(e) => {
@@ -1230,6 +1236,29 @@ fn release_free_memory() {
     // no pointers and is safe to call at any time.
     unsafe {
         libc::malloc_trim(0);
+    }
+}
+
+/// A file's bytes as text to share: moved, not copied, when they were read
+/// and are UTF-8; else copied, with bad bytes replaced, and the bytes as
+/// they were given back to point at the bad ones.
+fn shared_text(bytes: Cow<'_, [u8]>) -> (SourceText, Option<Cow<'_, [u8]>>) {
+    match bytes {
+        Cow::Owned(b) => match String::from_utf8(b) {
+            Ok(text) => (SourceText::new(text), None),
+            Err(e) => {
+                let b = e.into_bytes();
+                let text = String::from_utf8_lossy(&b).into_owned();
+                (SourceText::new(text), Some(Cow::Owned(b)))
+            }
+        },
+        Cow::Borrowed(b) => match std::str::from_utf8(b) {
+            Ok(text) => (SourceText::new(text.to_string()), None),
+            Err(_) => {
+                let text = String::from_utf8_lossy(b).into_owned();
+                (SourceText::new(text), Some(Cow::Borrowed(b)))
+            }
+        },
     }
 }
 

@@ -67,9 +67,15 @@ impl Diagnostic {
 }
 
 /// The texts that diagnostics point into, by [`FileId`].
+/// A source's text, shared with the threads that parse it. A `String`
+/// behind the `Arc` rather than an `Arc<str>`, so that a file read into
+/// memory is shared as it is, not copied (a large file's copy was a
+/// twentieth of its load, most of it the kernel clearing the new pages).
+pub type SourceText = std::sync::Arc<String>;
+
 #[derive(Default, Debug, Clone)]
 pub struct Sources {
-    files: Vec<(String, std::sync::Arc<str>)>,
+    files: Vec<(String, SourceText)>,
 }
 
 impl Sources {
@@ -79,8 +85,13 @@ impl Sources {
 
     /// Adds a text under the name to show for it (a path, or `<query>`).
     /// The text is shared, so a loader can parse it while adding more.
-    pub fn add(&mut self, name: impl Into<String>, text: impl Into<std::sync::Arc<str>>) -> FileId {
-        self.files.push((name.into(), text.into()));
+    pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
+        self.add_shared(name, SourceText::new(text.into()))
+    }
+
+    /// [`Sources::add`] for a text shared with others.
+    pub fn add_shared(&mut self, name: impl Into<String>, text: SourceText) -> FileId {
+        self.files.push((name.into(), text));
         self.files.len() - 1
     }
 
