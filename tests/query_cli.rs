@@ -35,6 +35,24 @@ fn queries_from_standard_input() {
 }
 
 #[test]
+fn a_comment_ends_a_query_but_not_a_quoted_name() {
+    let plain = dossier(&["--json", "-c", "neighbours China"]);
+    let noted = dossier(&["--json", "-c", "neighbours China # who China touches"]);
+    assert!(
+        stdout(&plain).starts_with("{\"neighbours\":[{"),
+        "{}",
+        stdout(&plain)
+    );
+    assert_eq!(stdout(&noted), stdout(&plain));
+    let quoted = dossier(&["--json", "-c", "neighbours \"China # x\""]);
+    assert!(
+        stderr(&quoted).contains("no entity is named `China # x`"),
+        "{}",
+        stderr(&quoted)
+    );
+}
+
+#[test]
 fn a_failed_query_keeps_answers_aligned_and_exits_1() {
     let out = dossier_in(
         &root(),
