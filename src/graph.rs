@@ -1384,7 +1384,7 @@ impl Graph {
             attr_sets: self.attr_sets.clone(),
             attr_set_index: self.attr_set_index.clone(),
             attr_sets_indexed: self.attr_sets_indexed,
-            labels: self.labels.clone(),
+            labels: Vec::new(),
             index: Index::default(),
             relations: self.relations.clone(),
             kinds: self.kinds.clone(),
@@ -1397,7 +1397,9 @@ impl Graph {
         for &n in &keep {
             let e = &self.graph[n];
             let (new, _) = sub.find_or_add(&e.name, e.origin);
-            *sub.entity_mut(new) = e.clone();
+            // The labels of the entities kept, not all of them.
+            let label = self.label_of(e).map(|l| sub.add_label(l));
+            *sub.entity_mut(new) = Entity { label, ..e.clone() };
             map.insert(n, new);
         }
         let list: Vec<(NodeIndex, NodeIndex, Edge)> = edges

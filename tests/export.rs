@@ -208,6 +208,19 @@ fn a_query_exports_only_what_it_touches() {
         .map(|e| e["name"].as_str().unwrap())
         .collect();
     assert_eq!(names, ["China", "ICC", "Resolution"]);
+    // Each keeps its own label, as in the whole graph's export.
+    let whole = stdout(&dossier(&["export", "--to", "json"]));
+    let whole: serde_json::Value = serde_json::from_str(&whole).unwrap();
+    for e in doc["entities"].as_array().unwrap() {
+        let same = whole["entities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|w| w["name"] == e["name"])
+            .unwrap();
+        assert!(e["label"].is_string(), "{e}");
+        assert_eq!(e["label"], same["label"]);
+    }
     assert_eq!(doc["relations"].as_array().unwrap().len(), 2);
     // The facts of China, the resolution and the court come along.
     assert_eq!(doc["facts"].as_array().unwrap().len(), 3);
