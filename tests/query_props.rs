@@ -233,6 +233,23 @@ proptest! {
     }
 }
 
+/// A neighbours answer's (entity, relation, direction) records, in order.
+fn records(answer: &serde_json::Value) -> Vec<(String, String, String)> {
+    let field = |n: &serde_json::Value, k: &str| n[k].as_str().unwrap().to_string();
+    answer["neighbours"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            (
+                field(n, "entity"),
+                field(n, "relation"),
+                field(n, "direction"),
+            )
+        })
+        .collect()
+}
+
 /// `neighbours Hub` for a hub with edges from `ins` and to `outs` (and a
 /// loop), against the same records sorted.
 fn check_answer_order(
@@ -256,19 +273,7 @@ fn check_answer_order(
         Options::default(),
     )
     .unwrap();
-    let answer = ask(&graph, "neighbours Hub");
-    let got: Vec<(String, String, String)> = answer["neighbours"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| {
-            (
-                n["entity"].as_str().unwrap().into(),
-                n["relation"].as_str().unwrap().into(),
-                n["direction"].as_str().unwrap().into(),
-            )
-        })
-        .collect();
+    let got = records(&ask(&graph, "neighbours Hub"));
     let mut want: BTreeSet<(String, String, String)> = BTreeSet::new();
     for (x, rel) in ins {
         want.insert((name(*x), format!("r{rel}"), "in".into()));
@@ -278,7 +283,14 @@ fn check_answer_order(
     }
     // A loop is one step.
     want.insert(("Hub".into(), "r0".into(), "out".into()));
-    prop_assert_eq!(got, want.into_iter().collect::<Vec<_>>());
+    prop_assert_eq!(got, want.iter().cloned().collect::<Vec<_>>());
+    // One direction: its records in the same order, a loop among them.
+    want.insert(("Hub".into(), "r0".into(), "in".into()));
+    for dir in ["in", "out"] {
+        let got = records(&ask(&graph, &format!("neighbours Hub {dir}")));
+        let one_way: Vec<_> = want.iter().filter(|w| w.2 == dir).cloned().collect();
+        prop_assert_eq!(got, one_way);
+    }
     Ok(())
 }
 

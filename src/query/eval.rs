@@ -697,41 +697,11 @@ impl<'g> Eval<'g> {
         depth: u32,
     ) -> (Vec<Neighbour>, bool) {
         let stored_only = via.is_none() && self.as_of.is_none() && !self.graph.has_declarations();
-        if stored_only && depth == 1 && direction == Direction::Both {
-            return (self.stored_neighbours(start), false);
+        if stored_only && depth == 1 {
+            return (self.stored_neighbours(start, direction), false);
         }
-        let mut out: Vec<Neighbour> = Vec::with_capacity(
-            self.graph.degree(start, Outgoing) + self.graph.degree(start, Incoming),
-        );
-        if stored_only {
-            // Stored edges only, each as it is: the adjacency rows copied
-            // in a loop tight enough that many edges' reads are in flight at
-            // once (through `each_step` a hub took twice as long).
-            let both = direction == Direction::Both;
-            for (dir, d) in [(Outgoing, Direction::Out), (Incoming, Direction::In)] {
-                if !both && direction != d {
-                    continue;
-                }
-                out.extend(
-                    self.graph
-                        .adjacent(start, dir)
-                        // With both directions, a loop is one step, not two.
-                        .filter(|e| !(both && d == Direction::In && e.source == e.target))
-                        .map(|e| Neighbour {
-                            entity: if d == Direction::Out {
-                                e.target
-                            } else {
-                                e.source
-                            },
-                            edge: e.id,
-                            direction: d,
-                            depth: 1,
-                            relation: e.weight.relation,
-                            derived: false,
-                        }),
-                );
-            }
-        } else {
+        let mut out: Vec<Neighbour> = Vec::new();
+        if depth == 1 {
             self.each_step(start, direction, via, |t| {
                 out.push(Neighbour {
                     entity: t.to,
@@ -748,7 +718,6 @@ impl<'g> Eval<'g> {
             // Each entity once, at its smallest depth, with the smallest
             // (relation, direction, previous entity) of the hops that reach
             // it from the level before.
-            out = Vec::new();
             let mut seen: HashSet<NodeIndex> = HashSet::default();
             seen.insert(start);
             let mut frontier = vec![start];
@@ -799,10 +768,7 @@ impl<'g> Eval<'g> {
                 }));
             }
         }
-        // By depth, name, relation name, direction as written and edge. The
-        // adjacency index keeps each direction's edges in this order, so
-        // one level of stored edges is two sorted runs, merged here with
-        // each key computed once.
+        // By depth, name, relation name, direction as written and edge.
         let dir_order = |d: Direction| match d {
             Direction::Both => 0u8,
             Direction::In => 1,
@@ -821,11 +787,13 @@ impl<'g> Eval<'g> {
         (out, truncated)
     }
 
-    /// One level of stored edges both ways, in answer order (by name,
+    /// One level of stored edges in `direction`, in answer order (by name,
     /// relation name, direction as written, edge). The adjacency index
-    /// keeps each direction's edges in that order but for the direction,
-    /// so the answer is the two rows merged.
-    fn stored_neighbours(&self, start: NodeIndex) -> Vec<Neighbour> {
+    /// keeps each direction's edges in that order, so one direction is its
+    /// row as it is, and both are the two rows merged. The rows are copied
+    /// in loops tight enough that many edges' reads are in flight at once
+    /// (through `each_step` a hub took twice as long).
+    fn stored_neighbours(&self, start: NodeIndex, direction: Direction) -> Vec<Neighbour> {
         let record = |(e, dir): (crate::graph::EdgeRef<'g>, _)| {
             let (entity, direction) = if dir == Outgoing {
                 (e.target, Direction::Out)
@@ -841,6 +809,18 @@ impl<'g> Eval<'g> {
                 derived: false,
             }
         };
+        match direction {
+            Direction::Out | Direction::In => {
+                let dir = if direction == Direction::Out {
+                    Outgoing
+                } else {
+                    Incoming
+                };
+                let row = self.graph.adjacent(start, dir);
+                return row.map(|e| record((e, dir))).collect();
+            }
+            Direction::Both => {}
+        }
         if let Some(both) = self.graph.adjacent_both(start) {
             return both.map(record).collect();
         }
