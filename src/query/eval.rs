@@ -24,6 +24,11 @@ use std::collections::BTreeSet;
 type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 type HashSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
 
+/// Up to this many records, one level of neighbours both ways is sorted in
+/// place (an insertion sort, no allocation) rather than merged from its two
+/// runs into a new list.
+const SMALL_SORT: usize = 20;
+
 /// By default, at most this many search states (paths extended, clause
 /// matches tried) before a `paths` search or a pattern stops with a
 /// partial answer.
@@ -824,14 +829,17 @@ impl<'g> Eval<'g> {
         if let Some(both) = self.graph.adjacent_both(start) {
             return both.map(record).collect();
         }
+        // Both rows in one list, outgoing first.
         let outs = self.graph.adjacent(start, Outgoing);
-        let outs: Vec<Neighbour> = outs.map(|e| record((e, Outgoing))).collect();
-        // A loop is in both rows, and one step, not two.
         let ins = self.graph.adjacent(start, Incoming);
+        let mut all: Vec<Neighbour> = Vec::with_capacity(outs.len() + ins.len());
+        all.extend(outs.map(|e| record((e, Outgoing))));
+        let split = all.len();
+        // A loop is in both rows, and one step, not two.
         let ins = ins.filter(|e| e.source != e.target);
-        let ins: Vec<Neighbour> = ins.map(|e| record((e, Incoming))).collect();
-        if outs.is_empty() || ins.is_empty() {
-            return if outs.is_empty() { ins } else { outs };
+        all.extend(ins.map(|e| record((e, Incoming))));
+        if split == 0 || split == all.len() {
+            return all;
         }
         // Name rank, relation rank and direction (In before Out) in one
         // number: records of one direction keep their order, and two of
@@ -841,11 +849,17 @@ impl<'g> Eval<'g> {
             let relation = self.graph.relation_rank(n.relation) as u64;
             rank << 32 | relation << 1 | (n.direction == Direction::Out) as u64
         };
-        let mut merged = Vec::with_capacity(outs.len() + ins.len());
+        if all.len() <= SMALL_SORT {
+            // Sorted in place: stable, so each direction keeps its order.
+            all.sort_by_key(key);
+            return all;
+        }
+        let (outs, ins) = all.split_at(split);
+        let mut merged = Vec::with_capacity(all.len());
         let (short, long) = if outs.len() <= ins.len() {
-            (&outs, &ins)
+            (outs, ins)
         } else {
-            (&ins, &outs)
+            (ins, outs)
         };
         if short.len() * 32 < long.len() {
             // Each record of the much shorter run finds its place in the
