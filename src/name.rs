@@ -27,7 +27,7 @@ const LENS: [Len; INLINE + 1] = {
 /// An immutable string of 24 bytes: up to [`INLINE`] bytes in place, a
 /// longer one on the heap. Most names are short, and a million entities'
 /// names on the heap took 32 bytes each (the allocator's smallest block
-/// and its header), a seventh of a large graph's memory.
+/// and its header), about a tenth of a large graph's memory.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Name(Repr);
 
@@ -57,8 +57,8 @@ impl Name {
                 let bytes = &bytes[..*len as usize];
                 // SAFETY: `bytes` are the first `len` bytes of the `&str`
                 // given to `Name::new`, which are valid UTF-8, and nothing
-                // changes them. (Checking them again on every read made
-                // sorting a million names a fifth slower.)
+                // changes them. (Checking them again would cost every read,
+                // and sorting the names reads each many times.)
                 unsafe { std::str::from_utf8_unchecked(bytes) }
             }
             Repr::Heap(s) => s,
