@@ -293,15 +293,10 @@ impl Loader<'_> {
     fn text(&mut self, name: String, bytes: Cow<'_, [u8]>, input: &Input) {
         let display = name.clone();
         // A byte-order mark is not part of the text, nor of its first line.
-        let bom = "\u{feff}".as_bytes();
-        let bytes = match bytes {
-            Cow::Owned(mut b) if b.starts_with(bom) => {
-                b.drain(..bom.len());
-                Cow::Owned(b)
-            }
-            Cow::Borrowed(b) => Cow::Borrowed(b.strip_prefix(bom).unwrap_or(b)),
-            owned => owned,
-        };
+        let mut bytes = bytes.into_owned();
+        if bytes.starts_with("\u{feff}".as_bytes()) {
+            bytes.drain(.."\u{feff}".len());
+        }
         // The text goes into the `Sources` that diagnostics point into (a
         // file read is moved there, not copied); a file that is not UTF-8
         // is shown with its bad bytes replaced.
@@ -431,7 +426,7 @@ impl Loader<'_> {
     /// layout of common knowledge-graph benchmark sets. Names are taken as
     /// they are, with no quoting.
     fn tsv(&mut self, name: String, bytes: Cow<'_, [u8]>) {
-        let (text, raw) = shared_text(bytes);
+        let (text, raw) = shared_text(bytes.into_owned());
         let valid = raw.is_none();
         let graph_file = self.graph.files.len() as u32;
         self.graph.files.push(name.clone());
@@ -1239,26 +1234,17 @@ fn release_free_memory() {
     }
 }
 
-/// A file's bytes as text to share: moved, not copied, when they were read
-/// and are UTF-8; else copied, with bad bytes replaced, and the bytes as
-/// they were given back to point at the bad ones.
-fn shared_text(bytes: Cow<'_, [u8]>) -> (SourceText, Option<Cow<'_, [u8]>>) {
-    match bytes {
-        Cow::Owned(b) => match String::from_utf8(b) {
-            Ok(text) => (SourceText::new(text), None),
-            Err(e) => {
-                let b = e.into_bytes();
-                let text = String::from_utf8_lossy(&b).into_owned();
-                (SourceText::new(text), Some(Cow::Owned(b)))
-            }
-        },
-        Cow::Borrowed(b) => match std::str::from_utf8(b) {
-            Ok(text) => (SourceText::new(text.to_string()), None),
-            Err(_) => {
-                let text = String::from_utf8_lossy(b).into_owned();
-                (SourceText::new(text), Some(Cow::Borrowed(b)))
-            }
-        },
+/// A file's bytes as text to share: moved, not copied, when they are
+/// UTF-8; else with bad bytes replaced, and the bytes as they were given
+/// back to point at the bad ones.
+fn shared_text(bytes: Vec<u8>) -> (SourceText, Option<Vec<u8>>) {
+    match String::from_utf8(bytes) {
+        Ok(text) => (SourceText::new(text), None),
+        Err(e) => {
+            let bytes = e.into_bytes();
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            (SourceText::new(text), Some(bytes))
+        }
     }
 }
 

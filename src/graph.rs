@@ -958,8 +958,8 @@ impl Graph {
         });
         index.out = out;
         index.incoming = incoming;
-        index.merged = self.merged_rows(&index);
         self.index = index;
+        self.index.merged = self.merged_rows();
     }
 
     /// The name order and the adjacency rows (start offsets and edges,
@@ -1003,8 +1003,8 @@ impl Graph {
         index.name_rank = name_rank;
         index.out = out;
         index.incoming = incoming;
-        index.merged = self.merged_rows(&index);
         self.index = index;
+        self.index.merged = self.merged_rows();
         Ok(())
     }
 
@@ -1116,7 +1116,7 @@ impl Graph {
     /// entity's outgoing and incoming edges (a loop once, as outgoing) by
     /// the other end's name, relation name, direction (incoming first) and
     /// edge index.
-    fn merged_rows(&self, index: &Index) -> Vec<(u32, Box<[u32]>)> {
+    fn merged_rows(&self) -> Vec<(u32, Box<[u32]>)> {
         let edges = self.graph.raw_edges();
         if edges.len() > INCOMING as usize {
             return Vec::new();
@@ -1124,14 +1124,12 @@ impl Graph {
         let key = |i: u32, incoming: bool| {
             let e = &edges[i as usize];
             let other = if incoming { e.source() } else { e.target() };
-            let rank = index.name_rank[other.index()] as u64;
-            let relation = index.relation_rank[e.weight.relation as usize] as u64;
-            rank << 32 | relation << 1 | !incoming as u64
+            self.neighbour_key(other, e.weight.relation, !incoming)
         };
         let mut merged = Vec::new();
         for n in 0..self.graph.node_count() {
             let node = NodeIndex::new(n);
-            let (outs, ins) = (index.out.of(node), index.incoming.of(node));
+            let (outs, ins) = (self.index.out.of(node), self.index.incoming.of(node));
             if outs.len().min(ins.len()) < MERGED_AT_LEAST {
                 continue;
             }
@@ -1259,11 +1257,14 @@ impl Graph {
         self.index.name_rank[node.index()]
     }
 
-    /// A hint that `node`'s [`name_rank`](Self::name_rank) will be read soon.
-    pub fn prefetch_name_rank(&self, node: NodeIndex) {
-        if let Some(rank) = self.index.name_rank.get(node.index()) {
-            prefetch(rank);
-        }
+    /// Where a neighbour `other`, reached by an edge of `relation`, goes in
+    /// an answer one level deep: by name, then relation name, then
+    /// incoming before outgoing. Records of one direction with equal keys
+    /// keep their rows' (edge) order; records of two directions never have
+    /// equal keys.
+    pub fn neighbour_key(&self, other: NodeIndex, relation: Sym, outgoing: bool) -> u64 {
+        let rank = self.name_rank(other) as u64;
+        (rank << 32) | (self.relation_rank(relation) as u64) << 1 | outgoing as u64
     }
 
     /// `r`'s place among the relation names in byte order.

@@ -841,13 +841,9 @@ impl<'g> Eval<'g> {
         if split == 0 || split == all.len() {
             return all;
         }
-        // Name rank, relation rank and direction (In before Out) in one
-        // number: records of one direction keep their order, and two of
-        // different directions never have the same key.
         let key = |n: &Neighbour| {
-            let rank = self.graph.name_rank(n.entity) as u64;
-            let relation = self.graph.relation_rank(n.relation) as u64;
-            rank << 32 | relation << 1 | (n.direction == Direction::Out) as u64
+            self.graph
+                .neighbour_key(n.entity, n.relation, n.direction == Direction::Out)
         };
         if all.len() <= SMALL_SORT {
             // Sorted in place: stable, so each direction keeps its order.
