@@ -1269,7 +1269,10 @@ fn read(path: &Path) -> Result<Vec<u8>, String> {
 /// it has at least `halves_from` bytes. Reading a large file is mostly the
 /// copy from the page cache and the kernel's clearing of the new pages it
 /// lands in, work for a core a half: the 5,000,000-statement file (167 MB)
-/// is ready to parse in 0.09-0.10 s instead of 0.17-0.19 s.
+/// reads in 53-76 ms instead of 103-141 ms, its snapshot (245 MB) in
+/// 95-108 ms instead of 141-196 ms. The buffer is not advised as huge
+/// pages: that read in 25-35 ms, but two reads in five stalled for 260 ms
+/// while the kernel compacted memory to find them.
 fn read_bytes(path: &Path, halves_from: usize) -> std::io::Result<Vec<u8>> {
     #[cfg(unix)]
     {
@@ -1283,7 +1286,6 @@ fn read_bytes(path: &Path, halves_from: usize) -> std::io::Result<Vec<u8>> {
             return Ok(bytes);
         }
         let mut bytes = vec![0u8; len];
-        crate::graph::advise_huge_pages(bytes.as_ptr(), len);
         let (first, second) = bytes.split_at_mut(len / 2);
         let fill = |buf: &mut [u8], mut at: u64| -> std::io::Result<usize> {
             let mut done = 0;
