@@ -1382,9 +1382,9 @@ impl Graph {
             by_name: NameTable::default(),
             facts: Vec::new(),
             fact_set: HashTable::new(),
-            attr_sets: self.attr_sets.clone(),
-            attr_set_index: self.attr_set_index.clone(),
-            attr_sets_indexed: self.attr_sets_indexed,
+            attr_sets: AttrSets::new(),
+            attr_set_index: HashTable::new(),
+            attr_sets_indexed: 1,
             labels: Vec::new(),
             index: Index::default(),
             relations: self.relations.clone(),
@@ -1394,26 +1394,42 @@ impl Graph {
             declarations: self.declarations.clone(),
             hasher: self.hasher.clone(),
         };
+        // The labels and attribute sets of what is kept, not all of them.
+        let mut sets = std::collections::HashMap::new();
+        let mut set = |sub: &mut Graph, id: AttrsId| {
+            *sets
+                .entry(id)
+                .or_insert_with(|| sub.intern_attrs(self.attrs(id).to_vec()))
+        };
         let mut map = std::collections::HashMap::new();
         for &n in &keep {
             let e = &self.graph[n];
             let (new, _) = sub.find_or_add(&e.name, e.origin);
-            // The labels of the entities kept, not all of them.
             let label = self.label_of(e).map(|l| sub.add_label(l));
-            *sub.entity_mut(new) = Entity { label, ..e.clone() };
+            let attrs = set(&mut sub, e.attrs);
+            *sub.entity_mut(new) = Entity {
+                label,
+                attrs,
+                ..e.clone()
+            };
             map.insert(n, new);
         }
-        let list: Vec<(NodeIndex, NodeIndex, Edge)> = edges
-            .iter()
-            .map(|&e| {
-                let (a, b) = self.graph.edge_endpoints(e).expect("edges have ends");
-                (map[&a], map[&b], self.graph[e])
-            })
-            .collect();
+        let mut list: Vec<(NodeIndex, NodeIndex, Edge)> = Vec::with_capacity(edges.len());
+        for &e in edges {
+            let (a, b) = self.graph.edge_endpoints(e).expect("edges have ends");
+            let edge = self.graph[e];
+            let attrs = set(&mut sub, edge.attrs);
+            list.push((map[&a], map[&b], Edge { attrs, ..edge }));
+        }
         sub.add_edges(&list);
         for f in &self.facts {
             if let Some(&s) = map.get(&f.subject) {
-                sub.add_fact(Fact { subject: s, ..*f });
+                let attrs = set(&mut sub, f.attrs);
+                sub.add_fact(Fact {
+                    subject: s,
+                    attrs,
+                    ..*f
+                });
             }
         }
         sub.finish();

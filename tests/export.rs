@@ -238,6 +238,37 @@ fn a_query_exports_only_what_it_touches() {
     );
 }
 
+/// A query's subgraph keeps the attribute sets of what it holds, and only
+/// those: a small answer from a graph of many sets stays small.
+#[test]
+fn a_subgraph_keeps_only_its_own_attribute_sets() {
+    let mut kg = String::from("E0: state {capital: \"X\"}\nE1 abstains {votes: 7}\n");
+    for i in 0..300 {
+        kg += &format!("E{i} r E{} {{n: {i}}}\n", i + 1);
+    }
+    let graph = Graph::from_inputs(&[text("g.kg", &kg)], Options::default()).unwrap();
+    // The empty set, the capital, the votes and one a statement.
+    assert_eq!(graph.attr_set_count(), 303);
+    let (e0, e1) = (graph.find("E0").unwrap(), graph.find("E1").unwrap());
+    let edge = graph.petgraph().find_edge(e0, e1).unwrap();
+    let sub = graph.subgraph(&[e0, e1].into(), &[edge].into());
+    assert_eq!(sub.attr_set_count(), 4);
+    let doc: serde_json::Value = serde_json::from_str(&json(&sub)).unwrap();
+    assert_eq!(
+        doc["entities"][0]["attributes"],
+        serde_json::json!({"capital": "X"})
+    );
+    assert_eq!(doc["entities"][1]["attributes"], serde_json::json!({}));
+    assert_eq!(
+        doc["relations"][0]["attributes"],
+        serde_json::json!({"n": 0})
+    );
+    assert_eq!(
+        doc["facts"][0]["attributes"],
+        serde_json::json!({"votes": 7})
+    );
+}
+
 #[test]
 fn exports_are_stable() {
     for format in ["dot", "json", "graphml", "ntriples", "cypher", "kuzu"] {
