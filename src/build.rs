@@ -1280,39 +1280,36 @@ fn read_bytes(path: &Path, halves_from: usize) -> std::io::Result<Vec<u8>> {
         use std::os::unix::fs::FileExt;
         let mut file = std::fs::File::open(path)?;
         let len = file.metadata()?.len() as usize;
-        if len < halves_from {
-            let mut bytes = Vec::with_capacity(len);
-            file.read_to_end(&mut bytes)?;
-            return Ok(bytes);
-        }
-        let mut bytes = vec![0u8; len];
-        let (first, second) = bytes.split_at_mut(len / 2);
-        let fill = |buf: &mut [u8], mut at: u64| -> std::io::Result<usize> {
-            let mut done = 0;
-            while done < buf.len() {
-                match file.read_at(&mut buf[done..], at) {
-                    Ok(0) => break,
-                    Ok(n) => (done, at) = (done + n, at + n as u64),
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                    Err(e) => return Err(e),
+        let mut bytes = if len < halves_from {
+            Vec::with_capacity(len)
+        } else {
+            let mut bytes = vec![0u8; len];
+            let (first, second) = bytes.split_at_mut(len / 2);
+            let fill = |buf: &mut [u8], mut at: u64| -> std::io::Result<usize> {
+                let mut done = 0;
+                while done < buf.len() {
+                    match file.read_at(&mut buf[done..], at) {
+                        Ok(0) => break,
+                        Ok(n) => (done, at) = (done + n, at + n as u64),
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                        Err(e) => return Err(e),
+                    }
                 }
+                Ok(done)
+            };
+            let half = first.len();
+            let (a, b) = std::thread::scope(|scope| {
+                let b = scope.spawn(|| fill(second, half as u64));
+                (fill(first, 0), b.join().expect("the reading thread"))
+            });
+            // A file that shrank while it was read is read again whole.
+            if a? < half || b? < len - half {
+                bytes.clear();
             }
-            Ok(done)
+            bytes
         };
-        let half = first.len();
-        let (a, b) = std::thread::scope(|scope| {
-            let b = scope.spawn(|| fill(second, half as u64));
-            (fill(first, 0), b.join().expect("the reading thread"))
-        });
-        let (a, b) = (a?, b?);
-        // A file that changed size while it was read: what it holds now.
-        if a < half || b < len - half {
-            bytes.clear();
-            file.seek(std::io::SeekFrom::Start(0))?;
-            file.read_to_end(&mut bytes)?;
-            return Ok(bytes);
-        }
-        file.seek(std::io::SeekFrom::Start(len as u64))?;
+        // The rest: all of a small file, what a large one grew by.
+        file.seek(std::io::SeekFrom::Start(bytes.len() as u64))?;
         file.read_to_end(&mut bytes)?;
         Ok(bytes)
     }

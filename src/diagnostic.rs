@@ -66,13 +66,13 @@ impl Diagnostic {
     }
 }
 
-/// The texts that diagnostics point into, by [`FileId`].
 /// A source's text, shared with the threads that parse it. A `String`
 /// behind the `Arc` rather than an `Arc<str>`, so that a file read into
 /// memory is shared as it is, not copied (copying 100 MB of triples was
 /// about a tenth of their load, most of it the kernel clearing new pages).
 pub type SourceText = std::sync::Arc<String>;
 
+/// The texts that diagnostics point into, by [`FileId`].
 #[derive(Default, Debug, Clone)]
 pub struct Sources {
     files: Vec<(String, SourceText)>,

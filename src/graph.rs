@@ -1395,12 +1395,7 @@ impl Graph {
             hasher: self.hasher.clone(),
         };
         // The labels and attribute sets of what is kept, not all of them.
-        let mut sets = std::collections::HashMap::new();
-        let mut set = |sub: &mut Graph, id: AttrsId| {
-            *sets
-                .entry(id)
-                .or_insert_with(|| sub.intern_attrs(self.attrs(id).to_vec()))
-        };
+        let set = |sub: &mut Graph, id: AttrsId| sub.intern_attrs(self.attrs(id).to_vec());
         let mut map = std::collections::HashMap::new();
         for &n in &keep {
             let e = &self.graph[n];
