@@ -83,7 +83,7 @@ pub enum Command {
         /// The format to write
         #[arg(long = "to", value_enum)]
         to: crate::export::ExportFormat,
-        /// Where to write (a folder for csv); without it, stdout
+        /// Where to write (a folder for csv); without it, or with `-`, stdout
         #[arg(short = 'o', long = "output", value_name = "OUT")]
         out: Option<PathBuf>,
         /// Export only the entities and edges that QUERY's answer touches
@@ -149,7 +149,8 @@ pub fn run(cli: Cli) -> ExitCode {
         };
         let export = crate::export::Export {
             format: *to,
-            out: out.clone(),
+            // `-o -` is stdout, as for most tools.
+            out: out.clone().filter(|p| p.as_os_str() != "-"),
             base: base.clone(),
         };
         return match export_graph(&graph, &export, query.as_deref()) {

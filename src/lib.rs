@@ -41,6 +41,7 @@ pub mod cancel;
 pub mod cli;
 pub mod diagnostic;
 pub mod export;
+pub mod files;
 pub mod generate;
 pub mod graph;
 pub mod name;

@@ -400,3 +400,64 @@ fn ctrl_c_cancels_a_load_and_the_graph_is_as_it_was() {
     p.send_line(".quit").unwrap();
     exits_with(&mut p, 0);
 }
+
+/// Makes a null device (1, 3) in a folder of the test's own, as root.
+fn null_device(path: &Path) {
+    let status = Command::new("mknod")
+        .arg(path)
+        .args(["c", "1", "3"])
+        .status()
+        .unwrap();
+    assert!(status.success(), "mknod needs root");
+}
+
+#[test]
+fn a_device_as_the_history_is_written_through_not_replaced() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let null = dir.path().join("null");
+    null_device(&null);
+    let mut p = shell(&root(), &[], &null);
+    assert!(has_line(&ask(&mut p, "count ?x: person"), "4"));
+    p.send_line(".quit").unwrap();
+    exits_with(&mut p, 0);
+    let meta = std::fs::metadata(&null).unwrap();
+    assert!(meta.file_type().is_char_device(), "{meta:?}");
+}
+
+#[test]
+fn two_shells_at_once_both_keep_their_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("history");
+    let mut first = shell(&root(), &[], &history);
+    let mut second = shell(&root(), &[], &history);
+    assert!(has_line(&ask(&mut first, "count ?x: person"), "4"));
+    assert!(has_line(&ask(&mut second, "count ?x: state"), "4"));
+    first.send_line(".quit").unwrap();
+    exits_with(&mut first, 0);
+    second.send_line(".quit").unwrap();
+    exits_with(&mut second, 0);
+    let saved = std::fs::read_to_string(&history).unwrap();
+    assert!(saved.starts_with("#V2\n"), "{saved}");
+    assert!(saved.contains("count ?x: person\n"), "{saved}");
+    assert!(saved.contains("count ?x: state\n"), "{saved}");
+}
+
+#[test]
+fn a_history_that_cannot_be_written_is_said_once() {
+    let dir = tempfile::tempdir().unwrap();
+    // A file where the history's folder should be.
+    std::fs::write(dir.path().join("state"), "").unwrap();
+    let history = dir.path().join("state/history");
+    let mut p = shell(&root(), &[], &history);
+    let out = ask(&mut p, "count ?x: person");
+    assert!(
+        out.contains("warning: cannot write the history file"),
+        "{out}"
+    );
+    let out = ask(&mut p, "count ?x: state");
+    assert!(!out.contains("warning"), "{out}");
+    assert!(has_line(&out, "4"), "{out}");
+    p.send_line(".quit").unwrap();
+    exits_with(&mut p, 0);
+}

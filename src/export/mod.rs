@@ -124,11 +124,14 @@ pub fn export(graph: &Graph, export: &Export) -> Result<(), String> {
                 .out
                 .as_ref()
                 .ok_or("--to csv writes two files: give a folder with -o DIR")?;
-            std::fs::create_dir_all(dir)
-                .map_err(|e| format!("cannot create the folder `{}`: {e}", dir.display()))?;
             let (nodes, edges) = cypher::csv(graph);
-            write_atomically(&dir.join("nodes.csv"), nodes.as_bytes())?;
-            write_atomically(&dir.join("edges.csv"), edges.as_bytes())
+            crate::files::write_folder(
+                dir,
+                &[
+                    ("nodes.csv", nodes.as_bytes()),
+                    ("edges.csv", edges.as_bytes()),
+                ],
+            )
         }
         ExportFormat::Snapshot => {
             let path = export
@@ -187,35 +190,10 @@ pub fn render(dot: &str, kind: &str) -> Result<Vec<u8>, String> {
     Ok(out.stdout)
 }
 
-/// Writes a file through a temporary file in the same folder and a
-/// rename: a reader never sees half a file, and an interrupted or failed
-/// write leaves the old file as it was.
+/// Writes a file by the rules of [`crate::files`]: a regular file is
+/// replaced atomically, a device or FIFO written through, a symlink followed.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let name = path
-        .file_name()
-        .ok_or_else(|| format!("`{}` is not a file name", path.display()))?;
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    if path.is_dir() {
-        return Err(format!("cannot write `{}`: it is a folder", path.display()));
-    }
-    let temporary = dir.join(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = (|| {
-        let mut file = std::fs::File::create(&temporary)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&temporary, path)
-    })();
-    result.map_err(|e| {
-        let _ = std::fs::remove_file(&temporary);
-        format!("cannot write `{}`: {e}", path.display())
-    })
+    crate::files::write_file(path, bytes)
 }
 
 /// A name as it is written in a relation file (for labels and escapes).

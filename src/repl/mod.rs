@@ -80,13 +80,12 @@ pub fn run(mut session: Session, readline: bool) -> ExitCode {
             None => session.query(&text),
         }
     }
-    input.save();
     ExitCode::SUCCESS
 }
 
 /// Where lines come from: rustyline, or plain reads of stdin.
 enum LineInput {
-    Editor(Box<Editor<ShellHelper, DefaultHistory>>, Option<PathBuf>),
+    Editor(Box<Editor<ShellHelper, DefaultHistory>>, Option<History>),
     Plain,
 }
 
@@ -100,11 +99,13 @@ impl LineInput {
             .build();
         let mut editor = Editor::with_config(config)?;
         editor.set_helper(Some(ShellHelper::new(Vocabulary::of(graph), color())));
-        let path = history_path();
-        if let Some(path) = &path {
-            let _ = editor.load_history(path);
+        let history = history_path().map(History::new);
+        if let Some(history) = &history {
+            for entry in history.load() {
+                let _ = editor.add_history_entry(entry);
+            }
         }
-        Ok(LineInput::Editor(Box::new(editor), path))
+        Ok(LineInput::Editor(Box::new(editor), history))
     }
 
     /// Reads one query: a line, and more lines while it is incomplete.
@@ -160,37 +161,20 @@ impl LineInput {
         }
     }
 
-    /// Adds a query to the history, on one line, and saves the history.
+    /// Adds a query to the history, on one line, and appends it to the
+    /// history file.
     fn remember(&mut self, text: &str) {
-        if let LineInput::Editor(editor, _) = self {
+        if let LineInput::Editor(editor, history) = self {
             let one_line = text
                 .split('\n')
                 .map(str::trim)
                 .collect::<Vec<_>>()
                 .join(" ");
-            let _ = editor.add_history_entry(one_line);
-        }
-        self.save();
-    }
-
-    /// Writes the history file atomically: a temporary file beside it,
-    /// then a rename, so an interrupted write never leaves half a history.
-    fn save(&mut self) {
-        let LineInput::Editor(editor, Some(path)) = self else {
-            return;
-        };
-        if let Some(dir) = path.parent()
-            && std::fs::create_dir_all(dir).is_err()
-        {
-            return;
-        }
-        let temporary = path.with_extension(format!("tmp{}", std::process::id()));
-        if editor.save_history(&temporary).is_ok() {
-            if std::fs::rename(&temporary, &*path).is_err() {
-                let _ = std::fs::remove_file(&temporary);
+            if let Ok(true) = editor.add_history_entry(one_line.as_str())
+                && let Some(history) = history
+            {
+                history.append(&one_line);
             }
-        } else {
-            let _ = std::fs::remove_file(&temporary);
         }
     }
 
@@ -206,6 +190,7 @@ impl LineInput {
 
 /// Where the history lives: `$DOSSIER_HISTORY`, else
 /// `$XDG_STATE_HOME/dossier/history`, else `~/.local/state/dossier/history`.
+/// A relative `XDG_STATE_HOME` is ignored, as the XDG specification says.
 pub fn history_path() -> Option<PathBuf> {
     history_path_from(|name| std::env::var_os(name).filter(|v| !v.is_empty()))
 }
@@ -214,10 +199,115 @@ fn history_path_from(var: impl Fn(&str) -> Option<std::ffi::OsString>) -> Option
     if let Some(path) = var("DOSSIER_HISTORY") {
         return Some(PathBuf::from(path));
     }
-    if let Some(state) = var("XDG_STATE_HOME") {
-        return Some(PathBuf::from(state).join("dossier/history"));
+    if let Some(state) = var("XDG_STATE_HOME").map(PathBuf::from)
+        && state.is_absolute()
+    {
+        return Some(state.join("dossier/history"));
     }
     var("HOME").map(|home| PathBuf::from(home).join(".local/state/dossier/history"))
+}
+
+/// How many entries the shell keeps.
+const HISTORY_SIZE: usize = 10_000;
+
+/// The history file, in rustyline's format (`#V2`, then an entry a line
+/// with `\n` and `\\` escaped). Each query is appended as it is run, in one
+/// write, so two shells open at once both keep theirs; a file grown past
+/// twice the size kept is rewritten with its last entries when a shell
+/// opens. Written by the rules of [`crate::files`]: a device such as
+/// `/dev/null` is written through, never replaced.
+struct History {
+    path: PathBuf,
+    /// The first failure was reported: say it once, not every query.
+    warned: bool,
+}
+
+impl History {
+    fn new(path: PathBuf) -> History {
+        History {
+            path,
+            warned: false,
+        }
+    }
+
+    /// The entries of a regular history file, oldest first; a device, FIFO
+    /// or missing file has none.
+    fn load(&self) -> Vec<String> {
+        let Ok(target) = crate::files::follow_links(&self.path) else {
+            return Vec::new();
+        };
+        match std::fs::metadata(&target) {
+            Ok(meta) if meta.is_file() => {}
+            _ => return Vec::new(),
+        }
+        let Ok(bytes) = std::fs::read(&target) else {
+            return Vec::new();
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        let mut lines = text.lines().peekable();
+        let v2 = lines.peek() == Some(&"#V2");
+        if v2 {
+            lines.next();
+        }
+        let entries: Vec<String> = lines
+            .filter(|l| !l.is_empty())
+            .map(|l| if v2 { unescape(l) } else { l.to_string() })
+            .collect();
+        if entries.len() > 2 * HISTORY_SIZE {
+            let kept = &entries[entries.len() - HISTORY_SIZE..];
+            let mut file = String::from("#V2\n");
+            for entry in kept {
+                file.push_str(&escape(entry));
+                file.push('\n');
+            }
+            let _ = crate::files::write_file(&self.path, file.as_bytes());
+            return kept.to_vec();
+        }
+        entries
+    }
+
+    fn append(&mut self, entry: &str) {
+        let fresh = crate::files::follow_links(&self.path)
+            .map(|t| std::fs::symlink_metadata(t).is_err())
+            .unwrap_or(false);
+        let mut line = if fresh {
+            String::from("#V2\n")
+        } else {
+            String::new()
+        };
+        line.push_str(&escape(entry));
+        line.push('\n');
+        if let Err(e) = crate::files::append(&self.path, line.as_bytes())
+            && !self.warned
+        {
+            self.warned = true;
+            eprintln!(
+                "warning: cannot write the history file `{}`: {e}; this session's queries will not be kept",
+                self.path.display()
+            );
+        }
+    }
+}
+
+fn escape(entry: &str) -> String {
+    entry.replace('\\', "\\\\").replace('\n', "\\n")
+}
+
+fn unescape(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('n') => out.push('\n'),
+                Some(other) => out.push(other),
+                None => out.push('\\'),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 impl Session {
