@@ -15,7 +15,7 @@ fn run(graph: &Graph, query: &str) -> usize {
     let q = parse_query(0, 0, query).unwrap();
     match evaluate(graph, 0, &q).unwrap() {
         dossier::query::eval::Answer::Neighbours(n, _) => n.len(),
-        dossier::query::eval::Answer::Path(p) => p.map_or(0, |p| p.len()),
+        dossier::query::eval::Answer::Path(p, _) => p.map_or(0, |p| p.len()),
         dossier::query::eval::Answer::Rows(r) => r.rows.len(),
         _ => 0,
     }

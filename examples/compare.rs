@@ -37,7 +37,7 @@ fn run(graph: &dossier::graph::Graph, query: &str) -> usize {
     let q = parse_query(0, 0, query).expect("query parses");
     match evaluate(graph, 0, &q).expect("query runs") {
         Answer::Neighbours(n, _) => n.len(),
-        Answer::Path(p) => p.map_or(0, |p| p.len()),
+        Answer::Path(p, _) => p.map_or(0, |p| p.len()),
         Answer::Paths { paths, .. } => paths.len(),
         Answer::Rows(r) => r.rows.len(),
         _ => 0,

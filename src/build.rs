@@ -144,6 +144,7 @@ impl Graph {
             first_use: BTreeMap::new(),
             source_of: HashMap::new(),
             stack: Vec::new(),
+            on_stack: HashSet::new(),
             seen: HashSet::new(),
             edges: Vec::new(),
             declaration_spans: HashMap::new(),
@@ -185,6 +186,11 @@ impl Graph {
     }
 }
 
+/// Room left on the stack below which an include's load goes on in a new
+/// stack segment, and that segment's size.
+const STACK_RED_ZONE: usize = 256 * 1024;
+const STACK_SEGMENT: usize = 4 * 1024 * 1024;
+
 struct Loader<'g> {
     graph: &'g mut Graph,
     sources: Sources,
@@ -196,6 +202,8 @@ struct Loader<'g> {
     source_of: HashMap<u32, FileId>,
     /// The files being loaded, outermost first, to catch include cycles.
     stack: Vec<PathBuf>,
+    /// The same, to look up.
+    on_stack: HashSet<PathBuf>,
     /// Files loaded in this run, so that one included twice loads once.
     seen: HashSet<PathBuf>,
     /// The relation statements read, added to the graph when all is well.
@@ -225,7 +233,12 @@ impl Loader<'_> {
                 let name = path.display().to_string();
                 let canonical = std::fs::canonicalize(path).ok();
                 if let Some(c) = &canonical {
-                    if let Some(i) = self.stack.iter().position(|p| p == c) {
+                    if let Some(i) = self
+                        .on_stack
+                        .contains(c)
+                        .then(|| self.stack.iter().position(|p| p == c))
+                        .flatten()
+                    {
                         let chain: Vec<String> = self.stack[i..]
                             .iter()
                             .chain([c])
@@ -257,6 +270,7 @@ impl Loader<'_> {
         };
         if let Some(c) = &canonical {
             self.stack.push(c.clone());
+            self.on_stack.insert(c.clone());
         }
         let extension = match input {
             Input::Path(p) => p
@@ -274,8 +288,9 @@ impl Loader<'_> {
             "dsnap" => self.snapshot(name, &bytes),
             _ => self.text(name, bytes, input),
         }
-        if canonical.is_some() {
+        if let Some(c) = &canonical {
             self.stack.pop();
+            self.on_stack.remove(c);
         }
     }
 
@@ -1008,7 +1023,12 @@ impl Loader<'_> {
             Input::Text { .. } | Input::Bytes { .. } => PathBuf::new(),
         };
         let target = base.join(&*path.text);
-        self.input(&Input::Path(target), Some((at.file, path.span)));
+        // An include is loaded at its line, so a chain of includes recurses
+        // a level a file: past the red zone the recursion goes on in a new
+        // stack segment on the heap, so no chain overflows the stack.
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || {
+            self.input(&Input::Path(target), Some((at.file, path.span)))
+        });
     }
 
     fn entity(&mut self, name: &Text<'_>, at: At) -> Option<NodeIndex> {

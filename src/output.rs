@@ -38,7 +38,33 @@ pub fn write(
             serde_json::to_writer(&mut *out, &json_with(graph, answer, why))?;
             writeln!(out)
         }
-        Format::Csv => csv(out, graph, answer),
+        Format::Csv => {
+            csv(out, graph, answer)?;
+            // CSV has no place for a note: the partial answer is said on
+            // stderr, as the table's last line says it.
+            match answer {
+                Answer::Paths {
+                    truncated: true,
+                    by_states: false,
+                    ..
+                } => eprintln!("note: more paths were left out: raise `limit` or lower `max`"),
+                _ if is_partial(answer) => {
+                    eprintln!("note: the search stopped at its limit; the answer is partial")
+                }
+                _ => {}
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Whether a limit cut the answer.
+pub fn is_partial(answer: &Answer) -> bool {
+    match answer {
+        Answer::Neighbours(_, t) | Answer::Path(_, t) | Answer::Count(_, t) => *t,
+        Answer::Paths { truncated, .. } => *truncated,
+        Answer::Rows(rows) => rows.truncated,
+        Answer::Show(_) => false,
     }
 }
 
@@ -209,7 +235,7 @@ fn why_table(out: &mut dyn Write, graph: &Graph, answer: &Answer) -> io::Result<
         Ok(())
     };
     match answer {
-        Answer::Path(Some(path)) if !path.is_empty() => {
+        Answer::Path(Some(path), _) if !path.is_empty() => {
             writeln!(out, "{}", draw_path(graph, path))?;
             for h in path {
                 writeln!(
@@ -291,7 +317,7 @@ pub fn json_with(graph: &Graph, answer: &Answer, why: bool) -> serde_json::Value
                     entry["sources"] = json!(hop_sources(graph, n.edge, n.relation, n.derived));
                 }
             }
-            Answer::Path(Some(path)) => {
+            Answer::Path(Some(path), _) => {
                 for (h, hop) in path
                     .iter()
                     .zip(doc["path"].as_array_mut().expect("a list").iter_mut())
@@ -334,11 +360,27 @@ fn json_plain(graph: &Graph, answer: &Answer) -> serde_json::Value {
             }
             doc
         }
-        Answer::Path(path) => json!({ "path": path.as_ref().map(|p| hops(graph, p)) }),
-        Answer::Paths { paths, truncated } => json!({
-            "paths": paths.iter().map(|p| hops(graph, p)).collect::<Vec<_>>(),
-            "truncated": truncated,
-        }),
+        Answer::Path(path, truncated) => {
+            let mut doc = json!({ "path": path.as_ref().map(|p| hops(graph, p)) });
+            if *truncated {
+                doc["truncated"] = json!(true);
+            }
+            doc
+        }
+        Answer::Paths {
+            paths,
+            truncated,
+            by_states,
+        } => {
+            let mut doc = json!({
+                "paths": paths.iter().map(|p| hops(graph, p)).collect::<Vec<_>>(),
+                "truncated": truncated,
+            });
+            if *truncated {
+                doc["truncated_by"] = json!(if *by_states { "max_states" } else { "limit" });
+            }
+            doc
+        }
         Answer::Rows(rows) => {
             let mut doc = json!({
                 "columns": rows.columns,
@@ -508,17 +550,31 @@ fn table(out: &mut dyn Write, graph: &Graph, answer: &Answer) -> io::Result<()> 
             footer(out, rows.len(), "row")?;
             partial(out, *truncated, "answer")
         }
-        Answer::Path(None) => writeln!(out, "no path"),
-        Answer::Path(Some(path)) if path.is_empty() => {
+        Answer::Path(None, false) => writeln!(out, "no path"),
+        Answer::Path(None, true) => writeln!(
+            out,
+            "no path found before the search stopped at its limit (--max-states); the answer is partial"
+        ),
+        Answer::Path(Some(path), _) if path.is_empty() => {
             writeln!(out, "(the same entity: a path of no hops)")
         }
-        Answer::Path(Some(path)) => writeln!(out, "{}", draw_path(graph, path)),
-        Answer::Paths { paths, truncated } => {
+        Answer::Path(Some(path), _) => writeln!(out, "{}", draw_path(graph, path)),
+        Answer::Paths {
+            paths,
+            truncated,
+            by_states,
+        } => {
             for p in paths {
                 writeln!(out, "{}", draw_path(graph, p))?;
             }
             let s = if paths.len() == 1 { "" } else { "s" };
-            if *truncated {
+            if *by_states {
+                writeln!(
+                    out,
+                    "({} path{s}; the search stopped at its limit: raise `--max-states`; the answer is partial)",
+                    paths.len()
+                )
+            } else if *truncated {
                 writeln!(
                     out,
                     "({} path{s}; more were left out: raise `limit` or lower `max`)",
@@ -678,7 +734,7 @@ fn csv(out: &mut dyn Write, graph: &Graph, answer: &Answer) -> io::Result<()> {
             }
             strings(&["entity", "relation", "direction", "depth"])
         }
-        Answer::Path(path) => {
+        Answer::Path(path, _) => {
             for (i, h) in path.iter().flatten().enumerate() {
                 rows.push(hop_row(graph, i + 1, h));
             }

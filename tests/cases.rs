@@ -50,6 +50,11 @@ fn query_cases_match_their_golden_files() {
                 {
                     failures.push(e);
                 }
+            } else if format == "csv" && case.join("csv.stderr").exists() {
+                // CSV has no place for a partial answer's note: stderr has it.
+                if let Err(e) = golden(&case.join("csv.stderr"), &stderr(&out)) {
+                    failures.push(e);
+                }
             } else if status != Some(0) || !out.stderr.is_empty() {
                 failures.push(format!(
                     "{} ({format}): exit status {status:?}, stderr:\n{}",

@@ -230,3 +230,219 @@ fn a_large_load_holds_each_statement_once() {
     assert!(lines.len() > distinct.len());
     assert_eq!(distinct.len(), once.relation_count() + once.fact_count());
 }
+
+#[test]
+fn a_quote_in_a_comment_does_not_hide_parentheses_from_the_nesting_check() {
+    let deep = format!(
+        "path China ICC via # \"\n{}part_of{}",
+        "(".repeat(10_000),
+        ")".repeat(10_000)
+    );
+    let out = dossier(&["-c", &deep]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("parentheses nest more than 100 deep"),
+        "{}",
+        stderr(&out)
+    );
+    // 101 levels are refused as well, 100 are not.
+    let at = |n: usize| {
+        format!(
+            "path China ICC via # \"\n{}part_of{}",
+            "(".repeat(n),
+            ")".repeat(n)
+        )
+    };
+    let out = dossier(&["-c", &at(101)]);
+    assert!(
+        stderr(&out).contains("nest more than 100"),
+        "{}",
+        stderr(&out)
+    );
+    let out = dossier(&["-c", &at(100)]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn a_chain_of_two_thousand_includes_loads() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = 2000;
+    for i in 0..n {
+        let mut text = format!("A{i} next A{}\n", i + 1);
+        if i + 1 < n {
+            text = format!("include \"f{}.kg\"\n{text}", i + 1);
+        }
+        std::fs::write(dir.path().join(format!("f{i}.kg")), text).unwrap();
+    }
+    let out = dossier_in(dir.path(), &["check", "f0.kg"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "ok: 2001 entities, 2000 relations, 0 facts\n");
+}
+
+#[test]
+fn nested_repeats_are_refused_before_their_automaton_is_built() {
+    let out = dossier(&[
+        "-c",
+        "path China ICC via ((((part_of{100}){100}){100}){100})",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("compiles to up to"), "{err}");
+    assert!(err.contains("a query may build at most 1000000"), "{err}");
+    // Under a lower --max-states, the automaton counts against it.
+    let out = dossier(&["--max-states", "1000", "-c", "?x (part_of{100}){3} ?y"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("`--max-states` allows 1000"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+fn cycle(dir: &std::path::Path, n: usize) -> String {
+    let text: String = (0..n)
+        .map(|i| format!("C{i} r C{}\n", (i + 1) % n))
+        .collect();
+    std::fs::write(dir.join("cycle.kg"), text).unwrap();
+    "cycle.kg".into()
+}
+
+#[test]
+fn a_path_search_cut_by_the_limit_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = cycle(dir.path(), 5000);
+    let args = |fmt: &'static str| {
+        vec![
+            file.clone(),
+            "--max-states".into(),
+            "1000".into(),
+            fmt.into(),
+            "-c".into(),
+            "path C0 C4000 via r+".into(),
+        ]
+    };
+    let run = |fmt| {
+        let a = args(fmt);
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        dossier_in(dir.path(), &a, None)
+    };
+    let out = run("--json");
+    assert_eq!(stdout(&out), "{\"path\":null,\"truncated\":true}\n");
+    let out = run("--format=table");
+    assert!(
+        stdout(&out).contains("the answer is partial"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(!stdout(&out).starts_with("no path\n"), "{}", stdout(&out));
+    let out = run("--csv");
+    assert!(
+        stderr(&out).contains("the answer is partial"),
+        "{}",
+        stderr(&out)
+    );
+    // With room, the path is found and nothing is said.
+    let out = dossier_in(
+        dir.path(),
+        &[&file, "--json", "-c", "path C0 C40 via r+"],
+        None,
+    );
+    let doc: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(doc["path"].as_array().unwrap().len(), 40);
+    assert!(doc.get("truncated").is_none());
+}
+
+#[test]
+fn the_state_limit_is_one_for_the_whole_pattern() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = cycle(dir.path(), 5000);
+    // Each start's own search is small; all of them together pass 2,000.
+    let out = dossier_in(
+        dir.path(),
+        &[
+            &file,
+            "--max-states",
+            "2000",
+            "--json",
+            "-c",
+            "count ?x r{1,3} ?y",
+        ],
+        None,
+    );
+    let doc: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(doc["truncated"], true, "{doc}");
+    assert!(doc["count"].as_u64().unwrap() < 2000, "{doc}");
+}
+
+#[test]
+fn paths_cut_by_the_state_limit_name_that_option() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = chain(dir.path(), 3000);
+    let out = dossier_in(
+        dir.path(),
+        &[&file, "--max-states", "100", "-c", "paths N0 N900 max 1000"],
+        None,
+    );
+    let text = stdout(&out);
+    assert!(text.contains("raise `--max-states`"), "{text}");
+    assert!(!text.contains("raise `limit`"), "{text}");
+    let out = dossier_in(
+        dir.path(),
+        &[
+            &file,
+            "--max-states",
+            "100",
+            "--json",
+            "-c",
+            "paths N0 N900 max 1000",
+        ],
+        None,
+    );
+    let doc: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(doc["truncated_by"], "max_states", "{doc}");
+}
+
+#[test]
+fn declared_relations_route_paths_through_any_number_of_hops() {
+    let out = dossier(&[
+        "data/world.kg",
+        "--json",
+        "-c",
+        "path North_Korea Germany via borders",
+    ]);
+    let doc: serde_json::Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    let hops = doc["path"].as_array().unwrap_or_else(|| panic!("{doc}"));
+    assert!(hops.len() >= 3, "{doc}");
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("relation borders: state <-> state\n");
+    for i in 0..60 {
+        text.push_str(&format!("S{i}: state\n"));
+    }
+    for i in 0..59 {
+        text.push_str(&format!("S{i} borders S{}\n", i + 1));
+    }
+    text.push_str(
+        "relation part_of: body -> body transitive\nDesk: body\nOffice: body\nUnion: body\n\
+         Desk part_of Office\nOffice part_of Union\n",
+    );
+    std::fs::write(dir.path().join("s.kg"), text).unwrap();
+    let out = dossier_in(
+        dir.path(),
+        &[
+            "s.kg",
+            "-c",
+            "path S0 S5 via borders",
+            "-c",
+            "path S5 -> S0 via borders",
+            "-c",
+            "path Desk -> Union via part_of",
+        ],
+        None,
+    );
+    assert_eq!(
+        stdout(&out),
+        "S0 -[borders]-> S1 -[borders]-> S2 -[borders]-> S3 -[borders]-> S4 -[borders]-> S5\n\n\
+         S5 =[borders]=> S4 =[borders]=> S3 =[borders]=> S2 =[borders]=> S1 =[borders]=> S0\n\n\
+         Desk -[part_of]-> Office -[part_of]-> Union\n"
+    );
+}

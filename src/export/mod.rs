@@ -68,7 +68,7 @@ pub fn touched(graph: &Graph, answer: &Answer) -> (BTreeSet<NodeIndex>, BTreeSet
                 hop_edges(n.edge, &mut nodes);
             }
         }
-        Answer::Path(path) => {
+        Answer::Path(path, _) => {
             for h in path.iter().flatten() {
                 hop_edges(h.edge, &mut nodes);
             }

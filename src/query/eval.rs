@@ -33,6 +33,8 @@ const SMALL_SORT: usize = 20;
 /// matches tried) before a `paths` search or a pattern stops with a
 /// partial answer.
 pub const DEFAULT_MAX_STATES: u64 = 20_000_000;
+/// The most states a path expression's automaton may have.
+pub const MAX_AUTOMATON: u64 = 1_000_000;
 
 static MAX_STATES: std::sync::atomic::AtomicU64 =
     std::sync::atomic::AtomicU64::new(DEFAULT_MAX_STATES);
@@ -62,11 +64,15 @@ pub fn set_max_rows(n: u64) {
 pub enum Answer {
     /// The neighbours, and whether a limit stopped the search.
     Neighbours(Vec<Neighbour>, bool),
-    /// `None` when there is no path.
-    Path(Option<Vec<Hop>>),
+    /// `None` when there is no path; `true` when a limit stopped the
+    /// search first (so "no path" is not an answer but a partial one).
+    Path(Option<Vec<Hop>>, bool),
     Paths {
         paths: Vec<Vec<Hop>>,
         truncated: bool,
+        /// The search stopped at `--max-states` (or was cancelled) rather
+        /// than at the query's `limit`.
+        by_states: bool,
     },
     Rows(Rows),
     /// The number of rows, and whether a limit stopped the search.
@@ -177,20 +183,21 @@ fn answer(graph: &Graph, file: FileId, line: &QueryLine) -> PResult<Answer> {
             via,
         } => {
             let (a, b) = (eval.entity(from)?, eval.entity(to)?);
-            if via
-                .iter()
-                .any(|v| v.relation().is_none_or(|r| eval.has_semantics(r)))
-            {
-                // A path expression, or a relation with declared meaning.
+            // A list of relations is a search over their edges, any number
+            // of hops, with the steps their declarations add (as for
+            // `paths` and `neighbours`); a path expression is matched as it
+            // is written.
+            if via.iter().any(|v| v.relation().is_none()) {
                 let expr = if via.len() == 1 {
                     via[0].clone()
                 } else {
                     PathExpr::Alternative(via.clone())
                 };
-                return Ok(Answer::Path(eval.expression_path(a, b, &expr)?));
+                let (path, truncated) = eval.expression_path(a, b, &expr)?;
+                return Ok(Answer::Path(path, truncated));
             }
             let via = eval.relations(via)?;
-            Ok(Answer::Path(eval.path(a, b, *forward, via.as_ref())))
+            Ok(Answer::Path(eval.path(a, b, *forward, via.as_ref()), false))
         }
         Query::Paths {
             from,
@@ -207,14 +214,22 @@ fn answer(graph: &Graph, file: FileId, line: &QueryLine) -> PResult<Answer> {
                 } else {
                     PathExpr::Alternative(via.clone())
                 };
-                let (paths, truncated) =
+                let (paths, truncated, by_states) =
                     eval.expression_paths(a, b, &expr, *max, *limit as usize)?;
-                return Ok(Answer::Paths { paths, truncated });
+                return Ok(Answer::Paths {
+                    paths,
+                    truncated,
+                    by_states,
+                });
             }
             let via = eval.relations(via)?;
-            let (paths, truncated) =
+            let (paths, truncated, by_states) =
                 eval.paths(a, b, *forward, via.as_ref(), *max, *limit as usize);
-            Ok(Answer::Paths { paths, truncated })
+            Ok(Answer::Paths {
+                paths,
+                truncated,
+                by_states,
+            })
         }
         Query::Pattern(p) => Ok(Answer::Rows(eval.pattern(p)?)),
         Query::Count(p) => {
@@ -258,6 +273,36 @@ type Via = HashSet<Sym>;
 impl<'g> Eval<'g> {
     fn error(&self, span: Span, message: String) -> Box<Diagnostic> {
         Box::new(Diagnostic::at(self.file, span, message))
+    }
+
+    /// Compiles a path expression, after checking that its automaton is
+    /// not too big to build: at most [`MAX_AUTOMATON`] states, and at most
+    /// the search limit (each state is at least one step of the search).
+    fn automaton(&self, expr: &PathExpr) -> PResult<super::rpq::Nfa> {
+        let size = super::rpq::Nfa::size_bound(expr);
+        let limit = MAX_AUTOMATON.min(max_states());
+        if size > limit {
+            let shown = if size == u64::MAX {
+                "more than 18 quintillion".to_string()
+            } else {
+                format!("up to {size}")
+            };
+            let which = if limit == MAX_AUTOMATON {
+                format!("a query may build at most {MAX_AUTOMATON}")
+            } else {
+                format!("`--max-states` allows {limit}")
+            };
+            return Err(Box::new(
+                Diagnostic::at(
+                    self.file,
+                    expr.span(),
+                    format!("this path expression compiles to {shown} states; {which}"),
+                )
+                .label("in this path expression")
+                .help("use fewer or smaller repeat counts: nested repeats multiply"),
+            ));
+        }
+        super::rpq::Nfa::compile(self.graph, expr, &|n| self.relation(n))
     }
 
     /// The entity a name names, or an error with a suggestion.
@@ -365,7 +410,7 @@ impl<'g> Eval<'g> {
         expr: &PathExpr,
         depth: u32,
     ) -> PResult<(Vec<Neighbour>, bool)> {
-        let forward = super::rpq::Nfa::compile(self.graph, expr, &|n| self.relation(n))?;
+        let forward = self.automaton(expr)?;
         let automata: Vec<super::rpq::Nfa> = match direction {
             Direction::Out => vec![forward],
             Direction::In => vec![forward.reversed()],
@@ -384,8 +429,7 @@ impl<'g> Eval<'g> {
                 for nfa in &automata {
                     let reached =
                         super::rpq::search(self.graph, nfa, u, &|e| self.valid(e), None, left);
-                    let spent = reached.ends.iter().map(|e| e.1.len() as u64).sum::<u64>() + 1;
-                    left = left.saturating_sub(spent);
+                    left = left.saturating_sub(reached.states.max(1));
                     if reached.cut || left == 0 {
                         truncated = true;
                     }
@@ -449,8 +493,8 @@ impl<'g> Eval<'g> {
         expr: &PathExpr,
         max: u32,
         limit: usize,
-    ) -> PResult<(Vec<Vec<Hop>>, bool)> {
-        let nfa = super::rpq::Nfa::compile(self.graph, expr, &|n| self.relation(n))?;
+    ) -> PResult<(Vec<Vec<Hop>>, bool, bool)> {
+        let nfa = self.automaton(expr)?;
         let mut found: Vec<Vec<Hop>> = Vec::new();
         let mut states = 0u64;
         let mut cut = false;
@@ -553,7 +597,7 @@ impl<'g> Eval<'g> {
         found.retain(|p| seen.insert(self.hop_keys(p)));
         let truncated = cut || found.len() > limit;
         found.truncate(limit);
-        Ok((found, truncated))
+        Ok((found, truncated, cut))
     }
 
     /// A shortest path that matches a path expression, step by step.
@@ -562,8 +606,8 @@ impl<'g> Eval<'g> {
         a: NodeIndex,
         b: NodeIndex,
         expr: &PathExpr,
-    ) -> PResult<Option<Vec<Hop>>> {
-        let nfa = super::rpq::Nfa::compile(self.graph, expr, &|n| self.relation(n))?;
+    ) -> PResult<(Option<Vec<Hop>>, bool)> {
+        let nfa = self.automaton(expr)?;
         let reached = super::rpq::search(
             self.graph,
             &nfa,
@@ -572,7 +616,8 @@ impl<'g> Eval<'g> {
             Some(b),
             max_states(),
         );
-        Ok(reached
+        let truncated = reached.cut;
+        let path = reached
             .ends
             .into_iter()
             .find(|(n, _, _)| *n == b)
@@ -599,7 +644,10 @@ impl<'g> Eval<'g> {
                         h
                     })
                     .collect()
-            }))
+            });
+        // Found: the shortest, whatever the limit cut later.
+        let truncated = truncated && path.is_none();
+        Ok((path, truncated))
     }
 
     fn name(&self, node: NodeIndex) -> &'g str {
@@ -1020,7 +1068,7 @@ impl<'g> Eval<'g> {
         via: Option<&Via>,
         max: u32,
         limit: usize,
-    ) -> (Vec<Vec<Hop>>, bool) {
+    ) -> (Vec<Vec<Hop>>, bool, bool) {
         let (fwd_dir, back_dir) = if forward {
             (Direction::Out, Direction::In)
         } else {
@@ -1069,7 +1117,7 @@ impl<'g> Eval<'g> {
                 depth_b += 1;
             }
             if states > max_states() || crate::cancel::requested() {
-                return (Vec::new(), true);
+                return (Vec::new(), true, true);
             }
         }
         drop(seen_a);
@@ -1081,7 +1129,7 @@ impl<'g> Eval<'g> {
             depth_b + 1
         };
         let mut found: Vec<Vec<Hop>> = Vec::new();
-        let mut truncated = false;
+        let (mut truncated, mut by_states) = (false, false);
         for length in 1..=max {
             if to_b.get(&a).copied().unwrap_or(far) > length {
                 continue;
@@ -1114,11 +1162,12 @@ impl<'g> Eval<'g> {
             found.extend(level);
             if found.len() > limit || !done {
                 truncated = true;
+                by_states = !done && (states > max_states() || crate::cancel::requested());
                 break;
             }
         }
         found.truncate(limit);
-        (found, truncated)
+        (found, truncated, by_states)
     }
 
     /// How many edges a search would walk from `front`.
@@ -1474,7 +1523,7 @@ impl Plan {
                                 .help("match the attributes in a clause of their own, with a relation that has no declared meaning"),
                         ));
                     }
-                    let nfa = super::rpq::Nfa::compile(eval.graph, expr, &|n| eval.relation(n))?;
+                    let nfa = eval.automaton(expr)?;
                     Step::Path { subject: entity(subject, &mut var)?, reversed: nfa.reversed(), nfa, object: entity(object, &mut var)? }
                 }
                 Clause::Edge {
@@ -1810,8 +1859,10 @@ impl Run<'_, '_> {
                         start,
                         &|e| eval.valid(e),
                         target,
-                        self.max_states,
+                        // One limit for the whole query, not one a start.
+                        self.max_states.saturating_sub(self.states),
                     );
+                    self.states = self.states.saturating_add(reached.states);
                     // A cut search still gives the ends it reached; the
                     // answer is marked partial once they are in.
                     let cut = reached.cut;

@@ -20,13 +20,16 @@ pub const DEFAULT_LIMIT: u32 = 100;
 /// expression's compilation recurse a level a parenthesis.
 pub const MAX_NESTING: usize = 100;
 
-/// Where the parentheses of `text` (outside strings) first nest deeper
-/// than [`MAX_NESTING`].
+/// Where the parentheses of `text` (outside strings and comments) first
+/// nest deeper than [`MAX_NESTING`]. A `"` in a comment opens no string.
 fn too_deep(text: &str) -> Option<usize> {
-    let (mut depth, mut quoted, mut escaped) = (0usize, false, false);
+    let (mut depth, mut quoted, mut escaped, mut comment) = (0usize, false, false, false);
     for (i, c) in text.char_indices() {
         match c {
+            '\n' if comment => comment = false,
+            _ if comment => {}
             _ if escaped => escaped = false,
+            '#' if !quoted => comment = true,
             '\\' if quoted => escaped = true,
             '"' => quoted = !quoted,
             '(' if !quoted => {

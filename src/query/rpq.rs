@@ -53,6 +53,30 @@ impl Nfa {
         Ok(nfa)
     }
 
+    /// At most how many states `expr` compiles to, computed without
+    /// building it (a relation is counted as if it were transitive), so
+    /// that nested repeats are refused before they take the memory.
+    pub fn size_bound(expr: &PathExpr) -> u64 {
+        match expr {
+            PathExpr::Relation(_) => 4,
+            PathExpr::Inverse(e) => Nfa::size_bound(e),
+            PathExpr::Sequence(list) => list
+                .iter()
+                .fold(0u64, |sum, e| sum.saturating_add(Nfa::size_bound(e))),
+            PathExpr::Alternative(list) => list
+                .iter()
+                .fold(2u64, |sum, e| sum.saturating_add(Nfa::size_bound(e))),
+            PathExpr::Repeat(e, min, max) => {
+                let one = Nfa::size_bound(e);
+                let copies = match max {
+                    None => u64::from(*min) + 1,
+                    Some(max) => u64::from(*max.max(min)) + 1,
+                };
+                one.saturating_mul(copies).saturating_add(2)
+            }
+        }
+    }
+
     /// The same paths read from the other end.
     pub fn reversed(&self) -> Nfa {
         let mut moves = vec![Vec::new(); self.moves.len()];
@@ -190,6 +214,9 @@ pub struct Reached {
     pub ends: Vec<(NodeIndex, Vec<Taken>, bool)>,
     /// The search stopped at its limit or was cancelled.
     pub cut: bool,
+    /// How many states the search visited, to count against a limit the
+    /// whole query shares.
+    pub states: u64,
 }
 
 /// Breadth-first search of the product of the graph and the automaton,
@@ -306,5 +333,5 @@ pub fn search(
         ends.push((node, steps, key.2));
     }
     ends.sort_by_key(|(n, _, _)| *n);
-    Reached { ends, cut }
+    Reached { ends, cut, states }
 }
