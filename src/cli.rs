@@ -123,8 +123,11 @@ pub fn run(cli: Cli) -> ExitCode {
     if let Some(Command::Check { files }) = &cli.command {
         return match load(files, options) {
             Ok(graph) => {
-                print_line(&summary(&graph));
-                ExitCode::SUCCESS
+                if print_line(&summary(&graph)) {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::FAILURE
+                }
             }
             Err(error) => {
                 report(&error);
@@ -355,8 +358,14 @@ impl<'g> Runner<'g> {
                 }
             }
         };
-        if result.and_then(|_| stdout.flush()).is_err() {
+        if let Err(e) = result.and_then(|_| stdout.flush()) {
+            // A closed pipe (`dossier ... | head`) stops quietly; any other
+            // failure (a full disk, `> /dev/full`) is an error.
             self.closed = true;
+            if e.kind() != io::ErrorKind::BrokenPipe {
+                eprintln!("error: cannot write the answer to stdout: {e}");
+                self.failed = true;
+            }
         }
     }
 }
@@ -399,7 +408,15 @@ pub fn report(error: &LoadError) {
 }
 
 /// Prints a line on stdout; a closed pipe (`dossier ... | head`) is not an
-/// error worth a message.
-fn print_line(line: &str) {
-    let _ = writeln!(io::stdout().lock(), "{line}");
+/// error worth a message, but any other failure to write is.
+fn print_line(line: &str) -> bool {
+    let mut stdout = io::stdout().lock();
+    match writeln!(stdout, "{line}").and_then(|_| stdout.flush()) {
+        Ok(()) => true,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => true,
+        Err(e) => {
+            eprintln!("error: cannot write to stdout: {e}");
+            false
+        }
+    }
 }

@@ -124,7 +124,9 @@ impl Sources {
     pub fn render(&self, diagnostics: &[Diagnostic], color: bool) -> String {
         let config = term::Config::default();
         let mut files = SimpleFiles::new();
-        for (name, text) in &self.files {
+        let safe: Vec<std::borrow::Cow<'_, str>> =
+            self.files.iter().map(|(_, text)| printable(text)).collect();
+        for ((name, _), text) in self.files.iter().zip(&safe) {
             files.add(name.as_str(), &**text);
         }
         let mut out = String::new();
@@ -157,16 +159,16 @@ impl Sources {
     fn to_codespan(&self, d: &Diagnostic) -> cs::Diagnostic<FileId> {
         let mut labels = Vec::new();
         if let Some(p) = d.place {
-            labels.push(cs::Label::primary(p.file, self.clamp(p)).with_message(&d.label));
+            labels.push(cs::Label::primary(p.file, self.clamp(p)).with_message(shorten(&d.label)));
         }
         for (p, note) in &d.others {
-            labels.push(cs::Label::secondary(p.file, self.clamp(*p)).with_message(note));
+            labels.push(cs::Label::secondary(p.file, self.clamp(*p)).with_message(shorten(note)));
         }
         let mut diag = cs::Diagnostic::error()
-            .with_message(&d.message)
+            .with_message(shorten(&d.message))
             .with_labels(labels);
         if let Some(help) = &d.help {
-            diag = diag.with_notes(vec![format!("help: {help}")]);
+            diag = diag.with_notes(vec![format!("help: {}", shorten(help))]);
         }
         diag
     }
@@ -181,6 +183,52 @@ impl Sources {
     }
 }
 
+/// The most of a message, label or help shown (one that quotes a
+/// 60,000-byte name shows its start).
+const LONG_MESSAGE: usize = 400;
+
+/// A message cut to [`LONG_MESSAGE`] bytes, with `…` where it was cut,
+/// its control characters escaped.
+fn shorten(text: &str) -> String {
+    let text = crate::output::escape_controls(text);
+    if text.len() <= LONG_MESSAGE {
+        return text.into_owned();
+    }
+    let end = floor_char_boundary(&text, LONG_MESSAGE);
+    format!("{}…", &text[..end])
+}
+
+/// A source text safe to print on a terminal, of the same length byte for
+/// byte (so spans still point at the same places): a control character
+/// other than a tab or a line end is shown as `?` (C1 controls, two bytes,
+/// as `¿`).
+fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char, next: Option<char>| {
+        c.is_control() && c != '\t' && c != '\n' && !(c == '\r' && next == Some('\n'))
+    };
+    let mut chars = text.chars().peekable();
+    let mut any = false;
+    while let Some(c) = chars.next() {
+        if bad(c, chars.peek().copied()) {
+            any = true;
+            break;
+        }
+    }
+    if !any {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if bad(c, chars.peek().copied()) {
+            out.push(if c.len_utf8() == 1 { '?' } else { '¿' });
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     while !s.is_char_boundary(i) {
         i -= 1;
@@ -192,6 +240,9 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 /// diagnostic points at, with about `CONTEXT` bytes each side.
 const LONG_LINE: usize = 1000;
 const CONTEXT: usize = 60;
+/// The most of a marked span shown in a long line (a 60,000-byte name is
+/// shown by its first bytes).
+const MARKED: usize = 400;
 
 /// The lines a diagnostic points into, for one that points into a long
 /// line: each long line cut to a window with `…` at the cut ends. Line and
@@ -250,6 +301,8 @@ impl<'s> Windows<'s> {
                 let number = text[..line.start].matches('\n').count() + 1;
                 let (mut start, mut end) = (line.start, line.end);
                 if line.len() > LONG_LINE {
+                    // What is marked is shown up to a few hundred bytes too.
+                    let to = to.min(from + MARKED);
                     start = floor_char_boundary(text, from.saturating_sub(CONTEXT).max(line.start));
                     end = floor_char_boundary(text, (to + CONTEXT).min(line.end));
                 }
@@ -259,7 +312,7 @@ impl<'s> Windows<'s> {
                     window.text.push('…');
                     cut -= 1;
                 }
-                window.text.push_str(&text[start..end]);
+                window.text.push_str(&printable(&text[start..end]));
                 if end < line.end {
                     window.text.push('…');
                 }

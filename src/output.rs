@@ -32,8 +32,15 @@ pub fn write(
     why: bool,
 ) -> io::Result<()> {
     match format {
-        Format::Table if why => why_table(out, graph, answer),
-        Format::Table => table(out, graph, answer),
+        Format::Table => {
+            let mut buffer = Vec::new();
+            if why {
+                why_table(&mut buffer, graph, answer)?;
+            } else {
+                table(&mut buffer, graph, answer)?;
+            }
+            out.write_all(escape_controls(&String::from_utf8_lossy(&buffer)).as_bytes())
+        }
         Format::Json => {
             serde_json::to_writer(&mut *out, &json_with(graph, answer, why))?;
             writeln!(out)
@@ -709,15 +716,46 @@ pub fn aligned(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> io
     Ok(())
 }
 
-/// A cell on one line: line breaks and tabs shown as escapes.
+/// A cell on one line: line breaks and tabs shown as escapes, and every
+/// other control character too (an ESC in a name must not reach the
+/// terminal as a command).
 fn one_line(s: &str) -> String {
-    if s.contains(['\n', '\r', '\t']) {
-        s.replace('\n', "\\n")
-            .replace('\r', "\\r")
-            .replace('\t', "\\t")
-    } else {
-        s.to_string()
+    if !s.chars().any(char::is_control) {
+        return s.to_string();
     }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text for a person's terminal: control characters other than line
+/// ends and tabs shown as `\u{..}` escapes, so that no name or value can
+/// send the terminal a command (ESC and OSC sequences, a bell, a carriage
+/// return that hides what came before).
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() && c != '\n' && c != '\t' {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 fn csv(out: &mut dyn Write, graph: &Graph, answer: &Answer) -> io::Result<()> {

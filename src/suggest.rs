@@ -1,15 +1,27 @@
 //! "Did you mean" suggestions by edit distance.
 
+/// The longest word, in characters, that gets a suggestion.
+pub const MAX_WORD: usize = 256;
+
 /// The candidate closest to `word`, if it is close enough to be a likely
 /// slip: at most a third of the word's length away, and at least one edit.
 pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let limit = (word.chars().count() / 3).max(1);
+    let length = word.chars().count();
+    // A slip in a name this long is not what went wrong; comparing it with
+    // every name would take seconds.
+    if length > MAX_WORD {
+        return None;
+    }
+    let limit = (length / 3).max(1);
     let mut best: Option<(usize, &str)> = None;
     for candidate in candidates {
-        if candidate == word || candidate.len().abs_diff(word.len()) > limit {
+        if candidate == word
+            || candidate.len() > 4 * (length + limit)
+            || candidate.chars().count().abs_diff(length) > limit
+        {
             continue;
         }
         let d = distance(word, candidate);
@@ -67,6 +79,12 @@ mod tests {
         assert_eq!(did_you_mean("North_Kroea", names), Some("North_Korea"));
         assert_eq!(did_you_mean("Brazil", names), None);
         assert_eq!(did_you_mean("China", names), None);
+        // Lengths in characters, not bytes (each of these is 3 bytes).
+        assert_eq!(did_you_mean("北朝", ["北朝鮮"]), Some("北朝鮮"));
+        let long = "a".repeat(MAX_WORD + 1);
+        assert_eq!(did_you_mean(&long, [&long[1..]]), None);
+        let long = "a".repeat(MAX_WORD);
+        assert_eq!(did_you_mean(&long, [&long[1..]]), Some(&long[1..]));
     }
 
     #[test]

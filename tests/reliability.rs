@@ -446,3 +446,112 @@ fn declared_relations_route_paths_through_any_number_of_hops() {
          Desk -[part_of]-> Office -[part_of]-> Union\n"
     );
 }
+
+/// A "full" device (1, 7) of the test's own, which refuses every write.
+fn full_device(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("full");
+    let status = Command::new("mknod")
+        .arg(&path)
+        .args(["c", "1", "7"])
+        .status()
+        .unwrap();
+    assert!(status.success(), "mknod needs root");
+    path
+}
+
+#[test]
+fn a_failed_write_to_stdout_is_an_error_and_a_closed_pipe_is_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let full = full_device(dir.path());
+    for args in [
+        &["-c", "count ?x: person"][..],
+        &["check"][..],
+        &["export", "--to", "dot"][..],
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_dossier"))
+            .args(args)
+            .current_dir(root())
+            .stdout(std::fs::File::create(&full).unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = stderr(&out);
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains("No space left on device"), "{args:?}: {err}");
+    }
+    // A closed pipe stops quietly.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(["data/world.kg", "-c", "?x member_of ?y"])
+        .current_dir(root())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(out.stderr.is_empty(), "{}", stderr(&out));
+}
+
+#[test]
+fn a_huge_name_gets_a_short_diagnostic_quickly() {
+    let name = "x".repeat(60_000);
+    let out = dossier(&["data/world.kg", "-c", &format!("neighbours \"{name}\"")]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("no entity is named"), "{}", &err[..200]);
+    assert!(err.len() < 4000, "{} bytes of diagnostic", err.len());
+    // And a 200 KB line of a relation file.
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "A r B {{{}}}\n",
+        "k: 1, ".repeat(40_000).replacen("k: 1", "k: ", 1)
+    );
+    std::fs::write(dir.path().join("wide.kg"), &text).unwrap();
+    let out = dossier_in(dir.path(), &["check", "wide.kg"], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).len() < 4000, "{}", stderr(&out).len());
+}
+
+#[test]
+fn control_characters_never_reach_the_terminal_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("esc.kg"),
+        "A: state\n\"B\u{1b}]0;pwned\u{7}\" r A\nA r \"C\u{1b}[31m\" {x: }\n",
+    )
+    .unwrap();
+    let out = dossier_in(dir.path(), &["check", "esc.kg"], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!stderr(&out).contains('\u{1b}'), "{:?}", stderr(&out));
+    assert!(
+        stderr(&out).contains("A r \"C?[31m\" {x: }"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::write(
+        dir.path().join("esc.kg"),
+        "A: state\n\"B\u{1b}]0;pwned\u{7}\" r A\n",
+    )
+    .unwrap();
+    let out = dossier_in(
+        dir.path(),
+        &[
+            "esc.kg",
+            "-c",
+            "?x r A",
+            "-c",
+            "show A",
+            "-c",
+            "path A B\u{1b}",
+        ],
+        None,
+    );
+    let text = stdout(&out);
+    assert!(
+        !text.contains('\u{1b}') && !text.contains('\u{7}'),
+        "{text:?}"
+    );
+    assert!(text.contains("B\\u{1b}]0;pwned\\u{7}"), "{text}");
+    assert!(!stderr(&out).contains('\u{1b}'), "{:?}", stderr(&out));
+}
