@@ -1391,7 +1391,11 @@ fn json_attrs(attrs: Option<&serde_json::Value>) -> Result<Vec<Attr<'static>>, S
         let value = match value {
             J::Bool(b) => V::Bool(*b),
             J::Number(n) if n.is_i64() => V::Int(n.as_i64().expect("checked")),
-            J::Number(n) => V::Dec(n.as_f64().ok_or("a number is out of range")?),
+            J::Number(n) => V::Dec(
+                n.as_f64()
+                    .filter(|d| d.is_finite())
+                    .ok_or("a number is out of range")?,
+            ),
             J::String(s) => V::Str(Cow::Owned(s.clone())),
             J::Object(o) if o.len() == 1 && o.get("date").is_some_and(J::is_string) => {
                 let d = o["date"].as_str().expect("checked");

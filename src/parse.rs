@@ -340,11 +340,17 @@ pub(crate) fn number(file: FileId, s: &str, span: Span) -> PResult<Value<'_>> {
                 .help("dates are written YYYY-MM-DD, with a month from 01 to 12 and a day that exists in that month")
         })?)
     } else if s.contains('.') {
-        Value::Dec(
-            s.parse().map_err(|_| {
-                Diagnostic::at(file, span, format!("`{s}` is not a decimal number"))
-            })?,
-        )
+        let d: f64 = s
+            .parse()
+            .map_err(|_| Diagnostic::at(file, span, format!("`{s}` is not a decimal number")))?;
+        if !d.is_finite() {
+            return Err(Box::new(
+                Diagnostic::at(file, span, "this decimal is out of range")
+                    .label("too large for a decimal")
+                    .help("decimals are 64-bit floating point, up to about 1.8e308; write a larger number as a string"),
+            ));
+        }
+        Value::Dec(d)
     } else if s[1..].contains('-') {
         return Err(Box::new(
             Diagnostic::at(file, span, format!("`{s}` is not a date"))
@@ -397,10 +403,11 @@ pub(crate) fn unescape(file: FileId, quoted: &str, start: usize) -> PResult<Cow<
                     ));
                 };
                 let hex = &rest[1..close];
-                let code = (1..=6)
-                    .contains(&hex.len())
-                    .then(|| u32::from_str_radix(hex, 16).ok())
-                    .flatten();
+                // Hex digits only: `from_str_radix` would take a sign.
+                let code = ((1..=6).contains(&hex.len())
+                    && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+                .then(|| u32::from_str_radix(hex, 16).ok())
+                .flatten();
                 match code.and_then(char::from_u32) {
                     Some(c) => out.push(c),
                     None => {

@@ -461,3 +461,28 @@ fn a_history_that_cannot_be_written_is_said_once() {
     p.send_line(".quit").unwrap();
     exits_with(&mut p, 0);
 }
+
+#[test]
+fn ctrl_c_at_a_plain_prompt_does_not_cancel_the_next_query() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = shell(&root(), &["--no-readline"], &dir.path().join("h"));
+    p.send_control('c').unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let out = ask(&mut p, "count ?x: state");
+    assert!(!out.contains("cancelled"), "{out}");
+    assert!(has_line(&out, "4"), "{out}");
+    p.send_line(".quit").unwrap();
+    exits_with(&mut p, 0);
+}
+
+#[test]
+fn a_comment_after_a_trailing_comma_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = shell(&root(), &[], &dir.path().join("h"));
+    p.send_line("?b part_of ?p, # which bodies").unwrap();
+    p.exp_string("..> ").unwrap();
+    let out = ask(&mut p, "?p part_of United_Nations");
+    assert!(out.contains("(2 rows)"), "{out}");
+    p.send_line(".quit").unwrap();
+    exits_with(&mut p, 0);
+}

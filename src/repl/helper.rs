@@ -258,18 +258,28 @@ pub const HELP_TOPICS: [&str; 9] = [
 pub fn incomplete(text: &str) -> bool {
     let mut quote = false;
     let mut escaped = false;
+    let mut comment = false;
     let mut braces = 0i32;
+    // The text without its comments, to see what the query ends with.
+    let mut code = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
+            '\n' if comment => comment = false,
+            _ if comment => continue,
             _ if escaped => escaped = false,
             '\\' if quote => escaped = true,
             '"' => quote = !quote,
+            '#' if !quote => {
+                comment = true;
+                continue;
+            }
             '{' if !quote => braces += 1,
             '}' if !quote => braces -= 1,
             _ => {}
         }
+        code.push(c);
     }
-    quote || braces > 0 || (text.trim_end().ends_with(',') && !text.trim_start().starts_with('.'))
+    quote || braces > 0 || (code.trim_end().ends_with(',') && !code.trim_start().starts_with('.'))
 }
 
 /// The rest of the one entity name that the word at the end of the line
@@ -450,6 +460,8 @@ mod tests {
             "?s member_of ?b {veto:",
             "show \"North",
             "?x r ?y {q: \"a \\\" b",
+            "?b part_of ?p, # which bodies",
+            "?b part_of ?p, # a \" in a comment opens no string",
         ] {
             assert!(incomplete(text), "{text}");
         }
@@ -459,6 +471,9 @@ mod tests {
             "show \"North Korea\"",
             ".load a,",
             "?x r ?y {q: \"}\"}",
+            "?b part_of ?p # ends here,",
+            "?b part_of ?p # {",
+            "?b part_of ?p, # which\n?p part_of United_Nations",
         ] {
             assert!(!incomplete(text), "{text}");
         }

@@ -62,10 +62,13 @@ pub fn run(mut session: Session, readline: bool) -> ExitCode {
         LineInput::Plain
     };
     loop {
-        crate::cancel::reset();
         let Some(text) = input.read_query() else {
             break;
         };
+        // A Ctrl-C at the prompt (with plain lines, the terminal discards
+        // the line and the signal sets the flag) is not meant for the query
+        // typed after it.
+        crate::cancel::reset();
         if text.trim().is_empty() {
             continue;
         }
