@@ -31,6 +31,9 @@ pub struct Options {
     /// Show a progress bar on stderr for a file that takes over a second
     /// (only when stderr is a terminal).
     pub progress: bool,
+    /// An include may name only files inside the folder of the first file
+    /// loaded (`--confine-includes`), for files from people you do not trust.
+    pub confine_includes: bool,
 }
 
 /// A progress bar that appears once a file has taken a second to load.
@@ -145,11 +148,18 @@ impl Graph {
             source_of: HashMap::new(),
             stack: Vec::new(),
             on_stack: HashSet::new(),
+            confined_to: None,
             seen: HashSet::new(),
             edges: Vec::new(),
             declaration_spans: HashMap::new(),
             whole_snapshot: false,
         };
+        loader.confined_to = inputs.iter().find_map(|i| match i {
+            Input::Path(p) => std::fs::canonicalize(p)
+                .ok()
+                .and_then(|p| p.parent().map(Path::to_path_buf)),
+            _ => None,
+        });
         for input in inputs {
             loader.input(input, None);
         }
@@ -204,6 +214,8 @@ struct Loader<'g> {
     stack: Vec<PathBuf>,
     /// The same, to look up.
     on_stack: HashSet<PathBuf>,
+    /// The folder of the first file, for `--confine-includes`.
+    confined_to: Option<PathBuf>,
     /// Files loaded in this run, so that one included twice loads once.
     seen: HashSet<PathBuf>,
     /// The relation statements read, added to the graph when all is well.
@@ -255,7 +267,7 @@ impl Loader<'_> {
                         return;
                     }
                 }
-                match read(path) {
+                match read(path, from.is_some()) {
                     Ok(bytes) => (name, Cow::Owned(bytes), canonical),
                     Err(why) => {
                         self.error_from(
@@ -441,7 +453,12 @@ impl Loader<'_> {
     /// layout of common knowledge-graph benchmark sets. Names are taken as
     /// they are, with no quoting.
     fn tsv(&mut self, name: String, bytes: Cow<'_, [u8]>) {
-        let (text, raw) = shared_text(bytes.into_owned());
+        // A byte-order mark is not part of the first head.
+        let mut bytes = bytes.into_owned();
+        if bytes.starts_with("\u{feff}".as_bytes()) {
+            bytes.drain(.."\u{feff}".len());
+        }
+        let (text, raw) = shared_text(bytes);
         let valid = raw.is_none();
         let graph_file = self.graph.files.len() as u32;
         self.graph.files.push(name.clone());
@@ -1023,6 +1040,26 @@ impl Loader<'_> {
             Input::Text { .. } | Input::Bytes { .. } => PathBuf::new(),
         };
         let target = base.join(&*path.text);
+        if self.options.confine_includes {
+            let root = self.confined_to.clone();
+            let inside = std::fs::canonicalize(&target)
+                .ok()
+                .zip(root.as_ref())
+                .is_some_and(|(t, root)| t.starts_with(root));
+            if !inside {
+                let folder = root.map_or("(none)".to_string(), |r| r.display().to_string());
+                self.diagnostics.push(
+                    Diagnostic::at(
+                        at.file,
+                        path.span,
+                        format!("`{}` is outside the folder `{folder}`", path.text),
+                    )
+                    .label("included here")
+                    .help("--confine-includes lets an include name only files inside the folder of the first file"),
+                );
+                return;
+            }
+        }
         // An include is loaded at its line, so a chain of includes recurses
         // a level a file: past the red zone the recursion goes on in a new
         // stack segment on the heap, so no chain overflows the stack.
@@ -1274,15 +1311,101 @@ const TSV_CHUNK: usize = 16;
 /// How many lines ahead the builder prefetches names ([`Loader::prefetch`]).
 const PREFETCH_AHEAD: usize = 8;
 
-fn read(path: &Path) -> Result<Vec<u8>, String> {
-    if path.is_dir() {
+/// The most a pipe given as an input may hold, and the most a regular
+/// file may grow by while it is read.
+const MAX_STREAM: u64 = 4 << 30;
+const MAX_GROWTH: u64 = 64 << 20;
+
+/// Reads an input or an included file. A device is refused (`/dev/zero`
+/// never ends, `/dev/urandom` is not text); a pipe or FIFO is read when
+/// named on the command line (`<(...)`, `/dev/stdin`), with Ctrl-C checked
+/// every tenth of a second and a bound on its size, but never through an
+/// include.
+fn read(path: &Path, included: bool) -> Result<Vec<u8>, String> {
+    use std::os::unix::fs::FileTypeExt;
+    let kind = match std::fs::metadata(path) {
+        Ok(meta) => meta.file_type(),
+        Err(e) => return Err(io_message(&e)),
+    };
+    if kind.is_dir() {
         return Err("it is a directory".into());
     }
-    read_bytes(path, READ_IN_HALVES).map_err(|e| match e.kind() {
+    if kind.is_char_device() || kind.is_block_device() {
+        return Err("it is a device, not a file".into());
+    }
+    if kind.is_fifo() || kind.is_socket() {
+        if included {
+            return Err(
+                "it is a FIFO or socket, not a file: an include names regular files".into(),
+            );
+        }
+        return read_stream(path).map_err(|e| io_message(&e));
+    }
+    read_bytes(path, READ_IN_HALVES).map_err(|e| io_message(&e))
+}
+
+fn io_message(e: &std::io::Error) -> String {
+    match e.kind() {
         std::io::ErrorKind::NotFound => "no such file".to_string(),
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
         _ => e.to_string(),
-    })
+    }
+}
+
+/// Reads a pipe to its end, waiting at most a tenth of a second at a time
+/// so that Ctrl-C stops it, and at most [`MAX_STREAM`] bytes.
+fn read_stream(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    use std::os::fd::AsRawFd;
+    use std::os::unix::fs::OpenOptionsExt;
+    // Opened without blocking: a FIFO with no writer yet would block the
+    // open itself, where Ctrl-C cannot reach.
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)?;
+    let mut bytes = Vec::new();
+    let mut buffer = vec![0u8; 1 << 16];
+    let mut seen_writer = false;
+    loop {
+        if crate::cancel::requested() {
+            return Err(std::io::Error::other("reading was cancelled"));
+        }
+        let mut poll = libc::pollfd {
+            fd: file.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd, for the length given.
+        let ready = unsafe { libc::poll(&mut poll, 1, 100) };
+        if ready < 0 {
+            let e = std::io::Error::last_os_error();
+            if e.kind() == std::io::ErrorKind::Interrupted {
+                continue;
+            }
+            return Err(e);
+        }
+        if ready == 0 {
+            continue;
+        }
+        match file.read(&mut buffer) {
+            Ok(0) if seen_writer || poll.revents & libc::POLLHUP != 0 => return Ok(bytes),
+            Ok(0) => std::thread::sleep(std::time::Duration::from_millis(10)),
+            Ok(n) => {
+                seen_writer = true;
+                bytes.extend_from_slice(&buffer[..n]);
+                if bytes.len() as u64 > MAX_STREAM {
+                    return Err(std::io::Error::other(format!(
+                        "it holds more than {} GiB",
+                        MAX_STREAM >> 30
+                    )));
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// A file's bytes, read in two halves at once (one on another thread) when
@@ -1328,9 +1451,16 @@ fn read_bytes(path: &Path, halves_from: usize) -> std::io::Result<Vec<u8>> {
             }
             bytes
         };
-        // The rest: all of a small file, what a large one grew by.
+        // The rest: all of a small file, what a large one grew by (a file
+        // that keeps growing is refused, not read for ever).
         file.seek(std::io::SeekFrom::Start(bytes.len() as u64))?;
-        file.read_to_end(&mut bytes)?;
+        let limit = (len as u64).max(1 << 20) + MAX_GROWTH;
+        (&mut file).take(limit + 1).read_to_end(&mut bytes)?;
+        if bytes.len() as u64 > limit {
+            return Err(std::io::Error::other(
+                "it grew by more than 64 MiB while it was read; read it again once it is complete",
+            ));
+        }
         Ok(bytes)
     }
     #[cfg(not(unix))]

@@ -59,6 +59,11 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub strict: bool,
 
+    /// Let an include name only files inside the folder of the first file
+    /// (for relation files from people you do not trust)
+    #[arg(long, global = true)]
+    pub confine_includes: bool,
+
     /// Stop a `paths` search or a pattern after this many search steps,
     /// with a partial answer
     #[arg(long, value_name = "N", default_value_t = crate::query::eval::DEFAULT_MAX_STATES)]
@@ -117,6 +122,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let options = Options {
         strict: cli.strict,
         progress: true,
+        confine_includes: cli.confine_includes,
     };
     crate::query::eval::set_max_states(cli.max_states);
     crate::query::eval::set_max_rows(cli.max_rows);

@@ -555,3 +555,98 @@ fn control_characters_never_reach_the_terminal_raw() {
     assert!(text.contains("B\\u{1b}]0;pwned\\u{7}"), "{text}");
     assert!(!stderr(&out).contains('\u{1b}'), "{:?}", stderr(&out));
 }
+
+#[test]
+fn devices_and_fifos_are_refused_as_includes_and_pipes_read_as_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let status = Command::new("mknod")
+        .arg(d.join("zero"))
+        .args(["c", "1", "5"])
+        .status()
+        .unwrap();
+    assert!(status.success(), "mknod needs root");
+    let status = Command::new("mkfifo").arg(d.join("fifo")).status().unwrap();
+    assert!(status.success());
+    std::fs::write(d.join("dev.kg"), "include \"zero\"\n").unwrap();
+    std::fs::write(d.join("fifo.kg"), "include \"fifo\"\n").unwrap();
+    let out = dossier_in(d, &["check", "dev.kg"], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("it is a device, not a file"),
+        "{}",
+        stderr(&out)
+    );
+    let out = dossier_in(d, &["check", "fifo.kg"], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("an include names regular files"),
+        "{}",
+        stderr(&out)
+    );
+    let out = dossier_in(d, &["check", "zero"], None);
+    assert!(stderr(&out).contains("it is a device"), "{}", stderr(&out));
+    // A pipe named on the command line is read: `<(...)` and /dev/stdin.
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg("\"$0\" check <(printf 'A r B\\n') && printf 'C r D\\n' | \"$0\" check /dev/stdin")
+        .arg(env!("CARGO_BIN_EXE_dossier"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "ok: 2 entities, 1 relations, 0 facts\n".repeat(2)
+    );
+    // A TSV import drops a byte-order mark.
+    std::fs::write(d.join("bom.tsv"), "\u{feff}A\tr\tB\n").unwrap();
+    let out = dossier_in(d, &["bom.tsv", "--json", "-c", "neighbours A"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("\"entity\":\"B\""),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn confined_includes_stay_inside_the_first_files_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("in")).unwrap();
+    std::fs::write(d.join("secret.kg"), "Secret r X\n").unwrap();
+    std::fs::write(d.join("in/ok.kg"), "A r B\n").unwrap();
+    std::fs::write(
+        d.join("in/main.kg"),
+        "include \"ok.kg\"\ninclude \"../secret.kg\"\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("../secret.kg", d.join("in/link.kg")).unwrap();
+    std::fs::write(d.join("in/via_link.kg"), "include \"link.kg\"\n").unwrap();
+    let out = dossier_in(d, &["check", "in/main.kg"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = dossier_in(d, &["check", "--confine-includes", "in/main.kg"], None);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("`../secret.kg` is outside the folder"),
+        "{err}"
+    );
+    assert!(!err.contains("ok.kg` is outside"), "{err}");
+    let out = dossier_in(
+        d,
+        &[
+            "--confine-includes",
+            "in/via_link.kg",
+            "-c",
+            "count ?x r ?y",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("is outside the folder"),
+        "{}",
+        stderr(&out)
+    );
+}

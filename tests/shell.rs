@@ -486,3 +486,32 @@ fn a_comment_after_a_trailing_comma_goes_on() {
     p.send_line(".quit").unwrap();
     exits_with(&mut p, 0);
 }
+
+#[test]
+fn ctrl_c_stops_the_load_of_a_fifo_and_the_shell_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("fifo.kg");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let mut p = shell(&root(), &[], &dir.path().join("h"));
+    p.send_line(&format!(".load {}", fifo.display())).unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let asked = std::time::Instant::now();
+    p.send_control('c').unwrap();
+    let out = prompt(&mut p).unwrap();
+    assert!(
+        asked.elapsed() < std::time::Duration::from_secs(2),
+        "{:?}",
+        asked.elapsed()
+    );
+    assert!(out.contains("cancelled"), "{out}");
+    assert!(out.contains("the graph is as it was"), "{out}");
+    assert!(has_line(&ask(&mut p, "count ?x: person"), "4"));
+    p.send_line(".quit").unwrap();
+    exits_with(&mut p, 0);
+}

@@ -61,10 +61,7 @@ pub fn run(mut session: Session, readline: bool) -> ExitCode {
     } else {
         LineInput::Plain
     };
-    loop {
-        let Some(text) = input.read_query() else {
-            break;
-        };
+    while let Some(text) = input.read_query() {
         // A Ctrl-C at the prompt (with plain lines, the terminal discards
         // the line and the signal sets the flag) is not meant for the query
         // typed after it.
