@@ -665,6 +665,48 @@ impl Loader<'_> {
                 span: Span::new(0, 0),
             })
         };
+        // Relation declarations (absent from documents of before they were
+        // exported).
+        let no_declarations = Vec::new();
+        let declarations = match doc.get("declarations") {
+            None => &no_declarations,
+            Some(J::Array(list)) => list,
+            Some(_) => return Err("`declarations` is not a list".into()),
+        };
+        for d in declarations {
+            let kinds = |v: Option<&J>| -> Result<Option<Vec<Text<'static>>>, String> {
+                match v {
+                    None | Some(J::Null) => Ok(None),
+                    Some(J::Array(list)) => list
+                        .iter()
+                        .map(|k| text(k, "a kind"))
+                        .collect::<Result<Vec<_>, _>>()
+                        .map(Some),
+                    Some(_) => Err("a declaration's kinds are not a list".into()),
+                }
+            };
+            let inverse_of = match d.get("inverse_of") {
+                None | Some(J::Null) => None,
+                Some(v) => Some(text(v, "an inverse")?),
+            };
+            let flag = |key: &str| d.get(key).and_then(J::as_bool).unwrap_or(false);
+            let at = at(d.get("source").ok_or("a declaration has no source")?)?;
+            self.relation(
+                crate::ast::RelationDeclaration {
+                    name: text(
+                        d.get("relation").ok_or("a declaration has no relation")?,
+                        "a relation",
+                    )?,
+                    subject: kinds(d.get("subject"))?,
+                    object: kinds(d.get("object"))?,
+                    symmetric: flag("symmetric"),
+                    transitive: flag("transitive"),
+                    inverse_of,
+                    span: Span::new(0, 0),
+                },
+                at,
+            );
+        }
         for e in list(doc, "entities")? {
             if e.get("declared").and_then(J::as_bool) != Some(true) {
                 continue;

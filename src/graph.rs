@@ -386,6 +386,8 @@ struct Index {
     predicate_facts: Vec<usize>,
     /// Entities of each kind, by kind symbol.
     kind_entities: Vec<usize>,
+    /// Whether some entity, statement or fact has an attribute of each key.
+    key_used: Vec<bool>,
     /// Positions in `facts`, ordered by subject.
     facts_by_subject: Vec<u32>,
     /// Each entity's place in the order of names (byte order).
@@ -1000,11 +1002,87 @@ impl Graph {
             }
         }
         let mut index = self.base_index();
+        self.check_order(&index, &name_rank, &out, &incoming)?;
         index.name_rank = name_rank;
         index.out = out;
         index.incoming = incoming;
         self.index = index;
         self.index.merged = self.merged_rows();
+        Ok(())
+    }
+
+    /// Checks a snapshot's name order and rows against the graph, in one
+    /// pass each instead of the sorts that would make them: the ranks are
+    /// a permutation that puts the names in strictly increasing order; each
+    /// edge is in exactly one row of each direction, its own end's, and a
+    /// row is in the order [`Graph::rows`] gives (the other end's rank,
+    /// the relation's rank, the edge). Two stored statements alike in ends,
+    /// relation and attributes, which a load merges, are refused too.
+    fn check_order(
+        &self,
+        index: &Index,
+        name_rank: &[u32],
+        out: &Rows,
+        incoming: &Rows,
+    ) -> Result<(), String> {
+        let nodes = self.graph.node_count();
+        let mut by_rank = vec![u32::MAX; nodes];
+        for (node, &rank) in name_rank.iter().enumerate() {
+            match by_rank.get_mut(rank as usize) {
+                Some(slot) if *slot == u32::MAX => *slot = node as u32,
+                _ => return Err("the name order is not a permutation".into()),
+            }
+        }
+        let name = |n: u32| &*self.graph[NodeIndex::new(n as usize)].name;
+        if by_rank.windows(2).any(|w| name(w[0]) >= name(w[1])) {
+            return Err("the name order does not sort the names".into());
+        }
+        drop(by_rank);
+        let edges = self.graph.raw_edges();
+        for (rows, own_is_source) in [(out, true), (incoming, false)] {
+            let mut seen = vec![false; edges.len()];
+            for n in 0..nodes {
+                let row = &rows.edges[rows.start[n] as usize..rows.start[n + 1] as usize];
+                let mut last: Option<(u64, u32)> = None;
+                // The attribute sets of the run of edges to one entity by
+                // one relation: no set twice.
+                let mut run: Vec<u32> = Vec::new();
+                let check_run = |run: &mut Vec<u32>| {
+                    run.sort_unstable();
+                    let twice = run.windows(2).any(|w| w[0] == w[1]);
+                    run.clear();
+                    if twice {
+                        Err("a statement is held twice".to_string())
+                    } else {
+                        Ok(())
+                    }
+                };
+                for &i in row {
+                    let e = &edges[i as usize];
+                    let (own, other) = if own_is_source {
+                        (e.source().index(), e.target().index())
+                    } else {
+                        (e.target().index(), e.source().index())
+                    };
+                    if own != n || std::mem::replace(&mut seen[i as usize], true) {
+                        return Err("an adjacency row holds an edge of another entity".into());
+                    }
+                    let key = (name_rank[other] as u64) << 32
+                        | index.relation_rank[e.weight.relation as usize] as u64;
+                    if let Some((k, j)) = last {
+                        if (k, j) >= (key, i) {
+                            return Err("an adjacency row is out of order".into());
+                        }
+                        if k != key {
+                            check_run(&mut run)?;
+                        }
+                    }
+                    run.push(e.weight.attrs);
+                    last = Some((key, i));
+                }
+                check_run(&mut run)?;
+            }
+        }
         Ok(())
     }
 
@@ -1017,19 +1095,33 @@ impl Graph {
             facts_by_subject: (0..self.facts.len() as u32).collect(),
             ..Index::default()
         };
+        let mut set_used = vec![false; self.attr_set_count()];
         for e in self.graph.edge_weights() {
             index.relation_edges[e.relation as usize] += 1;
+            set_used[e.attrs as usize] = true;
         }
         for f in &self.facts {
             index.predicate_facts[f.predicate as usize] += 1;
+            set_used[f.attrs as usize] = true;
         }
         for n in self.graph.node_weights() {
             index.kind_entities[n.kind as usize] += 1;
+            set_used[n.attrs as usize] = true;
+        }
+        index.key_used = vec![false; self.keys.len()];
+        for (id, used) in set_used.into_iter().enumerate() {
+            if used {
+                for (k, _) in self.attrs(id as u32) {
+                    index.key_used[*k as usize] = true;
+                }
+            }
         }
         let facts = &self.facts;
-        index
-            .facts_by_subject
-            .sort_by_key(|&i| (facts[i as usize].subject, i));
+        // In the order they were written, whichever order they were read in.
+        index.facts_by_subject.sort_by_key(|&i| {
+            let f = &facts[i as usize];
+            (f.subject, f.origin, i)
+        });
         let mut relations: Vec<Sym> = (0..self.relations.len() as Sym).collect();
         relations.sort_by_key(|&r| self.relations.name(r));
         index.relation_rank = vec![0; relations.len()];
@@ -1250,6 +1342,40 @@ impl Graph {
     /// How many edges `node` has in `dir`.
     pub fn degree(&self, node: NodeIndex, dir: petgraph::Direction) -> usize {
         self.row_index(dir).of(node).len()
+    }
+
+    /// Whether relation `r` is in use: some statement or fact has it, or a
+    /// declaration names it. (A query's subgraph, and a snapshot of one,
+    /// keep every symbol of the graph they came from.)
+    pub fn relation_in_use(&self, r: Sym) -> bool {
+        let i = r as usize;
+        self.index.relation_edges.get(i).is_some_and(|&n| n > 0)
+            || self.index.predicate_facts.get(i).is_some_and(|&n| n > 0)
+            || self.declarations.contains_key(&r)
+            || self.declarations.values().any(|d| d.inverse_of == Some(r))
+    }
+
+    /// Whether kind `k` is in use: built in, some entity's, or declared.
+    pub fn kind_in_use(&self, k: Sym) -> bool {
+        (k as usize) < BUILTIN_KINDS.len()
+            || self
+                .index
+                .kind_entities
+                .get(k as usize)
+                .is_some_and(|&n| n > 0)
+            || self
+                .declarations
+                .values()
+                .any(|d| d.subject.iter().chain(&d.object).flatten().any(|&x| x == k))
+    }
+
+    /// Whether some entity, statement or fact has an attribute of key `k`.
+    pub fn key_in_use(&self, k: Sym) -> bool {
+        self.index
+            .key_used
+            .get(k as usize)
+            .copied()
+            .unwrap_or(false)
     }
 
     /// `node`'s place among all names in byte order.

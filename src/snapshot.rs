@@ -4,9 +4,14 @@
 //! snapshot is refused with a clear error rather than read as a wrong graph.
 //!
 //! Layout (little-endian): `DOSSIER-SNAPSHOT` (16 bytes), version (u32),
-//! payload length (u64), FNV-1a 64 checksum of the payload (u64), payload:
-//! files, relations, kinds, attribute keys, attribute sets, entities,
-//! edges, facts, declarations.
+//! payload length (u64), XXH3-128 checksum of the payload (16 bytes),
+//! payload: files, relations, kinds, attribute keys, attribute sets,
+//! entities, edges, facts, declarations, the name order and the rows.
+//!
+//! The checksum finds damage, not forgery (anyone can compute it), so the
+//! reader also refuses whatever the relation-file loader would have
+//! refused, and checks the stored index against the graph: a snapshot is
+//! either the exact graph of some relation files, or refused.
 
 use crate::graph::{Edge, Entity, Fact, Graph, Origin, RelationInfo, Sym};
 use crate::value::{Date, Value};
@@ -15,23 +20,11 @@ use petgraph::visit::EdgeRef;
 
 const MAGIC: &[u8; 16] = b"DOSSIER-SNAPSHOT";
 /// The format version; a snapshot of another version is refused.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
-/// FNV-1a, 64-bit, over little-endian 8-byte words (then the last few
-/// bytes one by one): a word a step keeps it fast on large snapshots.
-pub fn checksum(bytes: &[u8]) -> u64 {
-    const PRIME: u64 = 0x0000_0100_0000_01b3;
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut words = bytes.chunks_exact(8);
-    for w in &mut words {
-        h ^= u64::from_le_bytes(w.try_into().expect("eight bytes"));
-        h = h.wrapping_mul(PRIME);
-    }
-    for &b in words.remainder() {
-        h ^= b as u64;
-        h = h.wrapping_mul(PRIME);
-    }
-    h
+/// XXH3-128 of the payload: a strong checksum, fast on large snapshots.
+pub fn checksum(bytes: &[u8]) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(bytes)
 }
 
 struct Writer(Vec<u8>);
@@ -178,7 +171,7 @@ pub fn write(graph: &Graph) -> Vec<u8> {
         w.u32s(edges);
     }
     let payload = w.0;
-    let mut out = Vec::with_capacity(payload.len() + 36);
+    let mut out = Vec::with_capacity(payload.len() + 44);
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&VERSION.to_le_bytes());
     out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
@@ -252,14 +245,36 @@ impl<'b> Reader<'b> {
     fn value(&mut self) -> Result<Value, String> {
         Ok(match self.u8()? {
             0 => Value::Int(self.u64()? as i64),
-            1 => Value::Dec(f64::from_bits(self.u64()?)),
+            1 => {
+                let d = f64::from_bits(self.u64()?);
+                // A relation file cannot hold NaN or an infinity.
+                if !d.is_finite() {
+                    return Err(DAMAGED.into());
+                }
+                Value::Dec(d)
+            }
             2 => Value::Str(self.str()?.into()),
             3 => {
                 let (y, m, d) = (self.u32()?, self.u8()?, self.u8()?);
-                Value::Date(Date::new(u16::try_from(y).map_err(|_| DAMAGED)?, m, d).ok_or(DAMAGED)?)
+                // Dates are written with four-digit years.
+                let y = u16::try_from(y)
+                    .ok()
+                    .filter(|y| *y <= 9999)
+                    .ok_or(DAMAGED)?;
+                Value::Date(Date::new(y, m, d).ok_or(DAMAGED)?)
             }
-            4 => Value::Bool(self.u8()? != 0),
-            5 => Value::Name(self.str()?.into()),
+            4 => match self.u8()? {
+                0 => Value::Bool(false),
+                1 => Value::Bool(true),
+                _ => return Err(DAMAGED.into()),
+            },
+            5 => {
+                let name = self.str()?;
+                if name.is_empty() {
+                    return Err(DAMAGED.into());
+                }
+                Value::Name(name.into())
+            }
             _ => return Err(DAMAGED.into()),
         })
     }
@@ -304,7 +319,7 @@ pub fn read(bytes: &[u8]) -> Result<Graph, String> {
         ));
     }
     let len = head.u64()? as usize;
-    let expected = head.u64()?;
+    let expected = u128::from_le_bytes(head.take(16)?.try_into().expect("sixteen bytes"));
     let payload = &bytes[head.at..];
     if payload.len() != len || checksum(payload) != expected {
         return Err("the snapshot is damaged: its checksum does not match; make it again from the relation files".into());
@@ -326,8 +341,9 @@ pub fn read(bytes: &[u8]) -> Result<Graph, String> {
         let n = r.count(4)?;
         for j in 0..n {
             let name = r.str()?;
-            // Built-in kinds are interned already, at the same ids.
-            if interner.intern(name) as usize != j {
+            // Relations, kinds and keys are identifiers; built-in kinds are
+            // interned already, at the same ids, and no name comes twice.
+            if !identifier_shaped(name) || interner.intern(name) as usize != j {
                 return Err(DAMAGED.into());
             }
         }
@@ -335,11 +351,26 @@ pub fn read(bytes: &[u8]) -> Result<Graph, String> {
     }
     let [relations, kinds, keys] = interned;
     let sets = r.count(4)?;
+    // Sets are distinct (a graph interns them): their bytes, to compare.
+    let mut distinct: std::collections::HashSet<&[u8]> =
+        std::collections::HashSet::with_capacity(sets);
     for id in 0..sets {
+        let from = r.at;
         let n = r.count(5)?;
+        // Set 0 is the empty set of every graph.
+        if (id == 0) != (n == 0) {
+            return Err(DAMAGED.into());
+        }
         let mut set = Vec::with_capacity(n);
         for _ in 0..n {
             set.push((sym(r.u32()?, keys)?, r.value()?));
+        }
+        // A key once in a set, and a graph's sets in key order.
+        if set.windows(2).any(|w| w[0].0 >= w[1].0) {
+            return Err(DAMAGED.into());
+        }
+        if !distinct.insert(&payload[from..r.at]) {
+            return Err(DAMAGED.into());
         }
         // The snapshot's ids are the order of its sets, which a graph
         // keeps distinct; they are indexed when next needed.
@@ -359,6 +390,9 @@ pub fn read(bytes: &[u8]) -> Result<Graph, String> {
     let mut names = Vec::with_capacity(nodes);
     for _ in 0..nodes {
         let name = r.str()?;
+        if name.is_empty() {
+            return Err(DAMAGED.into());
+        }
         names.push(name);
         let kind = sym(r.u32()?, kinds)?;
         let label = if r.u8()? == 1 {
@@ -368,7 +402,16 @@ pub fn read(bytes: &[u8]) -> Result<Graph, String> {
         };
         let attrs = sym(r.u32()?, sets)?;
         let origin = check_origin(r.origin()?)?;
-        let declared = r.u8()? != 0;
+        let declared = match r.u8()? {
+            0 => false,
+            1 => true,
+            _ => return Err(DAMAGED.into()),
+        };
+        // An entity made by use has the kind `entity` (kind 0), and no
+        // label or attributes.
+        if !declared && (kind != 0 || label.is_some() || attrs != 0) {
+            return Err(DAMAGED.into());
+        }
         entities.push(Entity {
             name: name.into(),
             kind,
@@ -405,6 +448,7 @@ pub fn read(bytes: &[u8]) -> Result<Graph, String> {
         })
         .map_err(|_| DAMAGED.to_string())??;
     let facts = r.count(20)?;
+    let mut fact_keys = Vec::with_capacity(facts);
     for _ in 0..facts {
         let s = r.u32()? as usize;
         if s >= nodes {
@@ -413,12 +457,18 @@ pub fn read(bytes: &[u8]) -> Result<Graph, String> {
         let predicate = sym(r.u32()?, relations)?;
         let attrs = sym(r.u32()?, sets)?;
         let origin = check_origin(r.origin()?)?;
+        fact_keys.push((s, predicate, attrs));
         graph.add_fact(Fact {
             subject: NodeIndex::new(s),
             predicate,
             attrs,
             origin,
         });
+    }
+    // A fact stated twice, word for word, is held once.
+    fact_keys.sort_unstable();
+    if fact_keys.windows(2).any(|w| w[0] == w[1]) {
+        return Err(DAMAGED.into());
     }
     let declarations = r.count(22)?;
     for _ in 0..declarations {
@@ -446,14 +496,90 @@ pub fn read(bytes: &[u8]) -> Result<Graph, String> {
             },
         );
     }
+    check_declarations(&graph, &fact_keys)?;
     let ranks = r.u32s()?;
     let out = (r.u32s()?, r.u32s()?);
     let incoming = (r.u32s()?, r.u32s()?);
     if r.at != payload.len() {
         return Err(DAMAGED.into());
     }
-    graph
-        .finish_with(ranks, [out, incoming])
-        .map_err(|_| DAMAGED.to_string())?;
+    graph.finish_with(ranks, [out, incoming]).map_err(|why| {
+        format!("the snapshot is damaged: {why}; make it again from the relation files")
+    })?;
     Ok(graph)
+}
+
+/// Whether a relation, kind or key name has an identifier's shape.
+fn identifier_shaped(s: &str) -> bool {
+    use pest::unicode::{LETTER, NUMBER};
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_' || LETTER(c))
+        && chars
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || LETTER(c) || NUMBER(c))
+}
+
+/// What the loader checks of relation declarations (see
+/// `Loader::check_declarations`): no relation its own inverse or the
+/// inverse of an inverse, no fact with a relation declared to join two
+/// entities, and every statement of a declared relation between the
+/// declared kinds (read through its partner's declaration for an inverse;
+/// either way round for a symmetric one).
+fn check_declarations(graph: &Graph, facts: &[(usize, Sym, u32)]) -> Result<(), String> {
+    if !graph.has_declarations() {
+        return Ok(());
+    }
+    for (r, d) in &graph.declarations {
+        if let Some(v) = d.inverse_of
+            && (v == *r
+                || graph
+                    .declarations
+                    .get(&v)
+                    .is_some_and(|p| p.inverse_of.is_some()))
+        {
+            return Err(DAMAGED.into());
+        }
+    }
+    let signature = |r: Sym| {
+        let info = graph.declarations.get(&r)?;
+        match info.inverse_of {
+            Some(partner) => graph
+                .declarations
+                .get(&partner)
+                .map(|p| (p, true))
+                .or(Some((info, false))),
+            None => Some((info, false)),
+        }
+    };
+    for (_, p, _) in facts {
+        if let Some((info, _)) = signature(*p)
+            && (info.object.is_some()
+                || info.subject.is_some()
+                || info.symmetric
+                || info.transitive
+                || info.inverse_of.is_some())
+        {
+            return Err(DAMAGED.into());
+        }
+    }
+    let g = graph.petgraph();
+    let fits = |list: &Option<Vec<Sym>>, node: NodeIndex| {
+        list.as_ref().is_none_or(|l| l.contains(&g[node].kind))
+    };
+    for e in g.edge_references() {
+        let Some((info, reversed)) = signature(e.weight().relation) else {
+            continue;
+        };
+        let (subject, object) = if reversed {
+            (&info.object, &info.subject)
+        } else {
+            (&info.subject, &info.object)
+        };
+        let (a, b) = (e.source(), e.target());
+        if !((fits(subject, a) && fits(object, b))
+            || (info.symmetric && fits(subject, b) && fits(object, a)))
+        {
+            return Err(DAMAGED.into());
+        }
+    }
+    Ok(())
 }

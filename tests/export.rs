@@ -463,10 +463,10 @@ fn a_damaged_or_stale_snapshot_is_refused() {
     check(b"not a snapshot at all", "not a Dossier snapshot");
     let mut forged = good.clone();
     // A wrong count with a checksum to match: the reader still refuses it.
-    let payload_at = 36;
+    let payload_at = 44;
     forged[payload_at..payload_at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
     let sum = dossier::snapshot::checksum(&forged[payload_at..]);
-    forged[28..36].copy_from_slice(&sum.to_le_bytes());
+    forged[28..44].copy_from_slice(&sum.to_le_bytes());
     check(&forged, "the snapshot is damaged");
     let out = dossier(&["export", "--to", "snapshot"]);
     assert!(stderr(&out).contains("give it with -o FILE.dsnap"));

@@ -97,6 +97,32 @@ pub fn json(graph: &Graph) -> String {
         })
         .collect();
     facts.sort_by(|a, b| a.0.cmp(&b.0));
+    let kinds = |list: &Option<Vec<crate::graph::Sym>>| match list {
+        None => J::Null,
+        Some(list) => json!(
+            list.iter()
+                .map(|k| graph.kinds.name(*k))
+                .collect::<Vec<_>>()
+        ),
+    };
+    let mut declarations: Vec<(&str, J)> = graph
+        .declarations
+        .iter()
+        .map(|(r, d)| {
+            let name = graph.relations.name(*r);
+            let doc = json!({
+                "relation": name,
+                "subject": kinds(&d.subject),
+                "object": kinds(&d.object),
+                "symmetric": d.symmetric,
+                "transitive": d.transitive,
+                "inverse_of": d.inverse_of.map(|v| graph.relations.name(v)),
+                "source": source(graph, d.origin),
+            });
+            (name, doc)
+        })
+        .collect();
+    declarations.sort_by(|a, b| a.0.cmp(b.0));
     let doc = json!({
         "format": "dossier",
         "version": 1,
@@ -104,6 +130,7 @@ pub fn json(graph: &Graph) -> String {
         "entities": entities,
         "relations": relations.into_iter().map(|(_, d)| d).collect::<Vec<_>>(),
         "facts": facts.into_iter().map(|(_, d)| d).collect::<Vec<_>>(),
+        "declarations": declarations.into_iter().map(|(_, d)| d).collect::<Vec<_>>(),
     });
     let mut out = serde_json::to_string_pretty(&doc).expect("JSON values serialise");
     out.push('\n');

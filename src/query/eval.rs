@@ -328,6 +328,7 @@ impl<'g> Eval<'g> {
         self.symbol(
             name,
             &self.graph.relations,
+            &|r| self.graph.relation_in_use(r),
             "relation",
             "`.schema` in the shell lists the relations in use",
         )
@@ -336,7 +337,13 @@ impl<'g> Eval<'g> {
     fn kind(&self, name: &Name) -> PResult<Sym> {
         let help =
             "the built-in kinds are state, body and person; others are declared in relation files";
-        self.symbol(name, &self.graph.kinds, "kind", help)
+        self.symbol(
+            name,
+            &self.graph.kinds,
+            &|k| self.graph.kind_in_use(k),
+            "kind",
+            help,
+        )
     }
 
     /// The symbol `name` is in `interner`, or an error naming `what` it
@@ -345,10 +352,11 @@ impl<'g> Eval<'g> {
         &self,
         name: &Name,
         interner: &crate::graph::Interner,
+        in_use: &dyn Fn(Sym) -> bool,
         what: &str,
         help: &str,
     ) -> PResult<Sym> {
-        if let Some(s) = interner.get(&name.text) {
+        if let Some(s) = interner.get(&name.text).filter(|&s| in_use(s)) {
             return Ok(s);
         }
         let d = Diagnostic::at(
@@ -358,7 +366,10 @@ impl<'g> Eval<'g> {
         )
         .label(format!("unknown {what}"));
         Err(Box::new(
-            match did_you_mean(&name.text, interner.iter().map(|(_, n)| n)) {
+            match did_you_mean(
+                &name.text,
+                interner.iter().filter(|&(s, _)| in_use(s)).map(|(_, n)| n),
+            ) {
                 Some(near) => d.help(format!("did you mean `{near}`?")),
                 None => d.help(help),
             },
@@ -1478,23 +1489,28 @@ impl Plan {
              -> PResult<Vec<(Sym, Slot<Value>)>> {
                 a.iter()
                     .map(|a| {
-                        let key = eval.graph.keys.get(&a.key.text).ok_or_else(|| {
-                            let d = Diagnostic::at(
-                                eval.file,
-                                a.key.span,
-                                format!("no statement has an attribute `{}`", a.key.text),
-                            )
-                            .label("unknown attribute");
-                            Box::new(
-                                match did_you_mean(
-                                    &a.key.text,
-                                    eval.graph.keys.iter().map(|(_, k)| k),
-                                ) {
-                                    Some(near) => d.help(format!("did you mean `{near}`?")),
-                                    None => d,
-                                },
-                            )
-                        })?;
+                        let key = eval
+                            .graph
+                            .keys
+                            .get(&a.key.text)
+                            .filter(|&k| eval.graph.key_in_use(k))
+                            .ok_or_else(|| {
+                                let d = Diagnostic::at(
+                                    eval.file,
+                                    a.key.span,
+                                    format!("no statement has an attribute `{}`", a.key.text),
+                                )
+                                .label("unknown attribute");
+                                Box::new(
+                                    match did_you_mean(
+                                        &a.key.text,
+                                        eval.graph.keys.iter().map(|(_, k)| k),
+                                    ) {
+                                        Some(near) => d.help(format!("did you mean `{near}`?")),
+                                        None => d,
+                                    },
+                                )
+                            })?;
                         Ok((
                             key,
                             match &a.value {
