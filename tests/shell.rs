@@ -515,3 +515,57 @@ fn ctrl_c_stops_the_load_of_a_fifo_and_the_shell_goes_on() {
     p.send_line(".quit").unwrap();
     exits_with(&mut p, 0);
 }
+
+/// The answers of `count ?x r ?y` for many lines pasted at once, in order.
+fn pasted_counts(bracketed: bool, lines: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    // Entities E0..E9, each with i statements: `count E{i} r ?y` is i.
+    let mut text = String::new();
+    for i in 0..10 {
+        for j in 0..i {
+            text.push_str(&format!("E{i} r T{j}\n"));
+        }
+    }
+    text.push_str("E0: state\n");
+    std::fs::write(dir.path().join("g.kg"), text).unwrap();
+    let mut p = shell(dir.path(), &["g.kg"], &dir.path().join("h"));
+    let queries: Vec<String> = (0..lines)
+        .map(|k| format!("count E{} r ?y", k % 10))
+        .collect();
+    let mut paste = String::new();
+    if bracketed {
+        paste.push_str("\x1b[200~");
+        paste.push_str(&queries.join("\n"));
+        paste.push_str("\x1b[201~\r");
+    } else {
+        paste.push_str(&queries.join("\r"));
+        paste.push('\r');
+    }
+    p.send(&paste).unwrap();
+    p.flush().unwrap();
+    p.send_line(".mode json").unwrap();
+    p.send_line("count ?x: state").unwrap();
+    let before = p.exp_string("{\"count\":1}").unwrap();
+    let answers: Vec<usize> = before
+        .replace('\r', "")
+        .lines()
+        .filter_map(|l| l.trim().parse().ok())
+        .collect();
+    let expected: Vec<usize> = (0..lines).map(|k| k % 10).collect();
+    assert_eq!(answers, expected, "{before}");
+    p.send_line(".quit").unwrap();
+    exits_with(&mut p, 0);
+}
+
+#[test]
+fn pasted_lines_each_run_in_order() {
+    pasted_counts(false, 5);
+    pasted_counts(false, 20);
+    pasted_counts(false, 500);
+}
+
+#[test]
+fn a_bracketed_paste_runs_each_line_in_order() {
+    pasted_counts(true, 5);
+    pasted_counts(true, 500);
+}

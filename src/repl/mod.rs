@@ -83,6 +83,12 @@ pub fn run(mut session: Session, readline: bool) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+thread_local! {
+    /// Lines of a paste not yet run.
+    static PASTED: std::cell::RefCell<std::collections::VecDeque<String>> =
+        std::cell::RefCell::new(std::collections::VecDeque::new());
+}
+
 /// Where lines come from: rustyline, or plain reads of stdin.
 enum LineInput {
     Editor(Box<Editor<ShellHelper, DefaultHistory>>, Option<History>),
@@ -109,7 +115,9 @@ impl LineInput {
     }
 
     /// Reads one query: a line, and more lines while it is incomplete.
-    /// `None` at the end of input (Ctrl-D on an empty line).
+    /// `None` at the end of input (Ctrl-D on an empty line). Lines pasted
+    /// at once (in one bracketed paste, which the editor gives as one line
+    /// with line breaks) are run one by one, as if typed.
     fn read_query(&mut self) -> Option<String> {
         let mut text = String::new();
         loop {
@@ -118,7 +126,27 @@ impl LineInput {
             } else {
                 CONTINUATION
             };
-            match self.read_line(prompt) {
+            let next = PASTED.with(|p| p.borrow_mut().pop_front());
+            let read = match next {
+                Some(line) => Ok(Some(line)),
+                None => self.read_line(prompt),
+            };
+            let read = read.map(|line| {
+                line.map(|line| match line.split_once('\n') {
+                    None => line,
+                    Some((first, rest)) => {
+                        PASTED.with(|p| {
+                            let mut p = p.borrow_mut();
+                            // Before what an earlier paste left.
+                            for (i, l) in rest.split('\n').enumerate() {
+                                p.insert(i, l.trim_end_matches('\r').to_string());
+                            }
+                        });
+                        first.trim_end_matches('\r').to_string()
+                    }
+                })
+            });
+            match read {
                 Ok(Some(line)) => {
                     if !text.is_empty() {
                         text.push('\n');
@@ -131,8 +159,12 @@ impl LineInput {
                 // End of input in the middle of a query: run what there is.
                 Ok(None) if !text.is_empty() => return Some(text),
                 Ok(None) => return None,
-                // Ctrl-C: drop the line (and any lines before it) and start over.
-                Err(()) => text.clear(),
+                // Ctrl-C: drop the line (and any lines before it, and what
+                // is left of a paste) and start over.
+                Err(()) => {
+                    text.clear();
+                    PASTED.with(|p| p.borrow_mut().clear());
+                }
             }
         }
     }
