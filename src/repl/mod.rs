@@ -86,7 +86,7 @@ pub fn run(mut session: Session, readline: bool) -> ExitCode {
 thread_local! {
     /// Lines of a paste not yet run.
     static PASTED: std::cell::RefCell<std::collections::VecDeque<String>> =
-        std::cell::RefCell::new(std::collections::VecDeque::new());
+        const { std::cell::RefCell::new(std::collections::VecDeque::new()) };
 }
 
 /// Where lines come from: rustyline, or plain reads of stdin.
