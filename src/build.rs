@@ -100,18 +100,23 @@ pub struct Added {
 pub struct LoadError {
     pub sources: Sources,
     pub diagnostics: Vec<Diagnostic>,
+    /// Errors found past the first [`MAX_KEPT`], counted but not kept.
+    pub not_kept: usize,
 }
 
 /// At most this many diagnostics are shown; a binary file would otherwise
 /// bury the terminal.
 pub const MAX_SHOWN: usize = 100;
+/// At most this many are kept while a load goes on (a file of four
+/// million bad lines held 1.3 GB of diagnostics); the rest are counted.
+pub const MAX_KEPT: usize = 1000;
 
 impl LoadError {
     /// The diagnostics as text, ending with a count when some were left out.
     pub fn render(&self, color: bool) -> String {
         let shown = &self.diagnostics[..self.diagnostics.len().min(MAX_SHOWN)];
         let mut out = self.sources.render(shown, color);
-        let more = self.diagnostics.len() - shown.len();
+        let more = self.diagnostics.len() - shown.len() + self.not_kept;
         if more > 0 {
             out.push_str(&format!("error: {more} more errors not shown\n"));
         }
@@ -149,6 +154,7 @@ impl Graph {
             stack: Vec::new(),
             on_stack: HashSet::new(),
             confined_to: None,
+            not_kept: 0,
             seen: HashSet::new(),
             edges: Vec::new(),
             declaration_spans: HashMap::new(),
@@ -169,6 +175,7 @@ impl Graph {
             return Err(LoadError {
                 sources: loader.sources,
                 diagnostics: loader.diagnostics,
+                not_kept: loader.not_kept,
             });
         }
         let edges = std::mem::take(&mut loader.edges);
@@ -216,6 +223,8 @@ struct Loader<'g> {
     on_stack: HashSet<PathBuf>,
     /// The folder of the first file, for `--confine-includes`.
     confined_to: Option<PathBuf>,
+    /// Diagnostics counted but not kept (past [`MAX_KEPT`]).
+    not_kept: usize,
     /// Files loaded in this run, so that one included twice loads once.
     seen: HashSet<PathBuf>,
     /// The relation statements read, added to the graph when all is well.
@@ -306,6 +315,15 @@ impl Loader<'_> {
         }
     }
 
+    /// Keeps at most [`MAX_KEPT`] diagnostics, counting the rest, so that
+    /// a file of nothing but errors loads in bounded memory.
+    fn keep_few_diagnostics(&mut self) {
+        if self.diagnostics.len() > MAX_KEPT {
+            self.not_kept += self.diagnostics.len() - MAX_KEPT;
+            self.diagnostics.truncate(MAX_KEPT);
+        }
+    }
+
     fn error_from(&mut self, from: Option<(FileId, Span)>, message: String, help: String) {
         let mut d = match from {
             Some((file, span)) => Diagnostic::at(file, span, message).label("included here"),
@@ -355,6 +373,7 @@ impl Loader<'_> {
                         self.built(batch, number, item, file, graph_file, input)
                     });
                     progress.advance(batch.offset + batch.text.len());
+                    self.keep_few_diagnostics();
                 }
                 cancelled
             } else {
@@ -402,6 +421,7 @@ impl Loader<'_> {
                                 self.built(batch, number, item, file, graph_file, input);
                             }
                             progress.advance(batch.offset + batch.text.len());
+                            self.keep_few_diagnostics();
                             want += 1;
                         }
                     }
@@ -421,6 +441,9 @@ impl Loader<'_> {
         let raw_lines = bytes.split(|&b| b == b'\n');
         let mut offset = 0;
         for ((number, line), raw) in text.split('\n').enumerate().zip(raw_lines) {
+            if number % 1024 == 0 {
+                self.keep_few_diagnostics();
+            }
             let at = At {
                 file,
                 origin: Origin {
@@ -472,6 +495,7 @@ impl Loader<'_> {
         let mut lines = text.split('\n').enumerate().peekable();
         while lines.peek().is_some() {
             chunk.clear();
+            self.keep_few_diagnostics();
             for (number, raw) in lines.by_ref().take(TSV_CHUNK) {
                 let start = offset;
                 offset += raw.len() + 1;

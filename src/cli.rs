@@ -282,16 +282,13 @@ impl<'g> Runner<'g> {
         if self.stopped() {
             return;
         }
-        let mut sources = Sources::new();
-        let file = sources.add(name, text);
         if !script {
+            let mut sources = Sources::new();
+            let file = sources.add(name, text);
             self.run_one(&sources, file, 0, text);
             return;
         }
-        let mut offset = 0;
-        for line in text.split('\n') {
-            let start = offset;
-            offset += line.len() + 1;
+        for (number, line) in text.split('\n').enumerate() {
             let query = line.trim_end_matches('\r');
             if self.stopped() {
                 return;
@@ -299,7 +296,11 @@ impl<'g> Runner<'g> {
             if is_blank(query) {
                 continue;
             }
-            self.run_one(&sources, file, start, query);
+            // Each line its own source, numbered as in the script, so a
+            // diagnostic costs its line, not the whole script.
+            let mut sources = Sources::new();
+            let file = sources.add_line(name, query, number);
+            self.run_one(&sources, file, 0, query);
         }
     }
 
@@ -328,12 +329,11 @@ impl<'g> Runner<'g> {
             if is_blank(query) {
                 continue;
             }
-            // Line numbers in diagnostics: blank lines stand in for the
-            // lines before, so `<stdin>:7:3` points at the seventh line.
+            // Line numbers in diagnostics: `<stdin>:7:3` points at the
+            // seventh line.
             let mut sources = Sources::new();
-            let padded = format!("{}{query}", "\n".repeat(number - 1));
-            let file = sources.add(name, padded.as_str());
-            self.run_one(&sources, file, number - 1, query);
+            let file = sources.add_line(name, query, number - 1);
+            self.run_one(&sources, file, 0, query);
         }
     }
 

@@ -76,6 +76,9 @@ pub type SourceText = std::sync::Arc<String>;
 #[derive(Default, Debug, Clone)]
 pub struct Sources {
     files: Vec<(String, SourceText)>,
+    /// How many lines come before each text in the file it was cut from
+    /// (a script's query line is its own text), for line numbers.
+    lines_before: Vec<usize>,
 }
 
 impl Sources {
@@ -92,7 +95,22 @@ impl Sources {
     /// [`Sources::add`] for a text shared with others.
     pub fn add_shared(&mut self, name: impl Into<String>, text: SourceText) -> FileId {
         self.files.push((name.into(), text));
+        self.lines_before.push(0);
         self.files.len() - 1
+    }
+
+    /// [`Sources::add`] for one line of a longer file, which stands after
+    /// `lines_before` others: diagnostics give the line's number in the
+    /// file, and rendering one costs the line, not the file.
+    pub fn add_line(
+        &mut self,
+        name: impl Into<String>,
+        text: impl Into<String>,
+        lines_before: usize,
+    ) -> FileId {
+        let id = self.add(name, text);
+        self.lines_before[id] = lines_before;
+        id
     }
 
     pub fn len(&self) -> usize {
@@ -115,7 +133,7 @@ impl Sources {
         let offset = offset.min(text.len());
         let before = &text[..floor_char_boundary(text, offset)];
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let line = before.matches('\n').count() + 1;
+        let line = before.matches('\n').count() + 1 + self.lines_before[id];
         (line, before[line_start..].chars().count() + 1)
     }
 
@@ -123,12 +141,16 @@ impl Sources {
     /// the source line and a caret under the culprit, then the help line.
     pub fn render(&self, diagnostics: &[Diagnostic], color: bool) -> String {
         let config = term::Config::default();
-        let mut files = SimpleFiles::new();
+        let mut simple = SimpleFiles::new();
         let safe: Vec<std::borrow::Cow<'_, str>> =
             self.files.iter().map(|(_, text)| printable(text)).collect();
         for ((name, _), text) in self.files.iter().zip(&safe) {
-            files.add(name.as_str(), &**text);
+            simple.add(name.as_str(), &**text);
         }
+        let files = Offset {
+            files: simple,
+            lines_before: &self.lines_before,
+        };
         let mut out = String::new();
         for d in diagnostics {
             let cs = self.to_codespan(d);
@@ -298,7 +320,8 @@ impl<'s> Windows<'s> {
                 entry.2 = entry.2.max(end);
             }
             for (_, (line, from, to)) in touched {
-                let number = text[..line.start].matches('\n').count() + 1;
+                let number =
+                    text[..line.start].matches('\n').count() + 1 + sources.lines_before[id];
                 let (mut start, mut end) = (line.start, line.end);
                 if line.len() > LONG_LINE {
                     // What is marked is shown up to a few hundred bytes too.
@@ -339,6 +362,50 @@ impl<'s> Windows<'s> {
             }
         }
         d
+    }
+}
+
+/// Files whose line numbers start after the lines before them.
+struct Offset<'s> {
+    files: SimpleFiles<&'s str, &'s str>,
+    lines_before: &'s [usize],
+}
+
+impl<'a> codespan_reporting::files::Files<'a> for Offset<'_> {
+    type FileId = FileId;
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, id: FileId) -> Result<&'a str, codespan_reporting::files::Error> {
+        self.files.name(id)
+    }
+
+    fn source(&'a self, id: FileId) -> Result<&'a str, codespan_reporting::files::Error> {
+        self.files.source(id)
+    }
+
+    fn line_index(
+        &'a self,
+        id: FileId,
+        byte: usize,
+    ) -> Result<usize, codespan_reporting::files::Error> {
+        self.files.line_index(id, byte)
+    }
+
+    fn line_number(
+        &'a self,
+        id: FileId,
+        line: usize,
+    ) -> Result<usize, codespan_reporting::files::Error> {
+        Ok(line + 1 + self.lines_before[id])
+    }
+
+    fn line_range(
+        &'a self,
+        id: FileId,
+        line: usize,
+    ) -> Result<std::ops::Range<usize>, codespan_reporting::files::Error> {
+        self.files.line_range(id, line)
     }
 }
 

@@ -278,6 +278,9 @@ impl Ctx {
 
     fn attrs<'s>(&self, pair: Pair<'s, Rule>) -> PResult<Vec<Attr<'s>>> {
         let mut attrs: Vec<Attr<'s>> = Vec::new();
+        // Keys seen, by text: a look-up once a set is long (a search of
+        // the set is quicker for the few keys sets usually have).
+        let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
         for attr in pair.into_inner() {
             let mut inner = attr.into_inner();
             let key = self.text(inner.next().expect("attribute has a key"))?;
@@ -285,7 +288,22 @@ impl Ctx {
             let value_pair = inner.next().expect("attribute has a value");
             let value_span = self.span(&value_pair);
             let value = self.value(value_pair)?;
-            if let Some(first) = attrs.iter().find(|a| a.key.text == key.text) {
+            let earlier = if attrs.len() < 16 {
+                attrs.iter().position(|a| a.key.text == key.text)
+            } else {
+                if seen.is_empty() {
+                    seen.extend(
+                        attrs
+                            .iter()
+                            .enumerate()
+                            .map(|(i, a)| (a.key.text.to_string(), i)),
+                    );
+                }
+                let earlier = seen.get(&*key.text).copied();
+                seen.entry(key.text.to_string()).or_insert(attrs.len());
+                earlier
+            };
+            if let Some(first) = earlier.map(|i| &attrs[i]) {
                 return Err(Box::new(
                     Diagnostic::at(
                         self.file,
