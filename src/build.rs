@@ -595,9 +595,8 @@ impl Loader<'_> {
             return;
         }
         let json = crate::export::json::json(&graph);
-        let doc: serde_json::Value =
-            serde_json::from_str(&json).expect("Dossier's own JSON parses");
-        if let Err(message) = self.json_graph(file, &doc) {
+        let doc: JsonDoc<'_> = serde_json::from_str(&json).expect("Dossier's own JSON parses");
+        if let Err(message) = self.json_doc(file, doc) {
             self.diagnostics
                 .push(Diagnostic::bare(format!("cannot load `{name}`: {message}")));
         }
@@ -607,25 +606,46 @@ impl Loader<'_> {
     fn json(&mut self, name: String, bytes: &[u8]) {
         let text = SourceText::new(String::from_utf8_lossy(bytes).into_owned());
         let file = self.sources.add_shared(name.clone(), text.clone());
-        let doc: serde_json::Value = match serde_json::from_slice(bytes) {
+        let help = "a .json file is read as a graph exported with `dossier export --to json`";
+        let doc: JsonDoc<'_> = match serde_json::from_slice(bytes) {
             Ok(doc) => doc,
             Err(e) => {
-                let offset = line_col_offset(&text, e.line(), e.column());
-                self.diagnostics.push(
-                    Diagnostic::at(
-                        file,
-                        Span::new(offset, offset + 1),
-                        format!("this is not JSON: {e}"),
-                    )
-                    .label("here")
-                    .help(
-                        "a .json file is read as a graph exported with `dossier export --to json`",
+                // Not JSON at all, not a Dossier graph, or a record of the
+                // wrong shape, said at its place.
+                let head = serde_json::from_slice::<JsonHead>(bytes);
+                let message = match (&head, e.classify()) {
+                    (_, serde_json::error::Category::Syntax | serde_json::error::Category::Eof) => {
+                        format!("this is not JSON: {e}")
+                    }
+                    (Ok(head), _)
+                        if head.format.as_deref() != Some("dossier") || head.version != Some(1) =>
+                    {
+                        let message = match self.json_doc(file, JsonDoc::head(head)) {
+                            Err(m) => m,
+                            Ok(()) => e.to_string(),
+                        };
+                        format!("`{name}` is not a Dossier graph: {message}")
+                    }
+                    (Err(_), _) => format!(
+                        "`{name}` is not a Dossier graph: it has no `\"format\": \"dossier\"`"
                     ),
+                    _ => format!("`{name}` is not a Dossier graph: {e}"),
+                };
+                let offset =
+                    if message.contains("has no `\"format\"") || message.contains("version") {
+                        0
+                    } else {
+                        line_col_offset(&text, e.line(), e.column())
+                    };
+                self.diagnostics.push(
+                    Diagnostic::at(file, Span::new(offset, offset + 1), message)
+                        .label("here")
+                        .help(help),
                 );
                 return;
             }
         };
-        if let Err(message) = self.json_graph(file, &doc) {
+        if let Err(message) = self.json_doc(file, doc) {
             self.diagnostics.push(
                 Diagnostic::at(
                     file,
@@ -637,149 +657,93 @@ impl Loader<'_> {
         }
     }
 
-    fn json_graph(&mut self, file: FileId, doc: &serde_json::Value) -> Result<(), String> {
-        use serde_json::Value as J;
-        if doc.get("format").and_then(J::as_str) != Some("dossier") {
+    /// A document of `--to json`, read into typed records that borrow
+    /// its strings (a tree of `serde_json::Value`s took ten times the
+    /// file's size).
+    fn json_doc(&mut self, file: FileId, doc: JsonDoc<'_>) -> Result<(), String> {
+        if doc.format.as_deref() != Some("dossier") {
             return Err("it has no `\"format\": \"dossier\"`".into());
         }
-        match doc.get("version").and_then(J::as_u64) {
+        match doc.version {
             Some(1) => {}
             Some(v) => return Err(format!("it is version {v}; this Dossier reads version 1")),
             None => return Err("it has no version".into()),
         }
         // The files the statements came from keep their names.
         let first = self.graph.files.len() as u32;
-        let files: Vec<String> = list(doc, "files")?
+        self.graph
+            .files
+            .extend(doc.files.iter().map(|f| f.to_string()));
+        let index: HashMap<&str, u32> = doc
+            .files
             .iter()
-            .map(|f| {
-                f.as_str()
-                    .map(str::to_string)
-                    .ok_or("a file name is not a string")
-            })
-            .collect::<Result<_, _>>()?;
-        self.graph.files.extend(files.iter().cloned());
-        let at = |source: &J| -> Result<At, String> {
-            let file_name = source
-                .get("file")
-                .and_then(J::as_str)
-                .ok_or("a source has no file")?;
-            let index = files
-                .iter()
-                .position(|f| f == file_name)
-                .ok_or_else(|| format!("the source file `{file_name}` is not in `files`"))?;
-            let line = source
-                .get("line")
-                .and_then(J::as_u64)
-                .ok_or("a source has no line")? as u32;
+            .enumerate()
+            .rev()
+            .map(|(i, f)| (&**f, i as u32))
+            .collect();
+        let at = |source: &JsonSource<'_>| -> Result<At, String> {
+            let i = index
+                .get(&*source.file)
+                .ok_or_else(|| format!("the source file `{}` is not in `files`", source.file))?;
             Ok(At {
                 file,
                 origin: Origin {
-                    file: first + index as u32,
-                    line,
+                    file: first + i,
+                    line: source.line,
                 },
             })
         };
-        let text = |v: &J, what: &str| -> Result<Text<'static>, String> {
-            Ok(Text {
-                text: Cow::Owned(
-                    v.as_str()
-                        .ok_or_else(|| format!("{what} is not a string"))?
-                        .to_string(),
-                ),
+        fn text(s: &str) -> Text<'_> {
+            Text {
+                text: Cow::Borrowed(s),
                 span: Span::new(0, 0),
-            })
-        };
-        // Relation declarations (absent from documents of before they were
-        // exported).
-        let no_declarations = Vec::new();
-        let declarations = match doc.get("declarations") {
-            None => &no_declarations,
-            Some(J::Array(list)) => list,
-            Some(_) => return Err("`declarations` is not a list".into()),
-        };
-        for d in declarations {
-            let kinds = |v: Option<&J>| -> Result<Option<Vec<Text<'static>>>, String> {
-                match v {
-                    None | Some(J::Null) => Ok(None),
-                    Some(J::Array(list)) => list
-                        .iter()
-                        .map(|k| text(k, "a kind"))
-                        .collect::<Result<Vec<_>, _>>()
-                        .map(Some),
-                    Some(_) => Err("a declaration's kinds are not a list".into()),
-                }
-            };
-            let inverse_of = match d.get("inverse_of") {
-                None | Some(J::Null) => None,
-                Some(v) => Some(text(v, "an inverse")?),
-            };
-            let flag = |key: &str| d.get(key).and_then(J::as_bool).unwrap_or(false);
-            let at = at(d.get("source").ok_or("a declaration has no source")?)?;
+            }
+        }
+        for d in &doc.declarations {
+            fn kinds<'t>(list: &'t Option<Vec<Cow<'_, str>>>) -> Option<Vec<Text<'t>>> {
+                list.as_ref().map(|l| l.iter().map(|k| text(k)).collect())
+            }
             self.relation(
                 crate::ast::RelationDeclaration {
-                    name: text(
-                        d.get("relation").ok_or("a declaration has no relation")?,
-                        "a relation",
-                    )?,
-                    subject: kinds(d.get("subject"))?,
-                    object: kinds(d.get("object"))?,
-                    symmetric: flag("symmetric"),
-                    transitive: flag("transitive"),
-                    inverse_of,
+                    name: text(&d.relation),
+                    subject: kinds(&d.subject),
+                    object: kinds(&d.object),
+                    symmetric: d.symmetric,
+                    transitive: d.transitive,
+                    inverse_of: d.inverse_of.as_deref().map(text),
                     span: Span::new(0, 0),
                 },
-                at,
+                at(&d.source)?,
             );
         }
-        for e in list(doc, "entities")? {
-            if e.get("declared").and_then(J::as_bool) != Some(true) {
-                continue;
-            }
-            let name = text(e.get("name").ok_or("an entity has no name")?, "a name")?;
-            let kind = text(e.get("kind").ok_or("an entity has no kind")?, "a kind")?;
-            let label = match e.get("label") {
-                None | Some(J::Null) => None,
-                Some(l) => Some(text(l, "a label")?),
-            };
-            let attrs = json_attrs(e.get("attributes"))?;
-            let at = at(e.get("source").ok_or("an entity has no source")?)?;
+        for e in doc.entities.iter().filter(|e| e.declared) {
+            let kind = e.kind.as_ref().ok_or("an entity has no kind")?;
             self.declaration(
                 Declaration {
-                    name,
-                    kind,
-                    label,
-                    attrs,
+                    name: text(&e.name),
+                    kind: text(kind),
+                    label: e.label.as_deref().map(text),
+                    attrs: json_attrs(e.attributes.as_ref())?,
                 },
-                at,
+                at(&e.source)?,
             );
         }
-        for (key, object) in [("relations", true), ("facts", false)] {
-            for r in list(doc, key)? {
-                let subject = text(
-                    r.get("subject").ok_or("a statement has no subject")?,
-                    "a subject",
-                )?;
-                let predicate = text(
-                    r.get(if object { "relation" } else { "predicate" })
-                        .ok_or("a statement has no relation")?,
-                    "a relation",
-                )?;
+        for (list, object) in [(&doc.relations, true), (&doc.facts, false)] {
+            for r in list {
+                let predicate = if object { &r.relation } else { &r.predicate };
+                let predicate = predicate.as_ref().ok_or("a statement has no relation")?;
                 let object = if object {
-                    Some(text(
-                        r.get("object").ok_or("a relation has no object")?,
-                        "an object",
-                    )?)
+                    Some(text(r.object.as_ref().ok_or("a relation has no object")?))
                 } else {
                     None
                 };
-                let attrs = json_attrs(r.get("attributes"))?;
-                let at = at(r.get("source").ok_or("a statement has no source")?)?;
+                let at = at(&r.source)?;
                 self.statement(
                     Statement {
-                        subject,
-                        predicate,
+                        subject: text(&r.subject),
+                        predicate: text(predicate),
                         object,
-                        attrs,
+                        attrs: json_attrs(r.attributes.as_ref())?,
                         span: Span::new(0, 0),
                     },
                     at,
@@ -789,16 +753,9 @@ impl Loader<'_> {
         // Undeclared entities were made by the statements above, in the
         // file's order rather than the original one: their records say
         // where they were first used.
-        for e in list(doc, "entities")? {
-            if e.get("declared").and_then(J::as_bool) == Some(true) {
-                continue;
-            }
-            let name = e
-                .get("name")
-                .and_then(J::as_str)
-                .ok_or("an entity has no name")?;
-            let origin = at(e.get("source").ok_or("an entity has no source")?)?.origin;
-            if let Some(node) = self.graph.find(name)
+        for e in doc.entities.iter().filter(|e| !e.declared) {
+            let origin = at(&e.source)?.origin;
+            if let Some(node) = self.graph.find(&e.name)
                 && !self.graph.entity(node).declared
             {
                 self.graph.entity_mut(node).origin = origin;
@@ -1564,24 +1521,17 @@ fn line_span(text: &str, line: u32) -> Span {
     Span::new(start, end)
 }
 
-fn list<'j>(doc: &'j serde_json::Value, key: &str) -> Result<&'j Vec<serde_json::Value>, String> {
-    match doc.get(key) {
-        Some(serde_json::Value::Array(items)) => Ok(items),
-        None => Ok(const { &Vec::new() }),
-        Some(_) => Err(format!("`{key}` is not a list")),
-    }
-}
-
 /// Attributes as `--to json` writes them: numbers, strings and booleans
 /// as themselves, dates as `{"date": "YYYY-MM-DD"}`, names as
 /// `{"name": "..."}`.
-fn json_attrs(attrs: Option<&serde_json::Value>) -> Result<Vec<Attr<'static>>, String> {
+fn json_attrs(
+    attrs: Option<&serde_json::Map<String, serde_json::Value>>,
+) -> Result<Vec<Attr<'static>>, String> {
     use crate::ast::Value as V;
     use serde_json::Value as J;
-    let Some(attrs) = attrs else {
+    let Some(map) = attrs else {
         return Ok(Vec::new());
     };
-    let map = attrs.as_object().ok_or("`attributes` is not an object")?;
     let mut out = Vec::new();
     for (key, value) in map {
         let value = match value {
@@ -1616,6 +1566,100 @@ fn json_attrs(attrs: Option<&serde_json::Value>) -> Result<Vec<Attr<'static>>, S
         });
     }
     Ok(out)
+}
+
+/// The head of a `--to json` document, read when the whole did not fit.
+#[derive(serde::Deserialize)]
+struct JsonHead {
+    format: Option<String>,
+    version: Option<u64>,
+}
+
+/// A `--to json` document (its schema is in README.md).
+#[derive(serde::Deserialize)]
+struct JsonDoc<'a> {
+    #[serde(borrow)]
+    format: Option<Cow<'a, str>>,
+    version: Option<u64>,
+    #[serde(default, borrow)]
+    files: Vec<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    entities: Vec<JsonEntity<'a>>,
+    #[serde(default, borrow)]
+    relations: Vec<JsonStatement<'a>>,
+    #[serde(default, borrow)]
+    facts: Vec<JsonStatement<'a>>,
+    #[serde(default, borrow)]
+    declarations: Vec<JsonDeclaration<'a>>,
+}
+
+impl JsonDoc<'_> {
+    fn head(head: &JsonHead) -> JsonDoc<'_> {
+        JsonDoc {
+            format: head.format.as_deref().map(Cow::Borrowed),
+            version: head.version,
+            files: Vec::new(),
+            entities: Vec::new(),
+            relations: Vec::new(),
+            facts: Vec::new(),
+            declarations: Vec::new(),
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct JsonSource<'a> {
+    #[serde(borrow)]
+    file: Cow<'a, str>,
+    line: u32,
+}
+
+#[derive(serde::Deserialize)]
+struct JsonEntity<'a> {
+    #[serde(borrow)]
+    name: Cow<'a, str>,
+    #[serde(borrow)]
+    kind: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    label: Option<Cow<'a, str>>,
+    #[serde(default)]
+    declared: bool,
+    attributes: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(borrow)]
+    source: JsonSource<'a>,
+}
+
+#[derive(serde::Deserialize)]
+struct JsonStatement<'a> {
+    #[serde(borrow)]
+    subject: Cow<'a, str>,
+    #[serde(borrow)]
+    relation: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    predicate: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    object: Option<Cow<'a, str>>,
+    attributes: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(borrow)]
+    source: JsonSource<'a>,
+}
+
+#[derive(serde::Deserialize)]
+struct JsonDeclaration<'a> {
+    #[serde(borrow)]
+    relation: Cow<'a, str>,
+    #[serde(borrow)]
+    subject: Option<Vec<Cow<'a, str>>>,
+    #[serde(borrow)]
+    object: Option<Vec<Cow<'a, str>>>,
+    #[serde(default)]
+    symmetric: bool,
+    #[serde(default)]
+    transitive: bool,
+    #[serde(borrow)]
+    inverse_of: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    source: JsonSource<'a>,
 }
 
 /// The byte offset of a 1-based line and column.
