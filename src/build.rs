@@ -695,7 +695,7 @@ impl Loader<'_> {
         };
         fn text(s: &str) -> Text<'_> {
             Text {
-                text: Cow::Borrowed(s),
+                text: crate::name::nfc(Cow::Borrowed(s)),
                 span: Span::new(0, 0),
             }
         }

@@ -114,3 +114,31 @@ mod tests {
         }
     }
 }
+
+/// A name in Unicode normal form C, so that `Café` typed with a combining
+/// accent is the same name as with a precomposed `é`. Borrowed as it is
+/// when it is already (every ASCII name is).
+pub fn nfc(name: std::borrow::Cow<'_, str>) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+    if name.is_ascii() || is_nfc_quick(name.chars()) == IsNormalized::Yes {
+        return name;
+    }
+    std::borrow::Cow::Owned(name.nfc().collect())
+}
+
+#[cfg(test)]
+mod nfc_tests {
+    use super::nfc;
+    use std::borrow::Cow;
+
+    #[test]
+    fn decomposed_names_are_composed() {
+        assert_eq!(nfc(Cow::Borrowed("Cafe\u{301}")), "Caf\u{e9}");
+        assert!(matches!(nfc(Cow::Borrowed("Caf\u{e9}")), Cow::Borrowed(_)));
+        assert!(matches!(
+            nfc(Cow::Borrowed("North_Korea")),
+            Cow::Borrowed(_)
+        ));
+        assert_eq!(nfc(Cow::Borrowed("\u{1100}\u{1161}")), "\u{ac00}");
+    }
+}

@@ -268,11 +268,14 @@ impl Ctx {
     /// An identifier (borrowed) or a string (decoded).
     fn text<'s>(&self, pair: Pair<'s, Rule>) -> PResult<Text<'s>> {
         let span = self.span(&pair);
+        let label = pair.as_rule() == Rule::label;
         let text = if matches!(pair.as_rule(), Rule::string | Rule::label) {
             self.unescape(pair.as_str(), span.start)?
         } else {
             Cow::Borrowed(pair.as_str())
         };
+        // Names compare in normal form C; a label is kept as written.
+        let text = if label { text } else { crate::name::nfc(text) };
         Ok(Text { text, span })
     }
 

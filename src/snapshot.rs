@@ -511,11 +511,12 @@ pub fn read(bytes: &[u8]) -> Result<Graph, String> {
 
 /// Whether a relation, kind or key name has an identifier's shape.
 fn identifier_shaped(s: &str) -> bool {
-    use pest::unicode::{LETTER, NUMBER};
+    use pest::unicode::{LETTER, MARK, NUMBER};
     let mut chars = s.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_' || LETTER(c))
-        && chars
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || LETTER(c) || NUMBER(c))
+        && chars.all(|c| {
+            c.is_ascii_alphanumeric() || c == '_' || c == '-' || LETTER(c) || NUMBER(c) || MARK(c)
+        })
 }
 
 /// What the loader checks of relation declarations (see

@@ -650,3 +650,41 @@ fn confined_includes_stay_inside_the_first_files_folder() {
         stderr(&out)
     );
 }
+
+#[test]
+fn names_compare_in_unicode_normal_form_c() {
+    let dir = tempfile::tempdir().unwrap();
+    // Declared precomposed, used decomposed (e + combining acute), in a
+    // file and in queries, bare and quoted.
+    std::fs::write(
+        dir.path().join("c.kg"),
+        "Caf\u{e9}: state\nCafe\u{301} r \"Cafe\u{301}s\"\n",
+    )
+    .unwrap();
+    let out = dossier_in(
+        dir.path(),
+        &[
+            "c.kg",
+            "--json",
+            "-c",
+            "count ?x: state",
+            "-c",
+            "neighbours Cafe\u{301} out",
+            "-c",
+            "show \"Caf\u{e9}s\"",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "{\"count\":1}");
+    assert!(
+        lines[1].contains("\"entity\":\"Caf\u{e9}s\""),
+        "{}",
+        lines[1]
+    );
+    assert!(lines[2].contains("\"name\":\"Caf\u{e9}s\""), "{}", lines[2]);
+    let out = dossier_in(dir.path(), &["check", "c.kg"], None);
+    assert_eq!(stdout(&out), "ok: 2 entities, 1 relations, 0 facts\n");
+}

@@ -327,6 +327,7 @@ impl Ctx {
             Rule::variable => pair.as_str()[1..].to_string(),
             _ => pair.as_str().to_string(),
         };
+        let text = crate::name::nfc(std::borrow::Cow::Owned(text)).into_owned();
         Ok(Name { text, span })
     }
 

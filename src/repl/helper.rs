@@ -79,7 +79,9 @@ fn name_pairs(vocabulary: &Vocabulary, word: &str) -> Vec<Pair> {
         Some(rest) => (rest, true),
         None => (word, false),
     };
-    starting_with(&vocabulary.names, prefix)
+    // Names are held in normal form C; so is what is typed, to match.
+    let prefix = crate::name::nfc(std::borrow::Cow::Borrowed(prefix));
+    starting_with(&vocabulary.names, &prefix)
         .iter()
         .take(MAX_CANDIDATES)
         .map(|name| {
@@ -297,6 +299,8 @@ pub fn hint(vocabulary: &Vocabulary, line: &str, pos: usize) -> Option<String> {
     if prefix.is_empty() {
         return None;
     }
+    let prefix = crate::name::nfc(std::borrow::Cow::Borrowed(prefix));
+    let prefix = &*prefix;
     match starting_with(&vocabulary.names, prefix) {
         [only] if only.len() > prefix.len() && (quoted || is_identifier(only)) => {
             let rest = &only[prefix.len()..];
