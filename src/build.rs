@@ -315,6 +315,49 @@ impl Loader<'_> {
         }
     }
 
+    /// A file four fifths of whose lines (five or more) are errors, its
+    /// first among them, is not
+    /// relation text (`include "/etc/passwd"`): only its first error is
+    /// kept, so that its lines are not echoed to the terminal.
+    fn not_relation_text(&mut self, file: FileId, before: (usize, usize), text: &str) {
+        let (before, dropped) = before;
+        let errors = self.diagnostics.len() - before + (self.not_kept - dropped);
+        // A few errors are a file with mistakes, not another kind of file.
+        if errors < 5 || before >= self.diagnostics.len() {
+            return;
+        }
+        let content = text
+            .lines()
+            .filter(|l| {
+                let t = l.trim();
+                !t.is_empty() && !t.starts_with('#')
+            })
+            .count();
+        let first_line = text
+            .lines()
+            .position(|l| {
+                let t = l.trim();
+                !t.is_empty() && !t.starts_with('#')
+            })
+            .unwrap_or(0)
+            + 1;
+        let first = &self.diagnostics[before];
+        let first_is_first_line = first.place.is_some_and(|p| {
+            p.file == file && self.sources.line_col(file, p.span.start).0 == first_line
+        });
+        if !first_is_first_line || errors * 10 < content * 8 {
+            return;
+        }
+        let mut kept = self.diagnostics[before].clone();
+        kept.help = Some(format!(
+            "{} of its {content} lines are errors: this does not look like a relation file, so its other lines are not shown",
+            errors
+        ));
+        self.diagnostics.truncate(before);
+        self.not_kept = dropped;
+        self.diagnostics.push(kept);
+    }
+
     /// Keeps at most [`MAX_KEPT`] diagnostics, counting the rest, so that
     /// a file of nothing but errors loads in bounded memory.
     fn keep_few_diagnostics(&mut self) {
@@ -354,6 +397,7 @@ impl Loader<'_> {
         self.source_of.insert(graph_file, file);
         self.edges
             .reserve(bytes.iter().filter(|&&b| b == b'\n').count() + 1);
+        let before = (self.diagnostics.len(), self.not_kept);
         if valid {
             let mut progress = Progress::new(self.options.progress, &display, text.len());
             let list: Vec<Batch<'_>> = batches(&text).collect();
@@ -434,6 +478,7 @@ impl Loader<'_> {
                 return;
             }
             progress.finish();
+            self.not_relation_text(file, before, &text);
             return;
         }
         // Not UTF-8: line by line, pointing at the first bad byte of each
@@ -459,8 +504,11 @@ impl Loader<'_> {
                 self.diagnostics.push(
                     Diagnostic::at(file, Span::new(start, start + 3), "this line is not valid UTF-8")
                         .label("invalid byte here")
-                        .help("relation files are UTF-8 text; convert the file, e.g. `iconv -f latin1 -t utf-8`"),
+                        .help("relation files are UTF-8 text; convert the file, e.g. `iconv -f latin1 -t utf-8` (the rest of the file is not shown)"),
                 );
+                // The first bad line only: a file that is not text is not
+                // echoed to the terminal line by line.
+                return;
             } else {
                 match parse_line(file, offset, line) {
                     Ok(Some(item)) => self.item(item, at, input),

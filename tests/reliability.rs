@@ -688,3 +688,29 @@ fn names_compare_in_unicode_normal_form_c() {
     let out = dossier_in(dir.path(), &["check", "c.kg"], None);
     assert_eq!(stdout(&out), "ok: 2 entities, 1 relations, 0 facts\n");
 }
+
+#[test]
+fn a_file_that_is_not_relation_text_is_not_echoed() {
+    let dir = tempfile::tempdir().unwrap();
+    let passwd: String = (0..24)
+        .map(|i| format!("user{i}:x:{i}:{i}:secret{i}:/home/u{i}:/bin/sh\n"))
+        .collect();
+    std::fs::write(dir.path().join("passwd"), passwd).unwrap();
+    std::fs::write(dir.path().join("main.kg"), "include \"passwd\"\n").unwrap();
+    let out = dossier_in(dir.path(), &["check", "main.kg"], None);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("24 of its 24 lines are errors"), "{err}");
+    assert!(err.contains("secret0") && !err.contains("secret1"), "{err}");
+    // Binary: the first bad line, and nothing after it.
+    let mut bytes = b"A r B\n".to_vec();
+    for i in 0..50 {
+        bytes.extend_from_slice(format!("line{i} ").as_bytes());
+        bytes.extend_from_slice(b"\xff\xfe x\n");
+    }
+    std::fs::write(dir.path().join("bin.kg"), bytes).unwrap();
+    let out = dossier_in(dir.path(), &["check", "bin.kg"], None);
+    let err = stderr(&out);
+    assert_eq!(err.matches("error:").count(), 1, "{err}");
+    assert!(err.contains("line0") && !err.contains("line1"), "{err}");
+}
