@@ -20,8 +20,12 @@ if [ ! -d corpus/relations ]; then
     cargo run -q --release --manifest-path ../Cargo.toml -- export ../data/koreas.kg --to snapshot -o corpus/snapshot/koreas.dsnap
     printf 'A\tr\tB\nB\ts\tC\n' > corpus/tsv/seed.tsv
 fi
-for target in ${TARGETS:-relations query tsv json snapshot}; do
+for target in ${TARGETS:-relations query query_structured tsv json snapshot snapshot_forged}; do
     mkdir -p "corpus/$target"
+    # Inputs that once failed stay among the seeds.
+    if [ -d "regressions/$target" ]; then
+        cp regressions/"$target"/* "corpus/$target/"
+    fi
     cargo +nightly fuzz run -O "$target" "corpus/$target" -- \
         -max_total_time="$seconds" -rss_limit_mb=4096 -timeout=10 -max_len=4096
 done

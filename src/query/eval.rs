@@ -524,27 +524,32 @@ impl<'g> Eval<'g> {
             found: &mut Vec<Vec<Hop>>,
             states: &mut u64,
             cut: &mut bool,
-            visiting: &mut Vec<(NodeIndex, usize, usize)>,
+            visiting: &mut HashSet<usize>,
         ) {
             *states += 1;
             if *states > max_states() || crate::cancel::requested() {
                 *cut = true;
                 return;
             }
-            // An empty move loop at the same place and length goes nowhere new.
-            let here = (node, state, path.len());
-            if visiting.contains(&here) {
+            // The states reached by empty moves at this entity after these
+            // hops: a state reached again, by whichever empty moves, goes on
+            // exactly as it did the first time.
+            if !visiting.insert(state) {
                 return;
             }
-            visiting.push(here);
             if state == nfa.accept && node == b && !path.is_empty() {
                 found.push(path.clone());
             }
             for (label, next) in &nfa.moves[state] {
                 match label {
-                    None => walk(
-                        eval, nfa, node, *next, b, max, path, on_path, found, states, cut, visiting,
-                    ),
+                    // Empty moves chain as long as the automaton is: past
+                    // the red zone, on a new stack segment.
+                    None => stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
+                        walk(
+                            eval, nfa, node, *next, b, max, path, on_path, found, states, cut,
+                            visiting,
+                        )
+                    }),
                     Some(l) if (path.len() as u32) < max => {
                         let dir = if l.forward { Outgoing } else { Incoming };
                         for e in eval.graph.adjacent(node, dir) {
@@ -569,11 +574,13 @@ impl<'g> Eval<'g> {
                                 derived: l.derived,
                             });
                             on_path.push(to);
-                            let mut inner = Vec::new();
-                            walk(
-                                eval, nfa, to, *next, b, max, path, on_path, found, states, cut,
-                                &mut inner,
-                            );
+                            let mut inner = HashSet::default();
+                            stacker::maybe_grow(64 * 1024, 1024 * 1024, || {
+                                walk(
+                                    eval, nfa, to, *next, b, max, path, on_path, found, states,
+                                    cut, &mut inner,
+                                )
+                            });
                             on_path.pop();
                             path.pop();
                         }
@@ -581,9 +588,8 @@ impl<'g> Eval<'g> {
                     Some(_) => {}
                 }
             }
-            visiting.pop();
         }
-        let mut visiting = Vec::new();
+        let mut visiting = HashSet::default();
         walk(
             self,
             &nfa,
