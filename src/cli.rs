@@ -344,14 +344,18 @@ impl<'g> Runner<'g> {
         let mut stdout = io::stdout().lock();
         let result = match answer {
             Ok(answer) => {
-                let mut buffer = Vec::new();
-                if self.format == Format::Table && self.answered > 0 {
-                    buffer.push(b'\n');
-                }
-                output::write(&mut buffer, self.graph, &answer, self.format, why)
-                    .expect("writing to memory");
+                // Written as it is made (a large answer is not held twice),
+                // through a buffer.
+                let mut buffer = io::BufWriter::with_capacity(1 << 16, &mut stdout);
+                let separated = if self.format == Format::Table && self.answered > 0 {
+                    buffer.write_all(b"\n")
+                } else {
+                    Ok(())
+                };
                 self.answered += 1;
-                stdout.write_all(&buffer)
+                separated
+                    .and_then(|_| output::write(&mut buffer, self.graph, &answer, self.format, why))
+                    .and_then(|_| buffer.flush())
             }
             Err(diagnostic) => {
                 self.failed = true;

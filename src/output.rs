@@ -41,6 +41,14 @@ pub fn write(
             }
             out.write_all(escape_controls(&String::from_utf8_lossy(&buffer)).as_bytes())
         }
+        // A pattern's rows are written as they go: as a tree of values, a
+        // million rows with their sources took gigabytes.
+        Format::Json if matches!(answer, Answer::Rows(_)) => {
+            let Answer::Rows(rows) = answer else {
+                unreachable!("matched above")
+            };
+            rows_json(out, graph, rows, why)
+        }
         Format::Json => {
             serde_json::to_writer(&mut *out, &json_with(graph, answer, why))?;
             writeln!(out)
@@ -63,6 +71,70 @@ pub fn write(
             Ok(())
         }
     }
+}
+
+/// A pattern's answer as JSON, the same document [`json_with`] makes,
+/// written a row at a time; each statement's source is serialised once.
+fn rows_json(out: &mut dyn Write, graph: &Graph, rows: &Rows, why: bool) -> io::Result<()> {
+    let mut out = io::BufWriter::with_capacity(1 << 16, out);
+    out.write_all(b"{\"columns\":")?;
+    serde_json::to_writer(&mut out, &rows.columns)?;
+    out.write_all(b",\"rows\":[")?;
+    for (i, row) in rows.rows.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        out.write_all(b"[")?;
+        for (j, cell) in row.iter().enumerate() {
+            if j > 0 {
+                out.write_all(b",")?;
+            }
+            serde_json::to_writer(&mut out, &json_value(cell))?;
+        }
+        out.write_all(b"]")?;
+    }
+    out.write_all(b"]")?;
+    if rows.truncated {
+        out.write_all(b",\"truncated\":true")?;
+    }
+    if rows.derived.iter().any(|d| *d) {
+        out.write_all(b",\"derived\":")?;
+        serde_json::to_writer(&mut out, &rows.derived)?;
+    }
+    if why {
+        let mut seen: std::collections::HashMap<EdgeIndex, String> = Default::default();
+        out.write_all(b",\"sources\":[")?;
+        for i in 0..rows.rows.len() {
+            if i > 0 {
+                out.write_all(b",")?;
+            }
+            let derived = rows.derived.get(i).copied().unwrap_or(false);
+            match rows.sources.get(i) {
+                // A derived row also cites declarations: its list whole.
+                Some((_, facts)) if derived || !facts.is_empty() => {
+                    serde_json::to_writer(&mut out, &row_sources(graph, rows, i))?;
+                }
+                Some((edges, _)) => {
+                    out.write_all(b"[")?;
+                    for (j, e) in edges.iter().enumerate() {
+                        if j > 0 {
+                            out.write_all(b",")?;
+                        }
+                        let text = seen.entry(*e).or_insert_with(|| {
+                            serde_json::to_string(&edge_source(graph, *e))
+                                .expect("sources serialise")
+                        });
+                        out.write_all(text.as_bytes())?;
+                    }
+                    out.write_all(b"]")?;
+                }
+                None => out.write_all(b"[]")?,
+            }
+        }
+        out.write_all(b"]")?;
+    }
+    out.write_all(b"}\n")?;
+    out.flush()
 }
 
 /// Whether a limit cut the answer.
