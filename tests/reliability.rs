@@ -450,12 +450,7 @@ fn declared_relations_route_paths_through_any_number_of_hops() {
 /// A "full" device (1, 7) of the test's own, which refuses every write.
 fn full_device(dir: &std::path::Path) -> std::path::PathBuf {
     let path = dir.join("full");
-    let status = Command::new("mknod")
-        .arg(&path)
-        .args(["c", "1", "7"])
-        .status()
-        .unwrap();
-    assert!(status.success(), "mknod needs root");
+    device(&path, 1, 7);
     path
 }
 
@@ -560,12 +555,7 @@ fn control_characters_never_reach_the_terminal_raw() {
 fn devices_and_fifos_are_refused_as_includes_and_pipes_read_as_inputs() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let status = Command::new("mknod")
-        .arg(d.join("zero"))
-        .args(["c", "1", "5"])
-        .status()
-        .unwrap();
-    assert!(status.success(), "mknod needs root");
+    device(&d.join("zero"), 1, 5);
     let status = Command::new("mkfifo").arg(d.join("fifo")).status().unwrap();
     assert!(status.success());
     std::fs::write(d.join("dev.kg"), "include \"zero\"\n").unwrap();

@@ -403,12 +403,7 @@ fn ctrl_c_cancels_a_load_and_the_graph_is_as_it_was() {
 
 /// Makes a null device (1, 3) in a folder of the test's own, as root.
 fn null_device(path: &Path) {
-    let status = Command::new("mknod")
-        .arg(path)
-        .args(["c", "1", "3"])
-        .status()
-        .unwrap();
-    assert!(status.success(), "mknod needs root");
+    common::device(path, 1, 3);
 }
 
 #[test]

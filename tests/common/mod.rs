@@ -60,3 +60,17 @@ pub fn golden(path: &Path, actual: &str) -> Result<(), String> {
         ))
     }
 }
+
+/// Makes a character device node of the test's own (`mknod`, as root):
+/// (1, 3) is a null device, (1, 5) a zero device, (1, 7) a full one. Tests
+/// never write to the machine's real `/dev` files.
+pub fn device(path: &Path, major: u32, minor: u32) {
+    let status = Command::new("mknod")
+        .arg(path)
+        .arg("c")
+        .arg(major.to_string())
+        .arg(minor.to_string())
+        .status()
+        .unwrap();
+    assert!(status.success(), "mknod needs root");
+}
