@@ -529,8 +529,13 @@ impl Loader<'_> {
         if bytes.starts_with("\u{feff}".as_bytes()) {
             bytes.drain(.."\u{feff}".len());
         }
-        let (text, raw) = shared_text(bytes);
+        let (mut text, raw) = shared_text(bytes);
         let valid = raw.is_none();
+        // Names compare in normal form C: a text that is not (few are, and
+        // no ASCII one) is normalised whole; tabs and line ends stay.
+        if valid && let Cow::Owned(normal) = crate::name::nfc(Cow::Borrowed(text.as_str())) {
+            text = SourceText::new(normal);
+        }
         let graph_file = self.graph.files.len() as u32;
         self.graph.files.push(name.clone());
         let file = self.sources.add_shared(name, text.clone());

@@ -677,6 +677,14 @@ fn names_compare_in_unicode_normal_form_c() {
     assert!(lines[2].contains("\"name\":\"Caf\u{e9}s\""), "{}", lines[2]);
     let out = dossier_in(dir.path(), &["check", "c.kg"], None);
     assert_eq!(stdout(&out), "ok: 2 entities, 1 relations, 0 facts\n");
+    // And in a TSV import.
+    std::fs::write(
+        dir.path().join("c.tsv"),
+        "Caf\u{e9}\tr\tB\nCafe\u{301}\tr\tC\n",
+    )
+    .unwrap();
+    let out = dossier_in(dir.path(), &["check", "c.tsv"], None);
+    assert_eq!(stdout(&out), "ok: 3 entities, 2 relations, 0 facts\n");
 }
 
 #[test]
