@@ -27,5 +27,5 @@ for target in ${TARGETS:-relations query query_structured tsv json snapshot snap
         cp regressions/"$target"/* "corpus/$target/"
     fi
     cargo +nightly fuzz run -O "$target" "corpus/$target" -- \
-        -max_total_time="$seconds" -rss_limit_mb=4096 -timeout=10 -max_len=4096
+        -max_total_time="$seconds" -rss_limit_mb=8192 -malloc_limit_mb=2048 -timeout=10 -max_len=4096
 done
