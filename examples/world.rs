@@ -1,5 +1,5 @@
 //! Writes `data/world.kg` from the public data sets in DIR:
-//! `cargo run --example world -- ../shared/datasets/world > data/world.kg`.
+//! `cargo run --example world -- data/sources/world > data/world.kg`.
 
 fn main() {
     let Some(dir) = std::env::args().nth(1) else {

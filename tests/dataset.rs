@@ -18,7 +18,7 @@ fn koreas() -> Graph {
 }
 
 fn article() -> String {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/articles");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/sources/articles");
     let path = dir.join("un-calls-for-prosecution-of-north-korean-leadership.txt");
     std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("the article at {} is needed: {e}", path.display()))

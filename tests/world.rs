@@ -19,13 +19,13 @@ fn column(args: &[&str]) -> Vec<String> {
 
 #[test]
 fn the_committed_file_is_the_converters_output() {
-    let dir = root().join("../shared/datasets/world");
+    let dir = root().join("data/sources/world");
     assert!(dir.is_dir(), "the world data sets are at {}", dir.display());
     let made = dossier::world::convert(&dir).unwrap();
     let committed = std::fs::read_to_string(root().join("data/world.kg")).unwrap();
     assert!(
         made == committed,
-        "data/world.kg is not the converter's output: run `cargo run --example world -- ../shared/datasets/world > data/world.kg`"
+        "data/world.kg is not the converter's output: run `cargo run --example world -- data/sources/world > data/world.kg`"
     );
 }
 
