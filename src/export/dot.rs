@@ -71,19 +71,25 @@ pub fn dot(graph: &Graph) -> String {
     out.push_str("  edge [fontname=\"Helvetica\", fontsize=8, color=\"#555555\", fontcolor=\"#333333\", arrowsize=0.6];\n");
     if !kinds_present.is_empty() {
         out.push_str("  subgraph cluster_legend {\n    label=\"Kinds\"; style=\"dashed\"; color=\"#999999\"; fontsize=10;\n");
-        for kind in kinds_present.keys() {
+        // Node ids are numbers, `k` for the legend's and `n` for entities',
+        // so that no name can collide with another or take over the
+        // legend; names are in labels and tooltips.
+        for (i, kind) in kinds_present.keys().enumerate() {
             let (shape, style_, fill) = style(kind, &user_kinds);
             let _ = writeln!(
                 out,
-                "    {} [label={}, shape={shape}, style={}, fillcolor=\"{fill}\"];",
-                quote(&format!("legend: {kind}")),
+                "    k{i} [label={}, shape={shape}, style={}, fillcolor=\"{fill}\"];",
                 quote(kind),
                 quote(style_)
             );
         }
         out.push_str("  }\n");
     }
-    for (n, e) in &nodes {
+    let mut id = vec![0usize; g.node_count()];
+    for (i, (n, _)) in nodes.iter().enumerate() {
+        id[n.index()] = i;
+    }
+    for (i, (n, e)) in nodes.iter().enumerate() {
         let kind = graph.kind_name(*n);
         let (shape, style_, fill) = style(kind, &user_kinds);
         let mut label = graph.label_of(e).unwrap_or(&e.name).to_string();
@@ -98,8 +104,7 @@ pub fn dot(graph: &Graph) -> String {
         }
         let _ = writeln!(
             out,
-            "  {} [label={}, shape={shape}, style={}, fillcolor=\"{fill}\", tooltip={}];",
-            quote(&e.name),
+            "  n{i} [label={}, shape={shape}, style={}, fillcolor=\"{fill}\", tooltip={}];",
             quote(&label),
             quote(style_),
             quote(&format!("{} ({kind})", super::written(&e.name)))
@@ -114,18 +119,13 @@ pub fn dot(graph: &Graph) -> String {
                 graph.relations.name(g[e].relation),
                 &*graph.entity(b).name,
                 e,
+                (id[a.index()], id[b.index()]),
             )
         })
         .collect();
     edges.sort();
-    for (a, rel, b, _) in edges {
-        let _ = writeln!(
-            out,
-            "  {} -> {} [label={}];",
-            quote(a),
-            quote(b),
-            quote(rel)
-        );
+    for (_, rel, _, _, (a, b)) in edges {
+        let _ = writeln!(out, "  n{a} -> n{b} [label={}];", quote(rel));
     }
     out.push_str("}\n");
     out

@@ -229,3 +229,29 @@ def test_csv_loads_into_kuzu(tmp_path):
     assert conn.execute("MATCH (n:Entity) RETURN count(*)").get_next()[0] == entities
     assert conn.execute("MATCH ()-[r:Relation]->() RETURN count(*)").get_next()[0] == relations
     assert kuzu_neighbours(conn, "North_Korea") == neighbours("neighbours North_Korea")
+
+
+def test_dot_names_never_collide_or_take_over_the_legend(tmp_path):
+    # A tab, a space, a CR and a control character make four names that a
+    # name-as-id DOT would merge; `legend: state` was the legend's node id.
+    kg = tmp_path / "collide.kg"
+    kg.write_text(
+        'X: state\n"a\\tb" r X\n"a b" r X\n"a\\u{d}b" r X\n"a\\u{7}b" r X\n'
+        '"ab" r X\n"legend: state" r X\n"n0" r X\n"k0" r X\n',
+        encoding="utf-8",
+    )
+    dot = dossier("export", str(kg), "--to", "dot")
+    drawn = subprocess.run(["dot", "-Tjson"], input=dot, capture_output=True, text=True)
+    assert drawn.returncode == 0, drawn.stderr
+    doc = json.loads(drawn.stdout)
+    entities, relations, _ = counts(str(kg))
+    kinds = len({e["kind"] for e in json.loads(dossier("export", str(kg), "--to", "json"))["entities"]})
+    nodes = [o for o in doc["objects"] if "nodes" not in o and "subgraphs" not in o]
+    assert len(nodes) == entities + kinds == 9 + 2
+    assert len(doc["edges"]) == relations == 8
+    labels = sorted(o["label"] for o in nodes)
+    assert "legend: state" in labels and "n0" in labels and "k0" in labels
+    # Every edge ends at X, and no two start at the same node.
+    heads = {e["head"] for e in doc["edges"]}
+    tails = [e["tail"] for e in doc["edges"]]
+    assert len(heads) == 1 and len(set(tails)) == 8
