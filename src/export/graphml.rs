@@ -16,7 +16,13 @@ fn xml(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            '\t' | '\n' => out.push(c),
+            // As character references: an XML parser turns raw tabs, line
+            // ends and CRs in attribute values into spaces.
+            '\t' => out.push_str("&#9;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            // XML 1.0 cannot hold other control characters at all, not
+            // even as references: they are written as `\u{..}` text.
             c if c.is_control() || c == '\u{fffe}' || c == '\u{ffff}' => {
                 let _ = write!(out, "\\u{{{:x}}}", c as u32);
             }

@@ -255,3 +255,18 @@ def test_dot_names_never_collide_or_take_over_the_legend(tmp_path):
     heads = {e["head"] for e in doc["edges"]}
     tails = [e["tail"] for e in doc["edges"]]
     assert len(heads) == 1 and len(set(tails)) == 8
+
+
+def test_graphml_keeps_tabs_line_ends_and_crs_in_names(tmp_path):
+    kg = tmp_path / "ws.kg"
+    kg.write_text(
+        'X: state\n"a\\tb" r X\n"a b" r X\n"a\\nb" r X\n"a\\u{d}b" r X {note: "x\\ty"}\n',
+        encoding="utf-8",
+    )
+    path = tmp_path / "ws.graphml"
+    dossier("export", str(kg), "--to", "graphml", "-o", str(path))
+    g = networkx.read_graphml(path, force_multigraph=True)
+    assert set(g.nodes) == {"X", "a\tb", "a b", "a\nb", "a\rb"}
+    assert g.number_of_edges() == 4
+    notes = [d.get("note") for _, _, d in g.edges(data=True) if d.get("note")]
+    assert notes == ["x\ty"]
