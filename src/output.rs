@@ -922,7 +922,14 @@ pub fn csv_row(out: &mut dyn Write, cells: &[String]) -> io::Result<()> {
         if i > 0 {
             line.push(',');
         }
-        if c.contains([',', '"', '\n', '\r']) || c.starts_with(' ') || c.ends_with(' ') {
+        // A row of one empty cell is quoted, else it is a blank line,
+        // which CSV readers skip (Python's reads `[]`, pandas drops it).
+        let lone_empty = cells.len() == 1 && c.is_empty();
+        if lone_empty
+            || c.contains([',', '"', '\n', '\r'])
+            || c.starts_with(' ')
+            || c.ends_with(' ')
+        {
             line.push('"');
             line.push_str(&c.replace('"', "\"\""));
             line.push('"');

@@ -270,3 +270,16 @@ def test_graphml_keeps_tabs_line_ends_and_crs_in_names(tmp_path):
     assert g.number_of_edges() == 4
     notes = [d.get("note") for _, _, d in g.edges(data=True) if d.get("note")]
     assert notes == ["x\ty"]
+
+
+def test_a_csv_row_of_one_empty_cell_reads_back_as_one(tmp_path):
+    import csv
+    import io
+
+    kg = tmp_path / "e.kg"
+    kg.write_text('A r B {note: ""}\nA r C {note: "x"}\n', encoding="utf-8")
+    out = dossier(str(kg), "--csv", "-c", "A r ?y {note: ?n}, ?y: entity where ?n = \"\"")
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows == [["y", "n"], ["B", ""]], out
+    single = dossier(str(kg), "--csv", "-c", "A r B {note: ?n}")
+    assert list(csv.reader(io.StringIO(single))) == [["n"], [""]], single
