@@ -343,7 +343,7 @@ pub fn read(bytes: &[u8]) -> Result<Graph, String> {
             let name = r.str()?;
             // Relations, kinds and keys are identifiers; built-in kinds are
             // interned already, at the same ids, and no name comes twice.
-            if !identifier_shaped(name) || interner.intern(name) as usize != j {
+            if !crate::value::has_identifier_shape(name) || interner.intern(name) as usize != j {
                 return Err(DAMAGED.into());
             }
         }
@@ -507,16 +507,6 @@ pub fn read(bytes: &[u8]) -> Result<Graph, String> {
         format!("the snapshot is damaged: {why}; make it again from the relation files")
     })?;
     Ok(graph)
-}
-
-/// Whether a relation, kind or key name has an identifier's shape.
-fn identifier_shaped(s: &str) -> bool {
-    use pest::unicode::{LETTER, MARK, NUMBER};
-    let mut chars = s.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_' || LETTER(c))
-        && chars.all(|c| {
-            c.is_ascii_alphanumeric() || c == '_' || c == '-' || LETTER(c) || NUMBER(c) || MARK(c)
-        })
 }
 
 /// What the loader checks of relation declarations (see

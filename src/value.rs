@@ -142,16 +142,22 @@ pub fn write_quoted(f: &mut impl fmt::Write, s: &str) -> fmt::Result {
 /// and numbers in Unicode's sense), and not a word either grammar reads
 /// otherwise there.
 pub fn is_identifier(s: &str) -> bool {
+    has_identifier_shape(s)
+        && !matches!(
+            s,
+            "true" | "false" | "include" | "where" | "and" | "as" | "why"
+        )
+}
+
+/// Whether `s` has the characters of an identifier (relation, kind and
+/// key names), reserved words included.
+pub fn has_identifier_shape(s: &str) -> bool {
     use pest::unicode::{LETTER, MARK, NUMBER};
     let mut chars = s.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_' || LETTER(c))
         && chars.all(|c| {
             c.is_ascii_alphanumeric() || c == '_' || c == '-' || LETTER(c) || NUMBER(c) || MARK(c)
         })
-        && !matches!(
-            s,
-            "true" | "false" | "include" | "where" | "and" | "as" | "why"
-        )
 }
 
 /// Writes a name as a relation file would: bare when it can be, else quoted.
