@@ -134,7 +134,8 @@ impl Item<'_> {
             Item::Statement(st) => {
                 name(&mut s, &st.subject);
                 s.push(' ');
-                s.push_str(&st.predicate.text);
+                crate::value::write_relation(&mut s, &st.predicate.text)
+                    .expect("writing to a String");
                 if let Some(object) = &st.object {
                     s.push(' ');
                     name(&mut s, object);
@@ -143,11 +144,12 @@ impl Item<'_> {
             }
             Item::Relation(r) => {
                 s.push_str("relation ");
-                s.push_str(&r.name.text);
+                crate::value::write_relation(&mut s, &r.name.text).expect("writing to a String");
                 match &r.inverse_of {
                     Some(other) => {
                         s.push_str(" inverse ");
-                        s.push_str(&other.text);
+                        crate::value::write_relation(&mut s, &other.text)
+                            .expect("writing to a String");
                     }
                     None => {
                         let kinds = |k: &Option<Vec<Text<'_>>>| match k {

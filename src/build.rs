@@ -597,6 +597,15 @@ impl Loader<'_> {
                     );
                     continue;
                 }
+                if let Some(problem) = value::relation_name_problem(relation) {
+                    let from = start + head.len() + 1;
+                    self.diagnostics.push(
+                        Diagnostic::at(file, Span::new(from, from + relation.len()), problem)
+                            .label("this relation")
+                            .help("a relation name may hold any character but tabs, line ends and other control characters"),
+                    );
+                    continue;
+                }
                 self.graph.prefetch_name(head);
                 self.graph.prefetch_name(tail);
                 chunk.push((number, start, [head, relation, tail]));
@@ -752,6 +761,7 @@ impl Loader<'_> {
                 span: Span::new(0, 0),
             }
         }
+        check_json_names(&doc)?;
         for d in &doc.declarations {
             fn kinds<'t>(list: &'t Option<Vec<Cow<'_, str>>>) -> Option<Vec<Text<'t>>> {
                 list.as_ref().map(|l| l.iter().map(|k| text(k)).collect())
@@ -1577,6 +1587,65 @@ fn line_span(text: &str, line: u32) -> Span {
 /// Attributes as `--to json` writes them: numbers, strings and booleans
 /// as themselves, dates as `{"date": "YYYY-MM-DD"}`, names as
 /// `{"name": "..."}`.
+/// Relation names, kinds and attribute keys of a JSON document must be
+/// ones a relation file can write, so that `--to kg` writes any graph:
+/// kinds and keys are identifiers (a kind `state;Admin` would also split
+/// into two labels in neo4j-admin's CSV), relations any text but control
+/// characters.
+fn check_json_names(doc: &JsonDoc<'_>) -> Result<(), String> {
+    let kind = |k: &str| -> Result<(), String> {
+        if value::has_identifier_shape(k) {
+            Ok(())
+        } else {
+            Err(format!(
+                "the kind `{}` is not an identifier (a letter or `_`, then letters, digits, `_` or `-`)",
+                k.escape_debug()
+            ))
+        }
+    };
+    let relation = |r: &str| -> Result<(), String> {
+        match value::relation_name_problem(r) {
+            Some(problem) => Err(format!("{problem}: `{}`", r.escape_debug())),
+            None => Ok(()),
+        }
+    };
+    let keys = |attrs: Option<&serde_json::Map<String, serde_json::Value>>| -> Result<(), String> {
+        for key in attrs.into_iter().flat_map(|m| m.keys()) {
+            if !value::has_identifier_shape(key) {
+                return Err(format!(
+                    "the attribute key `{}` is not an identifier (a letter or `_`, then letters, digits, `_` or `-`)",
+                    key.escape_debug()
+                ));
+            }
+        }
+        Ok(())
+    };
+    for d in &doc.declarations {
+        relation(&d.relation)?;
+        if let Some(i) = &d.inverse_of {
+            relation(i)?;
+        }
+        for k in d.subject.iter().chain(d.object.iter()).flatten() {
+            if k != "any" {
+                kind(k)?;
+            }
+        }
+    }
+    for e in &doc.entities {
+        if let Some(k) = &e.kind {
+            kind(k)?;
+        }
+        keys(e.attributes.as_ref())?;
+    }
+    for r in doc.relations.iter().chain(doc.facts.iter()) {
+        for p in [&r.relation, &r.predicate].into_iter().flatten() {
+            relation(p)?;
+        }
+        keys(r.attributes.as_ref())?;
+    }
+    Ok(())
+}
+
 fn json_attrs(
     attrs: Option<&serde_json::Map<String, serde_json::Value>>,
 ) -> Result<Vec<Attr<'static>>, String> {
@@ -1601,7 +1670,15 @@ fn json_attrs(
                 V::Date(crate::value::Date::parse(d).ok_or_else(|| format!("`{d}` is not a date"))?)
             }
             J::Object(o) if o.len() == 1 && o.get("name").is_some_and(J::is_string) => {
-                V::Name(Cow::Owned(o["name"].as_str().expect("checked").to_string()))
+                let name = o["name"].as_str().expect("checked");
+                // A name value is what a relation file writes bare.
+                if !value::has_identifier_shape(name) || matches!(name, "true" | "false") {
+                    return Err(format!(
+                        "the name value `{}` of `{key}` is not an identifier; a string is written as JSON's own",
+                        name.escape_debug()
+                    ));
+                }
+                V::Name(Cow::Owned(name.to_string()))
             }
             other => {
                 return Err(format!(

@@ -94,10 +94,15 @@ pub enum Command {
         /// Export only the entities and edges that QUERY's answer touches
         #[arg(short = 'q', long = "query", value_name = "QUERY")]
         query: Option<String>,
-        /// The IRI prefix of entities in N-Triples
-        #[arg(long, default_value = crate::export::DEFAULT_BASE)]
+        /// The IRI prefix of N-Triples (an absolute IRI)
+        #[arg(long, default_value = crate::export::DEFAULT_BASE, value_parser = base_iri)]
         base: String,
     },
+}
+
+/// `--base`: an absolute IRI, or a usage error.
+fn base_iri(text: &str) -> Result<String, String> {
+    crate::export::ntriples::check_base(text).map(|()| text.to_string())
 }
 
 impl Cli {

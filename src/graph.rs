@@ -1458,11 +1458,11 @@ impl Graph {
     /// A declaration written back as relation-file text.
     pub fn declaration_text(&self, r: Sym) -> Option<String> {
         let d = self.declarations.get(&r)?;
-        let name = self.relations.name(r);
+        let name = crate::value::relation_text(self.relations.name(r));
         if let Some(i) = d.inverse_of {
             return Some(format!(
                 "relation {name} inverse {}",
-                self.relations.name(i)
+                crate::value::relation_text(self.relations.name(i))
             ));
         }
         let kinds = |k: &Option<Vec<Sym>>| match k {

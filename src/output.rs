@@ -178,7 +178,8 @@ fn statement_text(
     let mut text = String::new();
     crate::value::write_name(&mut text, &graph.entity(subject).name).expect("writing to a String");
     text.push(' ');
-    text.push_str(graph.relations.name(relation));
+    crate::value::write_relation(&mut text, graph.relations.name(relation))
+        .expect("writing to a String");
     if let Some(o) = object {
         text.push(' ');
         crate::value::write_name(&mut text, &graph.entity(o).name).expect("writing to a String");

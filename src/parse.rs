@@ -271,6 +271,8 @@ impl Ctx {
         let label = pair.as_rule() == Rule::label;
         let text = if matches!(pair.as_rule(), Rule::string | Rule::label) {
             self.unescape(pair.as_str(), span.start)?
+        } else if pair.as_rule() == Rule::predicate && pair.as_str().starts_with('`') {
+            crate::value::unquote_relation(pair.as_str())
         } else {
             Cow::Borrowed(pair.as_str())
         };

@@ -341,9 +341,15 @@ pub fn read(bytes: &[u8]) -> Result<Graph, String> {
         let n = r.count(4)?;
         for j in 0..n {
             let name = r.str()?;
-            // Relations, kinds and keys are identifiers; built-in kinds are
+            // Kinds and keys are identifiers, relations any text but control
+            // characters (a TSV import's `has part`); built-in kinds are
             // interned already, at the same ids, and no name comes twice.
-            if !crate::value::has_identifier_shape(name) || interner.intern(name) as usize != j {
+            let fits = if i == 0 {
+                crate::value::relation_name_problem(name).is_none()
+            } else {
+                crate::value::has_identifier_shape(name)
+            };
+            if !fits || interner.intern(name) as usize != j {
                 return Err(DAMAGED.into());
             }
         }

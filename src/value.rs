@@ -168,3 +168,45 @@ pub fn write_name(f: &mut impl fmt::Write, s: &str) -> fmt::Result {
         write_quoted(f, s)
     }
 }
+
+/// Writes a relation name as relation files and queries read it: bare when
+/// it has an identifier's characters, else in backticks, a backtick doubled
+/// (`` `has part` ``).
+pub fn write_relation(f: &mut impl fmt::Write, s: &str) -> fmt::Result {
+    if has_identifier_shape(s) {
+        f.write_str(s)
+    } else {
+        f.write_char('`')?;
+        f.write_str(&s.replace('`', "``"))?;
+        f.write_char('`')
+    }
+}
+
+/// A relation name as [`write_relation`] writes it.
+pub fn relation_text(s: &str) -> String {
+    let mut out = String::new();
+    write_relation(&mut out, s).expect("writing to a String");
+    out
+}
+
+/// The name a relation token stands for: itself, or what its backticks hold.
+pub fn unquote_relation(token: &str) -> std::borrow::Cow<'_, str> {
+    match token.strip_prefix('`').and_then(|t| t.strip_suffix('`')) {
+        Some(inner) if inner.contains("``") => std::borrow::Cow::Owned(inner.replace("``", "`")),
+        Some(inner) => std::borrow::Cow::Borrowed(inner),
+        None => std::borrow::Cow::Borrowed(token),
+    }
+}
+
+/// Why `s` cannot be a relation name, if it cannot: relation files and
+/// queries write any relation but an empty one or one with control
+/// characters (which no TSV field or backtick name can hold).
+pub fn relation_name_problem(s: &str) -> Option<&'static str> {
+    if s.is_empty() {
+        Some("a relation name is empty")
+    } else if s.chars().any(char::is_control) {
+        Some("a relation name holds a control character (a tab, line end or the like)")
+    } else {
+        None
+    }
+}

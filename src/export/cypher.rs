@@ -1,44 +1,36 @@
-//! Cypher scripts for Neo4j and Kuzu, and CSV in neo4j-admin import style.
+//! Cypher scripts for Neo4j and Kuzu, in the shape of [`super::columns`]:
+//! `Entity` nodes (labelled with their kind too in Neo4j), `Relation`
+//! edges (in Neo4j, relationships of the relation's own type), and `Fact`
+//! nodes joined to their entity by `HAS_FACT`, each with Dossier's
+//! properties, its source file and line, and its attributes typed.
 //!
-//! Neo4j: every entity is a node labelled `Entity` and its kind, with its
-//! name, label, attributes and facts as properties; every relation is a
-//! relationship of its own type with its attributes.
-//!
-//! Kuzu (whose tables need a schema): one node table and one relationship
-//! table, the schema statements first:
-//!
-//! ```text
-//! CREATE NODE TABLE Entity(name STRING, kind STRING, label STRING, attributes STRING, facts STRING, PRIMARY KEY(name));
-//! CREATE REL TABLE Relation(FROM Entity TO Entity, relation STRING, attributes STRING, source STRING);
-//! ```
-//!
-//! where `attributes` and `facts` hold JSON text. The CSV files have the
-//! same columns (plus `:LABEL` for neo4j-admin), so Kuzu's `COPY` loads
-//! them into those tables too.
+//! Kuzu's tables need a schema, written first, then the rows in batches
+//! of [`BATCH`], a column of literals at a time (see [`Table::copy`]): a
+//! statement a row took 53 s for 20,000 statements.
 
-use crate::graph::{AttrsId, Graph};
+use super::columns::{self, Cell, Columns, Ty};
+use super::json::{Order, Parts};
+use crate::graph::{AttrsId, Graph, Origin};
 use crate::value::Value;
 use std::fmt::Write;
 
-/// A Kuzu string literal: Kuzu reads a backslash as "the next character
-/// as it is" (`\n` is `n`), so only quotes and backslashes are escaped and
-/// line breaks stay as they are; a statement then may span lines, and the
-/// script is run as a whole.
-fn kuzu_string(s: &str) -> String {
-    format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
-}
+/// Rows a Kuzu `UNWIND` carries.
+pub const BATCH: usize = 5000;
 
-/// A Cypher string literal for Neo4j (single quotes, backslash escapes).
-fn string(s: &str) -> String {
-    let mut out = String::from("'");
+/// A Cypher string literal (single quotes, backslash escapes), which
+/// Neo4j and Kuzu both read: a control character as `\uXXXX` in Neo4j; in
+/// Kuzu, which reads `\n` as `n`, as itself.
+fn string(s: &str, kuzu: bool) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('\'');
     for c in s.chars() {
         match c {
             '\'' => out.push_str("\\'"),
             '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => {
+            c if !kuzu && c == '\n' => out.push_str("\\n"),
+            c if !kuzu && c == '\r' => out.push_str("\\r"),
+            c if !kuzu && c == '\t' => out.push_str("\\t"),
+            c if !kuzu && c.is_control() => {
                 let _ = write!(out, "\\u{:04x}", c as u32);
             }
             c => out.push(c),
@@ -53,179 +45,296 @@ fn name(s: &str) -> String {
     format!("`{}`", s.replace('`', "``"))
 }
 
-fn value(v: &Value) -> String {
+/// A decimal as Cypher reads it (always with a point or an exponent).
+fn decimal(d: f64) -> String {
+    format!("{d:?}")
+}
+
+/// A value as Neo4j holds it: integers, floats, booleans, dates, and
+/// strings (names too).
+fn neo4j_value(v: &Value) -> String {
     match v {
         Value::Int(i) => i.to_string(),
-        Value::Dec(d) => format!("{d:?}"),
+        Value::Dec(d) => decimal(*d),
         Value::Bool(b) => b.to_string(),
         Value::Date(d) => format!("date('{d}')"),
-        Value::Str(s) | Value::Name(s) => string(s),
+        Value::Str(s) | Value::Name(s) => string(s, false),
     }
 }
 
-fn properties(graph: &Graph, id: AttrsId) -> Vec<String> {
-    graph
+/// An attribute set as Neo4j properties, keys that are Dossier's own
+/// properties as `attribute.KEY`.
+fn neo4j_properties(graph: &Graph, id: AttrsId, reserved: &[&str], out: &mut Vec<String>) {
+    let mut list: Vec<_> = graph
         .attrs(id)
         .iter()
-        .map(|(k, v)| format!("{}: {}", name(graph.keys.name(*k)), value(v)))
-        .collect()
+        .map(|(k, v)| (graph.keys.name(*k), v))
+        .collect();
+    list.sort_by(|a, b| a.0.cmp(b.0));
+    for (key, v) in list {
+        let key = if reserved.contains(&key) {
+            format!("attribute.{key}")
+        } else {
+            key.to_string()
+        };
+        out.push(format!("{}: {}", name(&key), neo4j_value(v)));
+    }
 }
 
-fn facts(graph: &Graph, node: petgraph::graph::NodeIndex) -> Vec<String> {
-    graph
-        .facts_of(node)
-        .map(|f| graph.relations.name(f.predicate).to_string())
-        .collect()
+fn source(graph: &Graph, origin: Origin, kuzu: bool) -> [String; 2] {
+    let (file, line) = columns::source(graph, origin);
+    [
+        format!("file: {}", string(file, kuzu)),
+        format!("line: {line}"),
+    ]
 }
 
-/// A Neo4j Cypher script: an index, the nodes, then the relationships.
+/// A Neo4j Cypher script: an index, the entities, the relationships,
+/// then the facts.
 pub fn neo4j(graph: &Graph) -> String {
     let g = graph.petgraph();
+    let parts = Parts::new(graph);
+    let order = Order::new(graph, &parts);
     let mut out =
         String::from("CREATE INDEX entity_name IF NOT EXISTS FOR (n:Entity) ON (n.name);\n");
-    let mut nodes: Vec<_> = graph.entities().collect();
-    nodes.sort_by(|a, b| a.1.name.cmp(&b.1.name));
-    for (n, e) in &nodes {
-        let mut props = vec![format!("name: {}", string(&e.name))];
+    for &n in &order.entities {
+        let e = graph.entity(n);
+        let mut props = vec![
+            format!("name: {}", string(&e.name, false)),
+            format!("kind: {}", string(graph.kind_name(n), false)),
+        ];
         if let Some(label) = graph.label_of(e) {
-            props.push(format!("label: {}", string(label)));
+            props.push(format!("label: {}", string(label, false)));
         }
-        props.extend(
-            properties(graph, e.attrs)
-                .into_iter()
-                .filter(|p| !p.starts_with("`name`:") && !p.starts_with("`label`:")),
-        );
-        let f = facts(graph, *n);
-        if !f.is_empty() {
-            props.push(format!(
-                "facts: [{}]",
-                f.iter().map(|x| string(x)).collect::<Vec<_>>().join(", ")
-            ));
-        }
+        props.push(format!("declared: {}", e.declared));
+        props.extend(source(graph, e.origin, false));
+        neo4j_properties(graph, e.attrs, columns::ENTITY, &mut props);
         let _ = writeln!(
             out,
             "CREATE (:Entity:{} {{{}}});",
-            name(graph.kind_name(*n)),
+            name(graph.kind_name(n)),
             props.join(", ")
         );
     }
-    for e in g.edge_indices() {
-        let (a, b) = g.edge_endpoints(e).expect("edges have ends");
-        let w = g[e];
-        let props = properties(graph, w.attrs);
-        let props = if props.is_empty() {
-            String::new()
-        } else {
-            format!(" {{{}}}", props.join(", "))
-        };
+    let raw = g.raw_edges();
+    for &i in &order.edges {
+        let e = &raw[i as usize];
+        let mut props = Vec::from(source(graph, e.weight.origin, false));
+        neo4j_properties(graph, e.weight.attrs, columns::RELATION, &mut props);
         let _ = writeln!(
             out,
-            "MATCH (a:Entity {{name: {}}}), (b:Entity {{name: {}}}) CREATE (a)-[:{}{props}]->(b);",
-            string(&graph.entity(a).name),
-            string(&graph.entity(b).name),
-            name(graph.relations.name(w.relation))
+            "MATCH (a:Entity {{name: {}}}), (b:Entity {{name: {}}}) CREATE (a)-[:{} {{{}}}]->(b);",
+            string(&graph.entity(e.source()).name, false),
+            string(&graph.entity(e.target()).name, false),
+            name(graph.relations.name(e.weight.relation)),
+            props.join(", ")
+        );
+    }
+    let facts = graph.facts();
+    for (id, &i) in order.facts.iter().enumerate() {
+        let f = &facts[i as usize];
+        let mut props = vec![
+            format!("id: {id}"),
+            format!(
+                "predicate: {}",
+                string(graph.relations.name(f.predicate), false)
+            ),
+        ];
+        props.extend(source(graph, f.origin, false));
+        neo4j_properties(graph, f.attrs, columns::FACT, &mut props);
+        let _ = writeln!(
+            out,
+            "MATCH (a:Entity {{name: {}}}) CREATE (a)-[:HAS_FACT]->(:Fact {{{}}});",
+            string(&graph.entity(f.subject).name, false),
+            props.join(", ")
         );
     }
     out
 }
 
-/// Attributes as one JSON text, for Kuzu's and the CSV's `attributes`.
-fn attributes_json(graph: &Graph, id: AttrsId) -> String {
-    let mut map = serde_json::Map::new();
-    for (k, v) in graph.attrs(id) {
-        map.insert(
-            graph.keys.name(*k).to_string(),
-            crate::output::json_value(v),
-        );
+/// A Kuzu literal of a cell (its list is cast to the column's type).
+fn kuzu_cell(cell: Option<Cell<'_>>, _t: Ty) -> String {
+    match cell {
+        None => "NULL".into(),
+        Some(Cell::Int(i)) => i.to_string(),
+        Some(Cell::Dec(d)) => decimal(d),
+        Some(Cell::Bool(b)) => b.to_string(),
+        Some(Cell::Date(d)) => format!("date('{d}')"),
+        Some(Cell::Text(s)) => string(&s, true),
     }
-    serde_json::Value::Object(map).to_string()
 }
 
-/// A Kuzu Cypher script: the schema, then a statement a line (more when
-/// a name holds a line break).
+/// The Kuzu schema of `graph`: the three tables, their attribute columns
+/// typed, and `HAS_FACT`. `labels` (the CSV's `:LABEL` for neo4j-admin)
+/// is in the entity table when `csv` is set, so `COPY` finds every column.
+pub fn kuzu_schema(graph: &Graph, csv: bool) -> (String, [Columns; 3]) {
+    let g = graph.petgraph();
+    let entity = Columns::new(graph, g.node_weights().map(|e| e.attrs), columns::ENTITY);
+    let relation = Columns::new(graph, g.edge_weights().map(|e| e.attrs), columns::RELATION);
+    let fact = Columns::new(graph, graph.facts().iter().map(|f| f.attrs), columns::FACT);
+    let typed = |c: &Columns| -> String {
+        c.list
+            .iter()
+            .map(|(_, n, t)| format!(", {} {}", name(n), t.kuzu()))
+            .collect()
+    };
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "CREATE NODE TABLE Entity(name STRING, kind STRING, label STRING, declared BOOLEAN, file STRING, line INT64, attributes STRING{}{}, PRIMARY KEY(name));",
+        typed(&entity),
+        if csv { ", labels STRING" } else { "" }
+    );
+    let _ = writeln!(
+        out,
+        "CREATE NODE TABLE Fact(id INT64, predicate STRING, file STRING, line INT64, attributes STRING{}, PRIMARY KEY(id));",
+        typed(&fact)
+    );
+    let _ = writeln!(
+        out,
+        "CREATE REL TABLE Relation(FROM Entity TO Entity, relation STRING, file STRING, line INT64, attributes STRING{});",
+        typed(&relation)
+    );
+    out.push_str("CREATE REL TABLE HAS_FACT(FROM Entity TO Fact);\n");
+    (out, [entity, relation, fact])
+}
+
+/// A table's rows for Kuzu, a column at a time: each column's type and
+/// its literals, a row each.
+struct Table {
+    columns: Vec<(Ty, Vec<String>)>,
+}
+
+impl Table {
+    fn new(types: &[Ty]) -> Table {
+        Table {
+            columns: types.iter().map(|&t| (t, Vec::new())).collect(),
+        }
+    }
+
+    fn push(&mut self, row: Vec<String>) {
+        for (column, cell) in self.columns.iter_mut().zip(row) {
+            column.1.push(cell);
+        }
+    }
+
+    /// `COPY TABLE FROM (WITH [..] AS c0, ... UNWIND range(1, N) AS i
+    /// RETURN c0[i], ...)`, [`BATCH`] rows a statement: columns of
+    /// literals, because Kuzu binds a list of rows (`UNWIND [{...}, ...]`)
+    /// three times slower, and a statement a row fifteen times.
+    fn copy(&self, out: &mut String, table: &str) {
+        let rows = self.columns.first().map_or(0, |c| c.1.len());
+        let mut start = 0;
+        while start < rows {
+            let end = (start + BATCH).min(rows);
+            let _ = write!(out, "COPY {table} FROM (WITH ");
+            for (i, (t, cells)) in self.columns.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                let _ = write!(
+                    out,
+                    "CAST([{}] AS {}[]) AS c{i}",
+                    cells[start..end].join(", "),
+                    t.kuzu()
+                );
+            }
+            let _ = write!(out, " UNWIND range(1, {}) AS i RETURN ", end - start);
+            for i in 0..self.columns.len() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                let _ = write!(out, "c{i}[i]");
+            }
+            out.push_str(");\n");
+            start = end;
+        }
+    }
+}
+
+fn attribute_cells(columns: &Columns, graph: &Graph, id: AttrsId) -> Vec<String> {
+    columns
+        .values(graph, id)
+        .into_iter()
+        .zip(&columns.list)
+        .map(|(cell, (_, _, t))| kuzu_cell(cell, *t))
+        .collect()
+}
+
+fn types(fixed: &[Ty], columns: &Columns) -> Vec<Ty> {
+    fixed
+        .iter()
+        .copied()
+        .chain(columns.list.iter().map(|c| c.2))
+        .collect()
+}
+
+/// A Kuzu Cypher script: the schema, then the entities, facts, relations
+/// and `HAS_FACT` edges, [`BATCH`] rows a statement. Run it whole
+/// (`conn.execute(script)`): a string may hold a line break.
 pub fn kuzu(graph: &Graph) -> String {
     let g = graph.petgraph();
-    let mut out = String::new();
-    out.push_str("CREATE NODE TABLE Entity(name STRING, kind STRING, label STRING, attributes STRING, facts STRING, PRIMARY KEY(name));\n");
-    out.push_str("CREATE REL TABLE Relation(FROM Entity TO Entity, relation STRING, attributes STRING, source STRING);\n");
-    let mut nodes: Vec<_> = graph.entities().collect();
-    nodes.sort_by(|a, b| a.1.name.cmp(&b.1.name));
-    for (n, e) in &nodes {
-        let _ = writeln!(
-            out,
-            "CREATE (:Entity {{name: {}, kind: {}, label: {}, attributes: {}, facts: {}}});",
-            kuzu_string(&e.name),
-            kuzu_string(graph.kind_name(*n)),
-            kuzu_string(graph.label_of(e).unwrap_or("")),
-            kuzu_string(&attributes_json(graph, e.attrs)),
-            kuzu_string(&serde_json::to_string(&facts(graph, *n)).expect("strings serialise"))
-        );
+    let parts = Parts::new(graph);
+    let order = Order::new(graph, &parts);
+    let (mut out, [entity, relation, fact]) = kuzu_schema(graph, false);
+    let text = |s: &str| string(s, true);
+    let null = "NULL".to_string();
+    use Ty::{Bool, Int, Text};
+
+    let mut table = Table::new(&types(&[Text, Text, Text, Bool, Text, Int, Text], &entity));
+    for &n in &order.entities {
+        let e = graph.entity(n);
+        let (file, line) = columns::source(graph, e.origin);
+        let mut row = vec![
+            text(&e.name),
+            text(graph.kind_name(n)),
+            graph.label_of(e).map_or(null.clone(), text),
+            e.declared.to_string(),
+            text(file),
+            line.to_string(),
+            text(&parts.sets[e.attrs as usize]),
+        ];
+        row.extend(attribute_cells(&entity, graph, e.attrs));
+        table.push(row);
     }
-    for e in g.edge_indices() {
-        let (a, b) = g.edge_endpoints(e).expect("edges have ends");
-        let w = g[e];
-        let _ = writeln!(
-            out,
-            "MATCH (a:Entity), (b:Entity) WHERE a.name = {} AND b.name = {} CREATE (a)-[:Relation {{relation: {}, attributes: {}, source: {}}}]->(b);",
-            kuzu_string(&graph.entity(a).name),
-            kuzu_string(&graph.entity(b).name),
-            kuzu_string(graph.relations.name(w.relation)),
-            kuzu_string(&attributes_json(graph, w.attrs)),
-            kuzu_string(&format!(
-                "{}:{}",
-                graph.files[w.origin.file as usize], w.origin.line
-            ))
-        );
+    table.copy(&mut out, "Entity");
+
+    let facts = graph.facts();
+    let mut table = Table::new(&types(&[Int, Text, Text, Int, Text], &fact));
+    let mut has_fact = Table::new(&[Text, Int]);
+    for (id, &i) in order.facts.iter().enumerate() {
+        let f = &facts[i as usize];
+        let (file, line) = columns::source(graph, f.origin);
+        let mut row = vec![
+            id.to_string(),
+            text(graph.relations.name(f.predicate)),
+            text(file),
+            line.to_string(),
+            text(&parts.sets[f.attrs as usize]),
+        ];
+        row.extend(attribute_cells(&fact, graph, f.attrs));
+        table.push(row);
+        has_fact.push(vec![text(&graph.entity(f.subject).name), id.to_string()]);
     }
+    table.copy(&mut out, "Fact");
+
+    let raw = g.raw_edges();
+    let mut table = Table::new(&types(&[Text, Text, Text, Text, Int, Text], &relation));
+    for &i in &order.edges {
+        let e = &raw[i as usize];
+        let (file, line) = columns::source(graph, e.weight.origin);
+        let mut row = vec![
+            text(&graph.entity(e.source()).name),
+            text(&graph.entity(e.target()).name),
+            text(graph.relations.name(e.weight.relation)),
+            text(file),
+            line.to_string(),
+            text(&parts.sets[e.weight.attrs as usize]),
+        ];
+        row.extend(attribute_cells(&relation, graph, e.weight.attrs));
+        table.push(row);
+    }
+    table.copy(&mut out, "Relation");
+    has_fact.copy(&mut out, "HAS_FACT");
     out
-}
-
-fn csv_line(cells: &[String]) -> String {
-    let mut v = Vec::new();
-    crate::output::csv_row(&mut v, cells).expect("writing to memory");
-    String::from_utf8(v).expect("CSV of text is text")
-}
-
-/// `nodes.csv` and `edges.csv`, with neo4j-admin import headers.
-pub fn csv(graph: &Graph) -> (String, String) {
-    let g = graph.petgraph();
-    let mut nodes = csv_line(&[
-        "name:ID".into(),
-        "kind".into(),
-        "label".into(),
-        "attributes".into(),
-        "facts".into(),
-        ":LABEL".into(),
-    ]);
-    let mut list: Vec<_> = graph.entities().collect();
-    list.sort_by(|a, b| a.1.name.cmp(&b.1.name));
-    for (n, e) in list {
-        nodes.push_str(&csv_line(&[
-            e.name.to_string(),
-            graph.kind_name(n).to_string(),
-            graph.label_of(e).unwrap_or("").to_string(),
-            attributes_json(graph, e.attrs),
-            serde_json::to_string(&facts(graph, n)).expect("strings serialise"),
-            format!("Entity;{}", graph.kind_name(n)),
-        ]));
-    }
-    let mut edges = csv_line(&[
-        ":START_ID".into(),
-        ":END_ID".into(),
-        ":TYPE".into(),
-        "attributes".into(),
-        "source".into(),
-    ]);
-    for e in g.edge_indices() {
-        let (a, b) = g.edge_endpoints(e).expect("edges have ends");
-        let w = g[e];
-        edges.push_str(&csv_line(&[
-            graph.entity(a).name.to_string(),
-            graph.entity(b).name.to_string(),
-            graph.relations.name(w.relation).to_string(),
-            attributes_json(graph, w.attrs),
-            format!("{}:{}", graph.files[w.origin.file as usize], w.origin.line),
-        ]));
-    }
-    (nodes, edges)
 }

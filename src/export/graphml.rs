@@ -1,5 +1,8 @@
 //! GraphML with a typed `<key>` for every attribute, for networkx, Gephi
-//! and yEd.
+//! and yEd. Nodes carry `label`, `kind`, `source` (`FILE:LINE`) and
+//! `facts` (their facts as JSON text: predicate, attributes with their
+//! types, source); edges `relation` and `source`. An attribute named like
+//! one of these is `attribute.KEY`.
 
 use crate::graph::{AttrsId, Graph, Sym};
 use crate::value::Value;
@@ -85,9 +88,10 @@ impl Keys {
         for (i, (name, k)) in names.into_iter().enumerate() {
             let ty = key_type(&values[&k]);
             let id = format!("{prefix}{i}");
-            // An attribute named like a built-in column keeps its data apart.
+            // An attribute named like a built-in column keeps its data
+            // apart, as `attribute.KEY`, which no key can be (no `.`).
             let attr_name = if reserved.contains(&name.as_str()) {
-                format!("attr_{name}")
+                format!("attribute.{name}")
             } else {
                 name
             };
@@ -138,6 +142,7 @@ pub fn graphml(graph: &Graph) -> String {
         &mut out,
         "edge",
     );
+    let sets = super::json::Parts::new(graph).sets;
     out.push_str("  <graph id=\"dossier\" edgedefault=\"directed\">\n");
     let mut nodes: Vec<_> = graph.entities().collect();
     nodes.sort_by(|a, b| a.1.name.cmp(&b.1.name));
@@ -147,12 +152,21 @@ pub fn graphml(graph: &Graph) -> String {
             let _ = write!(out, "<data key=\"label\">{}</data>", xml(label));
         }
         let _ = write!(out, "<data key=\"kind\">{}</data>", xml(graph.kind_name(n)));
-        let facts: Vec<&str> = graph
+        let facts: Vec<serde_json::Value> = graph
             .facts_of(n)
-            .map(|f| graph.relations.name(f.predicate))
+            .map(|f| {
+                let (file, line) = super::columns::source(graph, f.origin);
+                serde_json::json!({
+                    "predicate": graph.relations.name(f.predicate),
+                    "attributes": serde_json::from_str::<serde_json::Value>(&sets[f.attrs as usize])
+                        .expect("attribute sets are JSON"),
+                    "source": {"file": file, "line": line},
+                })
+            })
             .collect();
         if !facts.is_empty() {
-            let _ = write!(out, "<data key=\"facts\">{}</data>", xml(&facts.join("; ")));
+            let text = serde_json::Value::Array(facts).to_string();
+            let _ = write!(out, "<data key=\"facts\">{}</data>", xml(&text));
         }
         let _ = write!(
             out,

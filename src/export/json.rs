@@ -92,10 +92,10 @@ fn attribute_sets(graph: &Graph) -> Vec<String> {
 
 /// What the records are written with: the escaped file names and
 /// attribute sets, and the files' order by name.
-struct Parts {
+pub(crate) struct Parts {
     files: Vec<String>,
     file_rank: Vec<u32>,
-    sets: Vec<String>,
+    pub(crate) sets: Vec<String>,
 }
 
 impl Parts {
@@ -108,31 +108,106 @@ impl Parts {
     }
 }
 
+impl Parts {
+    pub(crate) fn new(graph: &Graph) -> Parts {
+        let mut files = Vec::with_capacity(graph.files.len());
+        for f in &graph.files {
+            let mut s = String::new();
+            string(&mut s, f);
+            files.push(s);
+        }
+        let mut by_name: Vec<u32> = (0..graph.files.len() as u32).collect();
+        by_name.sort_by(|&a, &b| graph.files[a as usize].cmp(&graph.files[b as usize]));
+        let mut file_rank = vec![0u32; graph.files.len()];
+        let mut rank = 0;
+        for (i, &f) in by_name.iter().enumerate() {
+            if i > 0 && graph.files[f as usize] != graph.files[by_name[i - 1] as usize] {
+                rank += 1;
+            }
+            file_rank[f as usize] = rank;
+        }
+        Parts {
+            files,
+            file_rank,
+            sets: attribute_sets(graph),
+        }
+    }
+}
+
+/// The order records are written in, the same for every export that
+/// lists them (JSON, kg): entities by name; statements by subject,
+/// relation, object (by name), source, then attributes; facts likewise.
+pub(crate) struct Order {
+    pub entities: Vec<NodeIndex>,
+    /// Edge indices.
+    pub edges: Vec<u32>,
+    /// Places in [`Graph::facts`].
+    pub facts: Vec<u32>,
+}
+
+impl Order {
+    pub(crate) fn new(graph: &Graph, parts: &Parts) -> Order {
+        let g = graph.petgraph();
+        // Entities by name: the name order inverted.
+        let mut entities = vec![NodeIndex::new(0); g.node_count()];
+        for n in g.node_indices() {
+            entities[graph.name_rank(n) as usize] = n;
+        }
+        let name = |n: NodeIndex| graph.name_rank(n);
+        let rel = |r: Sym| graph.relation_rank(r);
+        let mut edges: Vec<([u32; 5], u32)> = g
+            .edge_indices()
+            .map(|e| {
+                let (a, b) = g.edge_endpoints(e).expect("edges have ends");
+                let w = &g[e];
+                let key = [
+                    name(a),
+                    rel(w.relation),
+                    name(b),
+                    parts.file_rank[w.origin.file as usize],
+                    w.origin.line,
+                ];
+                (key, e.index() as u32)
+            })
+            .collect();
+        let attrs_of_edge = |e: u32| &parts.sets[g.raw_edges()[e as usize].weight.attrs as usize];
+        edges.sort_unstable_by(|x, y| {
+            x.0.cmp(&y.0)
+                .then_with(|| attrs_of_edge(x.1).cmp(attrs_of_edge(y.1)))
+        });
+        let facts = graph.facts();
+        let mut order: Vec<([u32; 4], u32)> = facts
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let key = [
+                    name(f.subject),
+                    rel(f.predicate),
+                    parts.file_rank[f.origin.file as usize],
+                    f.origin.line,
+                ];
+                (key, i as u32)
+            })
+            .collect();
+        order.sort_unstable_by(|x, y| {
+            x.0.cmp(&y.0).then_with(|| {
+                parts.sets[facts[x.1 as usize].attrs as usize]
+                    .cmp(&parts.sets[facts[y.1 as usize].attrs as usize])
+            })
+        });
+        Order {
+            entities,
+            edges: edges.into_iter().map(|(_, e)| e).collect(),
+            facts: order.into_iter().map(|(_, f)| f).collect(),
+        }
+    }
+}
+
 /// The graph as one JSON document, entities sorted by name and statements
 /// by what they say, so that the same graph gives the same bytes.
 pub fn json(graph: &Graph) -> String {
     let g = graph.petgraph();
-    let mut files = Vec::with_capacity(graph.files.len());
-    for f in &graph.files {
-        let mut s = String::new();
-        string(&mut s, f);
-        files.push(s);
-    }
-    let mut by_name: Vec<u32> = (0..graph.files.len() as u32).collect();
-    by_name.sort_by(|&a, &b| graph.files[a as usize].cmp(&graph.files[b as usize]));
-    let mut file_rank = vec![0u32; graph.files.len()];
-    let mut rank = 0;
-    for (i, &f) in by_name.iter().enumerate() {
-        if i > 0 && graph.files[f as usize] != graph.files[by_name[i - 1] as usize] {
-            rank += 1;
-        }
-        file_rank[f as usize] = rank;
-    }
-    let parts = Parts {
-        files,
-        file_rank,
-        sets: attribute_sets(graph),
-    };
+    let parts = Parts::new(graph);
     let mut out = String::with_capacity(64 + g.edge_count() * 160 + g.node_count() * 140);
     out.push_str("{\n  \"format\": \"dossier\",\n  \"version\": 1,\n  \"files\": [");
     for (i, f) in parts.files.iter().enumerate() {
@@ -143,13 +218,9 @@ pub fn json(graph: &Graph) -> String {
     }
     out.push_str("],\n");
 
-    // Entities by name: the name order inverted.
-    let mut entities = vec![NodeIndex::new(0); g.node_count()];
-    for n in g.node_indices() {
-        entities[graph.name_rank(n) as usize] = n;
-    }
-    list(&mut out, "entities", entities.len(), |out, i| {
-        let n = entities[i];
+    let order = Order::new(graph, &parts);
+    list(&mut out, "entities", order.entities.len(), |out, i| {
+        let n = order.entities[i];
         let e = graph.entity(n);
         out.push_str("{\"name\": ");
         string(out, &e.name);
@@ -171,34 +242,9 @@ pub fn json(graph: &Graph) -> String {
         parts.source(out, e.origin);
         out.push('}');
     });
-
-    // Statements by what they say: subject, relation, object by name,
-    // then source, then attributes.
-    let name = |n: NodeIndex| graph.name_rank(n);
-    let rel = |r: Sym| graph.relation_rank(r);
-    let mut edges: Vec<([u32; 5], u32)> = g
-        .edge_indices()
-        .map(|e| {
-            let (a, b) = g.edge_endpoints(e).expect("edges have ends");
-            let w = &g[e];
-            let key = [
-                name(a),
-                rel(w.relation),
-                name(b),
-                parts.file_rank[w.origin.file as usize],
-                w.origin.line,
-            ];
-            (key, e.index() as u32)
-        })
-        .collect();
-    let attrs_of_edge = |e: u32| &parts.sets[g.raw_edges()[e as usize].weight.attrs as usize];
-    edges.sort_unstable_by(|x, y| {
-        x.0.cmp(&y.0)
-            .then_with(|| attrs_of_edge(x.1).cmp(attrs_of_edge(y.1)))
-    });
     let raw = g.raw_edges();
-    list(&mut out, "relations", edges.len(), |out, i| {
-        let e = &raw[edges[i].1 as usize];
+    list(&mut out, "relations", order.edges.len(), |out, i| {
+        let e = &raw[order.edges[i] as usize];
         out.push_str("{\"subject\": ");
         string(out, &graph.entity(e.source()).name);
         out.push_str(", \"relation\": ");
@@ -211,30 +257,9 @@ pub fn json(graph: &Graph) -> String {
         parts.source(out, e.weight.origin);
         out.push('}');
     });
-    drop(edges);
-
     let facts = graph.facts();
-    let mut order: Vec<([u32; 4], u32)> = facts
-        .iter()
-        .enumerate()
-        .map(|(i, f)| {
-            let key = [
-                name(f.subject),
-                rel(f.predicate),
-                parts.file_rank[f.origin.file as usize],
-                f.origin.line,
-            ];
-            (key, i as u32)
-        })
-        .collect();
-    order.sort_unstable_by(|x, y| {
-        x.0.cmp(&y.0).then_with(|| {
-            parts.sets[facts[x.1 as usize].attrs as usize]
-                .cmp(&parts.sets[facts[y.1 as usize].attrs as usize])
-        })
-    });
-    list(&mut out, "facts", order.len(), |out, i| {
-        let f = &facts[order[i].1 as usize];
+    list(&mut out, "facts", order.facts.len(), |out, i| {
+        let f = &facts[order.facts[i] as usize];
         out.push_str("{\"subject\": ");
         string(out, &graph.entity(f.subject).name);
         out.push_str(", \"predicate\": ");
@@ -245,6 +270,7 @@ pub fn json(graph: &Graph) -> String {
         parts.source(out, f.origin);
         out.push('}');
     });
+    drop(order);
 
     let mut declarations: Vec<(&str, Sym)> = graph
         .declarations

@@ -2,10 +2,13 @@
 //! formats that pictures and bigger engines take. Files are written
 //! atomically.
 
+pub mod columns;
+pub mod csv;
 pub mod cypher;
 pub mod dot;
 pub mod graphml;
 pub mod json;
+pub mod kg;
 pub mod ntriples;
 
 use crate::graph::Graph;
@@ -22,6 +25,8 @@ pub enum ExportFormat {
     Dot,
     /// Dossier's own JSON, which `dossier` loads back
     Json,
+    /// A relation file (`.kg`) that loads back to the same graph
+    Kg,
     /// GraphML with typed attribute keys (Gephi, yEd, networkx)
     Graphml,
     /// N-Triples, for RDF triple stores
@@ -30,7 +35,7 @@ pub enum ExportFormat {
     Cypher,
     /// A Cypher script for Kuzu, its schema statements first
     Kuzu,
-    /// nodes.csv and edges.csv in neo4j-admin import style (Spark, Kuzu)
+    /// CSV files in neo4j-admin import style, and a Kuzu script to load them
     Csv,
     /// An SVG picture, drawn by Graphviz's `dot`
     Svg,
@@ -115,6 +120,7 @@ pub fn export(graph: &Graph, export: &Export) -> Result<(), String> {
     match export.format {
         ExportFormat::Dot => text(dot::dot(graph).into_bytes()),
         ExportFormat::Json => text(json::json(graph).into_bytes()),
+        ExportFormat::Kg => text(kg::kg(graph).into_bytes()),
         ExportFormat::Graphml => text(graphml::graphml(graph).into_bytes()),
         ExportFormat::Ntriples => text(ntriples::ntriples(graph, &export.base).into_bytes()),
         ExportFormat::Cypher => text(cypher::neo4j(graph).into_bytes()),
@@ -123,15 +129,10 @@ pub fn export(graph: &Graph, export: &Export) -> Result<(), String> {
             let dir = export
                 .out
                 .as_ref()
-                .ok_or("--to csv writes two files: give a folder with -o DIR")?;
-            let (nodes, edges) = cypher::csv(graph);
-            crate::files::write_folder(
-                dir,
-                &[
-                    ("nodes.csv", nodes.as_bytes()),
-                    ("edges.csv", edges.as_bytes()),
-                ],
-            )
+                .ok_or("--to csv writes a folder of files: give a folder with -o DIR")?;
+            let files = csv::csv(graph);
+            let files: Vec<(&str, &[u8])> = files.iter().map(|(n, t)| (*n, t.as_bytes())).collect();
+            crate::files::write_folder(dir, &files)
         }
         ExportFormat::Snapshot => {
             let path = export

@@ -1,33 +1,60 @@
-//! N-Triples. Entities are IRIs under a base (`urn:dossier:` unless
-//! `--base`); kinds are `rdf:type`s, labels `rdfs:label`s, relations
-//! predicates, facts `dossier:fact` triples. Attributes of a relation or
-//! fact hang off an RDF reification of its triple (an `rdf:Statement` with
-//! `rdf:subject`, `rdf:predicate`, `rdf:object`), so no RDF-star is needed;
-//! an entity's attributes are plain triples on it. Literals are typed.
+//! N-Triples. Every name is percent-encoded into its own namespace under
+//! the base (`urn:dossier:` unless `--base`), so no entity can take the
+//! IRI of a relation, a kind or Dossier's vocabulary:
 //!
 //! | thing | IRI |
 //! | --- | --- |
-//! | entity `North_Korea` | `<BASE North_Korea>` (percent-encoded) |
-//! | kind `state` | `<BASE kind/state>` |
+//! | entity `North_Korea` | `<BASE entity/North_Korea>` |
 //! | relation `member_of` | `<BASE relation/member_of>` |
+//! | kind `state` | `<BASE kind/state>` |
 //! | attribute key `veto` | `<BASE attribute/veto>` |
-//! | a fact | `<entity> <BASE fact> <BASE relation/PREDICATE>` |
+//! | Dossier's vocabulary | `<urn:dossier:vocabulary:fact>`, `...:file`, `...:line`, `...:declared` |
+//!
+//! Entities have their kind as `rdf:type`, their label as `rdfs:label`,
+//! their attributes as plain triples, and where they were declared
+//! (`vocabulary:file`, `vocabulary:line`). Every statement is its triple
+//! (`<s> <relation/r> <o>`; a fact is `<s> vocabulary:fact <relation/p>`)
+//! and also its own `rdf:Statement` node with `rdf:subject`,
+//! `rdf:predicate`, `rdf:object`, its attributes and its source, so two
+//! statements of the same triple stay two. Relation declarations are OWL:
+//! `owl:SymmetricProperty`, `owl:TransitiveProperty`, `owl:inverseOf`, and
+//! `rdfs:domain`/`rdfs:range` (an `owl:unionOf` for several kinds).
+//! Literals are typed (`xsd:integer`, `xsd:decimal`, `xsd:double` for
+//! decimals beyond `xsd:decimal`'s plain form, `xsd:boolean`, `xsd:date`);
+//! a name value is the entity IRI of that name.
 
-use crate::graph::{AttrsId, Graph};
+use crate::graph::{AttrsId, Graph, Origin, Sym};
 use crate::value::Value;
 use std::fmt::Write;
 
 const RDF: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
 const RDFS: &str = "http://www.w3.org/2000/01/rdf-schema#";
+const OWL: &str = "http://www.w3.org/2002/07/owl#";
 const XSD: &str = "http://www.w3.org/2001/XMLSchema#";
+/// Dossier's own terms, the same whatever the base.
+pub const VOCABULARY: &str = "urn:dossier:vocabulary:";
 
-/// `base` + `path`, with every character but unreserved ASCII
-/// percent-encoded, so any name makes a valid IRI.
-fn iri(base: &str, path: &str) -> String {
-    let mut out = String::from("<");
+/// Checks that `base` is an absolute IRI, which every IRI of the export
+/// starts with. Errors are messages for the user.
+pub fn check_base(base: &str) -> Result<(), String> {
+    match oxiri::Iri::parse(base) {
+        Ok(_) => Ok(()),
+        Err(e) => Err(format!(
+            "`{base}` is not an absolute IRI ({e}); give one such as `http://example.org/kg/` or `urn:example:`"
+        )),
+    }
+}
+
+/// `base` + `space` + `path`, with every character of `path` but
+/// unreserved ASCII percent-encoded (a `/` too), so any name makes a valid
+/// IRI and stays in its namespace.
+fn iri(base: &str, space: &str, path: &str) -> String {
+    let mut out = String::with_capacity(base.len() + space.len() + path.len() + 2);
+    out.push('<');
     out.push_str(base);
+    out.push_str(space);
     for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
             out.push(b as char);
         } else {
             let _ = write!(out, "%{b:02X}");
@@ -56,93 +83,170 @@ fn literal(s: &str) -> String {
     out
 }
 
-fn typed(v: &Value, base: &str) -> String {
-    match v {
-        Value::Int(i) => format!("\"{i}\"^^<{XSD}integer>"),
-        Value::Dec(d) => {
-            let s = format!("{d:?}");
-            if s.contains(['e', 'E', 'N', 'i']) {
-                format!("\"{s}\"^^<{XSD}double>")
-            } else {
-                format!("\"{s}\"^^<{XSD}decimal>")
+struct Writer<'g> {
+    graph: &'g Graph,
+    base: &'g str,
+    out: String,
+    blank: usize,
+}
+
+impl Writer<'_> {
+    fn entity(&self, name: &str) -> String {
+        iri(self.base, "entity/", name)
+    }
+    fn relation(&self, r: Sym) -> String {
+        iri(self.base, "relation/", self.graph.relations.name(r))
+    }
+    fn kind(&self, k: Sym) -> String {
+        iri(self.base, "kind/", self.graph.kinds.name(k))
+    }
+    fn term(term: &str) -> String {
+        format!("<{VOCABULARY}{term}>")
+    }
+    fn blank(&mut self, prefix: &str) -> String {
+        self.blank += 1;
+        format!("_:{prefix}{}", self.blank)
+    }
+    fn triple(&mut self, s: &str, p: &str, o: &str) {
+        let _ = writeln!(self.out, "{s} {p} {o} .");
+    }
+
+    fn typed(&self, v: &Value) -> String {
+        match v {
+            Value::Int(i) => format!("\"{i}\"^^<{XSD}integer>"),
+            Value::Dec(d) => {
+                let s = format!("{d:?}");
+                if s.contains(['e', 'E']) {
+                    format!("\"{s}\"^^<{XSD}double>")
+                } else {
+                    format!("\"{s}\"^^<{XSD}decimal>")
+                }
             }
+            Value::Bool(b) => format!("\"{b}\"^^<{XSD}boolean>"),
+            Value::Date(d) => format!("\"{d}\"^^<{XSD}date>"),
+            Value::Str(s) => literal(s),
+            Value::Name(n) => self.entity(n),
         }
-        Value::Bool(b) => format!("\"{b}\"^^<{XSD}boolean>"),
-        Value::Date(d) => format!("\"{d}\"^^<{XSD}date>"),
-        Value::Str(s) => literal(s),
-        Value::Name(n) => iri(base, n),
+    }
+
+    fn attrs(&mut self, subject: &str, id: AttrsId) {
+        for (k, v) in self.graph.attrs(id) {
+            let p = iri(self.base, "attribute/", self.graph.keys.name(*k));
+            let o = self.typed(v);
+            self.triple(subject, &p, &o);
+        }
+    }
+
+    fn source(&mut self, subject: &str, origin: Origin) {
+        let file = literal(&self.graph.files[origin.file as usize]);
+        self.triple(subject, &Self::term("file"), &file);
+        let line = format!("\"{}\"^^<{XSD}integer>", origin.line);
+        self.triple(subject, &Self::term("line"), &line);
+    }
+
+    /// A statement: its triple, then its own `rdf:Statement` node.
+    fn statement(&mut self, s: &str, p: &str, o: &str, attrs: AttrsId, origin: Origin) {
+        self.triple(s, p, o);
+        let b = self.blank("s");
+        self.triple(&b, &format!("<{RDF}type>"), &format!("<{RDF}Statement>"));
+        self.triple(&b, &format!("<{RDF}subject>"), s);
+        self.triple(&b, &format!("<{RDF}predicate>"), p);
+        self.triple(&b, &format!("<{RDF}object>"), o);
+        self.source(&b, origin);
+        self.attrs(&b, attrs);
+    }
+
+    /// A declaration's kinds as a class: the kind, or the union of kinds.
+    fn class(&mut self, kinds: &[Sym]) -> String {
+        if let [one] = kinds {
+            return self.kind(*one);
+        }
+        let union = self.blank("u");
+        self.triple(&union, &format!("<{RDF}type>"), &format!("<{OWL}Class>"));
+        let mut cells: Vec<String> = kinds.iter().map(|_| self.blank("l")).collect();
+        cells.push(format!("<{RDF}nil>"));
+        self.triple(&union, &format!("<{OWL}unionOf>"), &cells[0].clone());
+        for (i, k) in kinds.iter().enumerate() {
+            let kind = self.kind(*k);
+            self.triple(&cells[i], &format!("<{RDF}first>"), &kind);
+            self.triple(&cells[i], &format!("<{RDF}rest>"), &cells[i + 1].clone());
+        }
+        union
     }
 }
 
 /// The graph in N-Triples, one triple a line.
 pub fn ntriples(graph: &Graph, base: &str) -> String {
     let g = graph.petgraph();
-    let mut out = String::new();
-    let mut blank = 0usize;
-    let attrs = |out: &mut String, subject: &str, id: AttrsId| {
-        for (k, v) in graph.attrs(id) {
-            let _ = writeln!(
-                out,
-                "{subject} {} {} .",
-                iri(base, &format!("attribute/{}", graph.keys.name(*k))),
-                typed(v, base)
-            );
-        }
+    let mut w = Writer {
+        graph,
+        base,
+        out: String::new(),
+        blank: 0,
     };
+    let rdf_type = format!("<{RDF}type>");
+    let mut declarations: Vec<(&str, Sym)> = graph
+        .declarations
+        .keys()
+        .map(|&r| (graph.relations.name(r), r))
+        .collect();
+    declarations.sort();
+    for (_, r) in declarations {
+        let d = &graph.declarations[&r];
+        let p = w.relation(r);
+        w.triple(&p, &rdf_type, &format!("<{OWL}ObjectProperty>"));
+        if d.symmetric {
+            w.triple(&p, &rdf_type, &format!("<{OWL}SymmetricProperty>"));
+        }
+        if d.transitive {
+            w.triple(&p, &rdf_type, &format!("<{OWL}TransitiveProperty>"));
+        }
+        if let Some(i) = d.inverse_of {
+            let i = w.relation(i);
+            w.triple(&p, &format!("<{OWL}inverseOf>"), &i);
+        }
+        for (list, term) in [(&d.subject, "domain"), (&d.object, "range")] {
+            if let Some(kinds) = list {
+                let class = w.class(kinds);
+                w.triple(&p, &format!("<{RDFS}{term}>"), &class);
+            }
+        }
+        w.source(&p, d.origin);
+    }
+
     let mut nodes: Vec<_> = graph.entities().collect();
     nodes.sort_by(|a, b| a.1.name.cmp(&b.1.name));
     for (n, e) in &nodes {
-        let s = iri(base, &e.name);
-        let _ = writeln!(
-            out,
-            "{s} <{RDF}type> {} .",
-            iri(base, &format!("kind/{}", graph.kind_name(*n)))
-        );
+        let s = w.entity(&e.name);
+        let kind = w.kind(graph.petgraph()[*n].kind);
+        w.triple(&s, &rdf_type, &kind);
         if let Some(label) = graph.label_of(e) {
-            let _ = writeln!(out, "{s} <{RDFS}label> {} .", literal(label));
+            w.triple(&s, &format!("<{RDFS}label>"), &literal(label));
         }
-        attrs(&mut out, &s, e.attrs);
+        w.attrs(&s, e.attrs);
+        w.triple(
+            &s,
+            &Writer::term("declared"),
+            &format!("\"{}\"^^<{XSD}boolean>", e.declared),
+        );
+        w.source(&s, e.origin);
     }
-    let mut reify = |out: &mut String, s: &str, p: &str, o: &str, id: AttrsId| {
-        let _ = writeln!(out, "{s} {p} {o} .");
-        if graph.attrs(id).is_empty() {
-            return;
-        }
-        blank += 1;
-        let b = format!("_:s{blank}");
-        let _ = writeln!(out, "{b} <{RDF}type> <{RDF}Statement> .");
-        let _ = writeln!(out, "{b} <{RDF}subject> {s} .");
-        let _ = writeln!(out, "{b} <{RDF}predicate> {p} .");
-        let _ = writeln!(out, "{b} <{RDF}object> {o} .");
-        attrs(out, &b, id);
-    };
     for e in g.edge_indices() {
         let (a, b) = g.edge_endpoints(e).expect("edges have ends");
-        let w = g[e];
-        let p = iri(
-            base,
-            &format!("relation/{}", graph.relations.name(w.relation)),
+        let edge = g[e];
+        let (s, p, o) = (
+            w.entity(&graph.entity(a).name),
+            w.relation(edge.relation),
+            w.entity(&graph.entity(b).name),
         );
-        reify(
-            &mut out,
-            &iri(base, &graph.entity(a).name),
-            &p,
-            &iri(base, &graph.entity(b).name),
-            w.attrs,
-        );
+        w.statement(&s, &p, &o, edge.attrs, edge.origin);
     }
     for f in graph.facts() {
-        let o = iri(
-            base,
-            &format!("relation/{}", graph.relations.name(f.predicate)),
+        let (s, o) = (
+            w.entity(&graph.entity(f.subject).name),
+            w.relation(f.predicate),
         );
-        reify(
-            &mut out,
-            &iri(base, &graph.entity(f.subject).name),
-            &iri(base, "fact"),
-            &o,
-            f.attrs,
-        );
+        w.statement(&s, &Writer::term("fact"), &o, f.attrs, f.origin);
     }
-    out
+    w.out
 }

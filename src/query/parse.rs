@@ -325,6 +325,7 @@ impl Ctx {
         let text = match pair.as_rule() {
             Rule::string => unescape(self.file, pair.as_str(), span.start)?.into_owned(),
             Rule::variable => pair.as_str()[1..].to_string(),
+            Rule::relation => crate::value::unquote_relation(pair.as_str()).into_owned(),
             _ => pair.as_str().to_string(),
         };
         let text = crate::name::nfc(std::borrow::Cow::Owned(text)).into_owned();
