@@ -97,6 +97,9 @@ pub enum Command {
         /// The IRI prefix of N-Triples (an absolute IRI)
         #[arg(long, default_value = crate::export::DEFAULT_BASE, value_parser = base_iri)]
         base: String,
+        /// N-Triples in RDF 1.2: statements as triple terms (`rdf:reifies`)
+        #[arg(long)]
+        rdf12: bool,
     },
 }
 
@@ -152,8 +155,13 @@ pub fn run(cli: Cli) -> ExitCode {
         out,
         query,
         base,
+        rdf12,
     }) = &cli.command
     {
+        if *rdf12 && *to != crate::export::ExportFormat::Ntriples {
+            eprintln!("error: --rdf12 is for --to ntriples\n\nFor more information, try '--help'.");
+            return ExitCode::from(2);
+        }
         let graph = match load(files, options) {
             Ok(graph) => graph,
             Err(error) => {
@@ -166,6 +174,7 @@ pub fn run(cli: Cli) -> ExitCode {
             // `-o -` is stdout, as for most tools.
             out: out.clone().filter(|p| p.as_os_str() != "-"),
             base: base.clone(),
+            rdf12: *rdf12,
         };
         return match export_graph(&graph, &export, query.as_deref()) {
             Ok(()) => ExitCode::SUCCESS,

@@ -753,9 +753,11 @@ fn footer(out: &mut dyn Write, n: usize, what: &str) -> io::Result<()> {
     writeln!(out, "({n} {what}{})", if n == 1 { "" } else { "s" })
 }
 
-/// Columns padded to their widest cell, a rule under the header.
+/// Columns padded to their widest cell, a rule under the header. Widths
+/// are what a terminal shows: a CJK character or an emoji takes two
+/// columns, a combining mark none.
 pub fn aligned(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> io::Result<()> {
-    let width = |s: &str| s.chars().count();
+    let width = |s: &str| unicode_width::UnicodeWidthStr::width(s);
     let mut widths: Vec<usize> = header.iter().map(|h| width(h)).collect();
     for row in rows {
         for (w, c) in widths.iter_mut().zip(row) {

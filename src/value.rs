@@ -107,6 +107,8 @@ impl fmt::Display for Value {
         match self {
             Value::Int(v) => write!(f, "{v}"),
             Value::Dec(v) => {
+                // The loaders refuse decimals out of range, so none is held.
+                debug_assert!(v.is_finite(), "a decimal out of range was held: {v}");
                 if v.fract() == 0.0 && v.is_finite() {
                     write!(f, "{v:.1}")
                 } else {

@@ -175,3 +175,33 @@ fn a_closed_pipe_is_not_an_error() {
     );
     assert_ne!(out.status.code(), Some(101));
 }
+
+#[test]
+fn table_columns_line_up_by_display_width() {
+    // A CJK name and an emoji take two columns each, a combining mark none.
+    let dir = tempfile::tempdir().unwrap();
+    let kg = dir.path().join("w.kg");
+    std::fs::write(
+        &kg,
+        "\"한국\" r Ash\n\"e\\u{301}tat\" r Ash\n\"😀 x\" r Ash\n\"q\\u{307}\" r Ash\nAbcdefgh r Ash\n",
+    )
+    .unwrap();
+    let out = dossier(&[kg.to_str().unwrap(), "-c", "neighbours Ash"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let lines: Vec<&str> = text.lines().filter(|l| !l.starts_with('(')).collect();
+    assert_eq!(lines.len(), 2 + 5, "{text}");
+    // Where the second column starts, in terminal columns, on every line.
+    let starts: Vec<usize> = lines
+        .iter()
+        .map(|l| {
+            let at = l
+                .find(" r ")
+                .or_else(|| l.find(" relation"))
+                .or_else(|| l.find(" -"))
+                .unwrap();
+            unicode_width::UnicodeWidthStr::width(&l[..at])
+        })
+        .collect();
+    assert!(starts.iter().all(|s| *s == starts[0]), "{text}\n{starts:?}");
+}

@@ -1,5 +1,5 @@
-//! README.md stays true: its relation-file examples parse, and the outputs
-//! it shows are what the program prints.
+//! README.md and docs/ stay true: their relation-file examples parse, and
+//! the outputs they show are what the program prints.
 
 mod common;
 use common::*;
@@ -8,11 +8,34 @@ fn readme() -> String {
     std::fs::read_to_string(root().join("README.md")).unwrap()
 }
 
-/// The fenced blocks of the README marked with `lang`.
+/// The README and every page of docs/, by name.
+fn pages() -> Vec<(String, String)> {
+    let mut pages = vec![("README.md".to_string(), readme())];
+    let mut docs: Vec<_> = std::fs::read_dir(root().join("docs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    docs.sort();
+    for path in docs {
+        let name = format!("docs/{}", path.file_name().unwrap().to_string_lossy());
+        pages.push((name, std::fs::read_to_string(path).unwrap()));
+    }
+    pages
+}
+
+/// The fenced blocks of the README and the docs marked with `lang`.
 fn blocks(lang: &str) -> Vec<String> {
+    pages()
+        .iter()
+        .flat_map(|(_, text)| blocks_of(text, lang))
+        .collect()
+}
+
+fn blocks_of(text: &str, lang: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut current: Option<String> = None;
-    for line in readme().lines() {
+    for line in text.lines() {
         match &mut current {
             None if line == format!("```{lang}") => current = Some(String::new()),
             Some(block) if line == "```" => {

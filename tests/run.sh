@@ -1,26 +1,51 @@
 #!/usr/bin/env bash
 # Every test: the Rust tests (`cargo test`, which need nothing but Rust),
 # then the checks of the exports with the real tools that read them:
-# Graphviz's `dot`, and networkx, rdflib, pyoxigraph and Kuzu from PyPI.
-# What is missing is installed first: Graphviz from Debian's packages, the
-# Python packages in a virtual environment under target/.
+# Graphviz's `dot`; networkx, rdflib, pyoxigraph, Kuzu, LadybugDB, DuckDB
+# and Spark from PyPI (Spark runs on Java 17); Neo4j's Cypher parser from
+# npm. What is missing is installed first: Graphviz, Java and Node.js from
+# Debian's packages, the Python packages in a virtual environment under
+# target/, the npm package under target/npm.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v dot >/dev/null 2>&1; then
-    echo "installing Graphviz (apt-get install graphviz)"
+debian=""
+command -v dot >/dev/null 2>&1 || debian="$debian graphviz"
+java -version 2>&1 | grep -q 'version "17' || debian="$debian openjdk-17-jre-headless"
+command -v node >/dev/null 2>&1 || debian="$debian nodejs"
+command -v npm >/dev/null 2>&1 || debian="$debian npm"
+if [ -n "$debian" ]; then
+    echo "installing Debian packages:$debian"
     sudo=""
     if [ "$(id -u)" != 0 ]; then sudo="sudo"; fi
     $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq graphviz >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $debian >/dev/null
+fi
+# Spark takes the first java on the PATH; make it Java 17.
+if ! java -version 2>&1 | grep -q 'version "17'; then
+    export JAVA_HOME=$(ls -d /usr/lib/jvm/java-17-openjdk-* | head -1)
+    export PATH="$JAVA_HOME/bin:$PATH"
 fi
 
 venv=target/pyenv
-packages="networkx==3.6.1 rdflib==7.6.0 pyoxigraph==0.5.13 kuzu==0.11.3 pytest==9.2.0"
-if ! "$venv/bin/python" -c "import networkx, rdflib, pyoxigraph, kuzu, pytest" >/dev/null 2>&1; then
+packages="networkx==3.6.1 rdflib==7.6.0 pyoxigraph==0.5.13 kuzu==0.11.3 ladybug==0.22.0 duckdb==2.0.0 pyspark==4.3.0 pytest==9.2.0"
+# Kuzu and its fork LadybugDB are imported apart: they crash in one process.
+installed() {
+    for module in "networkx, rdflib, pyoxigraph, duckdb, pyspark, pytest" kuzu ladybug; do
+        "$venv/bin/python" -c "import $module" >/dev/null 2>&1 || return 1
+    done
+}
+if ! installed; then
     echo "installing Python packages into $venv: $packages"
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q --disable-pip-version-check $packages
+fi
+
+cypher=@neo4j-cypher/language-support@2.0.0-next.38
+if [ ! -f target/npm/node_modules/@neo4j-cypher/language-support/package.json ]; then
+    echo "installing $cypher into target/npm"
+    mkdir -p target/npm
+    npm install --silent --no-audit --no-fund --prefix target/npm "$cypher" >/dev/null
 fi
 
 cargo test

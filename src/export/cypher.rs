@@ -47,6 +47,8 @@ fn name(s: &str) -> String {
 
 /// A decimal as Cypher reads it (always with a point or an exponent).
 fn decimal(d: f64) -> String {
+    // Not `inf` or `NaN`: the loaders refuse decimals out of range.
+    debug_assert!(d.is_finite(), "a decimal out of range was held: {d}");
     format!("{d:?}")
 }
 

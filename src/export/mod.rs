@@ -53,6 +53,8 @@ pub struct Export {
     pub out: Option<PathBuf>,
     /// The IRI prefix of N-Triples.
     pub base: String,
+    /// N-Triples in RDF 1.2, statements as triple terms.
+    pub rdf12: bool,
 }
 
 pub const DEFAULT_BASE: &str = "urn:dossier:";
@@ -122,7 +124,9 @@ pub fn export(graph: &Graph, export: &Export) -> Result<(), String> {
         ExportFormat::Json => text(json::json(graph).into_bytes()),
         ExportFormat::Kg => text(kg::kg(graph).into_bytes()),
         ExportFormat::Graphml => text(graphml::graphml(graph).into_bytes()),
-        ExportFormat::Ntriples => text(ntriples::ntriples(graph, &export.base).into_bytes()),
+        ExportFormat::Ntriples => {
+            text(ntriples::ntriples(graph, &export.base, export.rdf12).into_bytes())
+        }
         ExportFormat::Cypher => text(cypher::neo4j(graph).into_bytes()),
         ExportFormat::Kuzu => text(cypher::kuzu(graph).into_bytes()),
         ExportFormat::Csv => {

@@ -16,7 +16,9 @@
 //! (`<s> <relation/r> <o>`; a fact is `<s> vocabulary:fact <relation/p>`)
 //! and also its own `rdf:Statement` node with `rdf:subject`,
 //! `rdf:predicate`, `rdf:object`, its attributes and its source, so two
-//! statements of the same triple stay two. Relation declarations are OWL:
+//! statements of the same triple stay two; with `--rdf12`, the node
+//! `rdf:reifies` the statement's RDF 1.2 triple term `<<( s p o )>>`
+//! instead. Relation declarations are OWL:
 //! `owl:SymmetricProperty`, `owl:TransitiveProperty`, `owl:inverseOf`, and
 //! `rdfs:domain`/`rdfs:range` (an `owl:unionOf` for several kinds).
 //! Literals are typed (`xsd:integer`, `xsd:decimal`, `xsd:double` for
@@ -86,6 +88,7 @@ fn literal(s: &str) -> String {
 struct Writer<'g> {
     graph: &'g Graph,
     base: &'g str,
+    rdf12: bool,
     out: String,
     blank: usize,
 }
@@ -115,6 +118,7 @@ impl Writer<'_> {
         match v {
             Value::Int(i) => format!("\"{i}\"^^<{XSD}integer>"),
             Value::Dec(d) => {
+                debug_assert!(d.is_finite(), "the loaders refuse decimals out of range");
                 let s = format!("{d:?}");
                 if s.contains(['e', 'E']) {
                     format!("\"{s}\"^^<{XSD}double>")
@@ -144,14 +148,23 @@ impl Writer<'_> {
         self.triple(subject, &Self::term("line"), &line);
     }
 
-    /// A statement: its triple, then its own `rdf:Statement` node.
+    /// A statement: its triple, then its own node: an `rdf:Statement`
+    /// (RDF 1.1), or what `rdf:reifies` its triple term (RDF 1.2).
     fn statement(&mut self, s: &str, p: &str, o: &str, attrs: AttrsId, origin: Origin) {
         self.triple(s, p, o);
         let b = self.blank("s");
-        self.triple(&b, &format!("<{RDF}type>"), &format!("<{RDF}Statement>"));
-        self.triple(&b, &format!("<{RDF}subject>"), s);
-        self.triple(&b, &format!("<{RDF}predicate>"), p);
-        self.triple(&b, &format!("<{RDF}object>"), o);
+        if self.rdf12 {
+            self.triple(
+                &b,
+                &format!("<{RDF}reifies>"),
+                &format!("<<( {s} {p} {o} )>>"),
+            );
+        } else {
+            self.triple(&b, &format!("<{RDF}type>"), &format!("<{RDF}Statement>"));
+            self.triple(&b, &format!("<{RDF}subject>"), s);
+            self.triple(&b, &format!("<{RDF}predicate>"), p);
+            self.triple(&b, &format!("<{RDF}object>"), o);
+        }
         self.source(&b, origin);
         self.attrs(&b, attrs);
     }
@@ -176,11 +189,12 @@ impl Writer<'_> {
 }
 
 /// The graph in N-Triples, one triple a line.
-pub fn ntriples(graph: &Graph, base: &str) -> String {
+pub fn ntriples(graph: &Graph, base: &str, rdf12: bool) -> String {
     let g = graph.petgraph();
     let mut w = Writer {
         graph,
         base,
+        rdf12,
         out: String::new(),
         blank: 0,
     };

@@ -72,6 +72,21 @@ fn pairs<'a>(words: impl IntoIterator<Item = &'a str>, prefix: &str) -> Vec<Pair
         .collect()
 }
 
+/// Relation names for a word being typed, bare or after an opening
+/// backtick; those that are no identifiers in backticks (`` `has part` ``).
+fn relation_pairs(vocabulary: &Vocabulary, word: &str) -> Vec<Pair> {
+    let prefix = word.strip_prefix('`').unwrap_or(word);
+    vocabulary
+        .relations
+        .iter()
+        .filter(|r| r.starts_with(prefix))
+        .map(|r| Pair {
+            display: r.clone(),
+            replacement: crate::value::relation_text(r),
+        })
+        .collect()
+}
+
 /// Entity names for a word being typed: bare, or after an opening quote.
 /// Names that need quotes get them.
 fn name_pairs(vocabulary: &Vocabulary, word: &str) -> Vec<Pair> {
@@ -111,13 +126,13 @@ fn word_start(before: &str) -> usize {
     for (i, c) in before.char_indices() {
         match (open, c) {
             (Some(_), _) if escaped => escaped = false,
-            (Some(_), '\\') => escaped = true,
-            (Some(_), '"') => open = None,
-            (None, '"') => open = Some(i),
+            (Some((_, '"')), '\\') => escaped = true,
+            (Some((_, q)), c) if c == q => open = None,
+            (None, '"' | '`') => open = Some((i, c)),
             _ => {}
         }
     }
-    if let Some(i) = open {
+    if let Some((i, _)) = open {
         return i;
     }
     before
@@ -150,10 +165,26 @@ fn tokens(text: &str) -> Vec<String> {
                 }
             }
             out.push(s);
+        } else if c == '`' {
+            // A relation in backticks, a backtick doubled inside.
+            let mut s = String::from('`');
+            chars.next();
+            while let Some(c) = chars.next() {
+                s.push(c);
+                if c == '`' {
+                    if chars.peek() == Some(&'`') {
+                        s.push('`');
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+            }
+            out.push(s);
         } else {
             let mut s = String::new();
             while let Some(&c) = chars.peek() {
-                if c.is_whitespace() || ",{}:\"".contains(c) {
+                if c.is_whitespace() || ",{}:\"`".contains(c) {
                     break;
                 }
                 s.push(c);
@@ -185,13 +216,13 @@ pub fn complete(vocabulary: &Vocabulary, line: &str, pos: usize) -> (usize, Vec<
         Some(".help") => pairs(HELP_TOPICS, word),
         Some(".export") if previous.len() == 1 => pairs(
             [
-                "dot", "svg", "png", "json", "graphml", "ntriples", "cypher", "kuzu", "csv",
+                "dot", "svg", "png", "json", "kg", "graphml", "ntriples", "cypher", "kuzu", "csv",
             ],
             word,
         ),
         Some(command) if command.starts_with('.') => Vec::new(),
         _ if last == Some("via") || (last == Some(",") && previous.iter().any(|t| t == "via")) => {
-            pairs(vocabulary.relations.iter().map(String::as_str), word)
+            relation_pairs(vocabulary, word)
         }
         Some("neighbours" | "neighbors") if previous.len() >= 2 => {
             pairs(["out", "in", "both", "via", "depth"], word)
@@ -236,7 +267,7 @@ fn pattern_candidates(vocabulary: &Vocabulary, previous: &[String], word: &str) 
         clause.remove(0);
     }
     match clause.len() {
-        1 => pairs(vocabulary.relations.iter().map(String::as_str), word),
+        1 => relation_pairs(vocabulary, word),
         0 | 2 => name_pairs(vocabulary, word),
         _ => pairs(["where"], word),
     }
@@ -256,9 +287,10 @@ pub const HELP_TOPICS: [&str; 9] = [
 ];
 
 /// Whether `text` is an unfinished query that goes on on the next line:
-/// an open quote or brace, or a trailing `,`.
+/// an open quote, backtick or brace, or a trailing `,`.
 pub fn incomplete(text: &str) -> bool {
     let mut quote = false;
+    let mut backtick = false;
     let mut escaped = false;
     let mut comment = false;
     let mut braces = 0i32;
@@ -270,18 +302,22 @@ pub fn incomplete(text: &str) -> bool {
             _ if comment => continue,
             _ if escaped => escaped = false,
             '\\' if quote => escaped = true,
-            '"' => quote = !quote,
-            '#' if !quote => {
+            '"' if !backtick => quote = !quote,
+            '`' if !quote => backtick = !backtick,
+            '#' if !quote && !backtick => {
                 comment = true;
                 continue;
             }
-            '{' if !quote => braces += 1,
-            '}' if !quote => braces -= 1,
+            '{' if !quote && !backtick => braces += 1,
+            '}' if !quote && !backtick => braces -= 1,
             _ => {}
         }
         code.push(c);
     }
-    quote || braces > 0 || (code.trim_end().ends_with(',') && !code.trim_start().starts_with('.'))
+    quote
+        || backtick
+        || braces > 0
+        || (code.trim_end().ends_with(',') && !code.trim_start().starts_with('.'))
 }
 
 /// The rest of the one entity name that the word at the end of the line
@@ -391,7 +427,12 @@ mod tests {
                 "Russia",
                 "Security_Council",
             ]),
-            relations: s(&["member_of", "may_refer_to", "permanent_member_of"]),
+            relations: s(&[
+                "has part",
+                "member_of",
+                "may_refer_to",
+                "permanent_member_of",
+            ]),
             kinds: s(&["body", "person", "state"]),
             keys: s(&["quote", "veto"]),
         }
@@ -428,6 +469,9 @@ mod tests {
             ("?s: st", 4, &["state"]),
             ("?s member_of ?b {v", 17, &["veto"]),
             ("count ?s m", 9, &["member_of", "may_refer_to"]),
+            ("?s ha", 3, &["`has part`"]),
+            ("?s `has p", 3, &["`has part`"]),
+            ("neighbours China via `h", 21, &["`has part`"]),
         ];
         for (line, start, want) in table {
             let (s, got) = replacements(line);

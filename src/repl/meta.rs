@@ -59,7 +59,7 @@ pub const COMMANDS: [(&str, &str, &str); 10] = [
     (
         ".export",
         "FORMAT FILE [QUERY]",
-        "write the graph, or what QUERY touches, as dot, svg, png, json, graphml, ntriples, cypher, kuzu or csv",
+        "write the graph, or what QUERY touches, as dot, svg, png, json, kg, graphml, ntriples, cypher, kuzu, csv or snapshot",
     ),
     (".quit", "", "leave the shell (also .exit, Ctrl-D)"),
     (".exit", "", "leave the shell"),

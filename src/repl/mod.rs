@@ -418,6 +418,7 @@ impl Session {
                     format,
                     out: Some(PathBuf::from(&file)),
                     base: crate::export::DEFAULT_BASE.into(),
+                    rdf12: false,
                 };
                 match crate::cli::export_graph(&self.graph, &export, query.as_deref()) {
                     Ok(()) => println!("wrote {file}"),

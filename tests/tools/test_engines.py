@@ -475,3 +475,34 @@ def test_the_neo4j_script_keeps_attributes_named_like_its_properties():
     for part in ["`since`: date('2014-11-18')", "`small`: -1e-7", "`big`: 9223372036854775807", "`flag`: true"]:
         assert part in plain, part
     assert "label:" not in next(l for l in script.splitlines() if "{name: 'NULL'" in l)
+
+
+def test_rdf12_statements_are_triple_terms_that_oxigraph_reads():
+    nt = dossier("export", HOSTILE, "--to", "ntriples", "--base", BASE, "--rdf12")
+    store = pyoxigraph.Store()
+    store.load(nt.encode(), pyoxigraph.RdfFormat.N_TRIPLES)
+    assert len(store) == len(set(nt.splitlines()))
+    query = f"""
+        PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+        PREFIX v: <{VOCABULARY}>
+        SELECT ?s ?p ?o ?file ?line WHERE {{
+          ?b rdf:reifies <<( ?s ?p ?o )>> ; v:file ?file ; v:line ?line .
+        }}"""
+    found = Counter()
+    for row in store.query(query):
+        p = row["p"].value
+        where = (row["file"].value, int(row["line"].value))
+        subject = name_of(row["s"].value, "entity/")
+        if p == VOCABULARY + "fact":
+            found[("fact", subject, name_of(row["o"].value, "relation/"), where)] += 1
+        else:
+            found[(subject, name_of(p, "relation/"), name_of(row["o"].value, "entity/"), where)] += 1
+    want = Counter(expected_edges("hostile"))
+    want.update({("fact", s, p, w): n for (s, p, w), n in expected_facts("hostile").items()})
+    assert found == want
+    assert "rdf-syntax-ns#Statement" not in nt
+
+
+def test_rdf12_is_for_ntriples():
+    out = subprocess.run([DOSSIER, "export", "--to", "json", "--rdf12"], capture_output=True, text=True)
+    assert out.returncode == 2 and "--rdf12 is for --to ntriples" in out.stderr
