@@ -1455,6 +1455,17 @@ impl Graph {
         !self.declarations.is_empty()
     }
 
+    /// The declared relations by name, with their names.
+    pub fn declared_relations(&self) -> Vec<(&str, Sym)> {
+        let mut list: Vec<(&str, Sym)> = self
+            .declarations
+            .keys()
+            .map(|&r| (self.relations.name(r), r))
+            .collect();
+        list.sort();
+        list
+    }
+
     /// A declaration written back as relation-file text.
     pub fn declaration_text(&self, r: Sym) -> Option<String> {
         let d = self.declarations.get(&r)?;

@@ -272,12 +272,7 @@ pub fn json(graph: &Graph) -> String {
     });
     drop(order);
 
-    let mut declarations: Vec<(&str, Sym)> = graph
-        .declarations
-        .keys()
-        .map(|&r| (graph.relations.name(r), r))
-        .collect();
-    declarations.sort();
+    let declarations = graph.declared_relations();
     let kinds = |out: &mut String, list: &Option<Vec<Sym>>| match list {
         None => out.push_str("null"),
         Some(list) => {

@@ -9,7 +9,7 @@
 //! new source: loaded back, every statement's source is its line in it.
 
 use super::json::{Order, Parts};
-use crate::graph::{AttrsId, Graph, Sym};
+use crate::graph::{AttrsId, Graph};
 use crate::value::{write_name, write_quoted, write_relation};
 use std::fmt::Write;
 
@@ -40,17 +40,6 @@ fn subject(out: &mut String, name: &str) {
     }
 }
 
-fn kinds(graph: &Graph, list: &Option<Vec<Sym>>) -> String {
-    match list {
-        None => "any".into(),
-        Some(list) => list
-            .iter()
-            .map(|k| graph.kinds.name(*k))
-            .collect::<Vec<_>>()
-            .join(" | "),
-    }
-}
-
 /// The graph as a relation file.
 pub fn kg(graph: &Graph) -> String {
     let g = graph.petgraph();
@@ -65,37 +54,12 @@ pub fn kg(graph: &Graph) -> String {
         graph.fact_count()
     );
 
-    let mut declarations: Vec<(&str, Sym)> = graph
-        .declarations
-        .keys()
-        .map(|&r| (graph.relations.name(r), r))
-        .collect();
-    declarations.sort();
+    let declarations = graph.declared_relations();
     if !declarations.is_empty() {
         out.push('\n');
     }
-    for (name, r) in declarations {
-        let d = &graph.declarations[&r];
-        out.push_str("relation ");
-        let _ = write_relation(&mut out, name);
-        match d.inverse_of {
-            Some(i) => {
-                out.push_str(" inverse ");
-                let _ = write_relation(&mut out, graph.relations.name(i));
-            }
-            None => {
-                let arrow = if d.symmetric { "<->" } else { "->" };
-                let _ = write!(
-                    out,
-                    ": {} {arrow} {}",
-                    kinds(graph, &d.subject),
-                    kinds(graph, &d.object)
-                );
-                if d.transitive {
-                    out.push_str(" transitive");
-                }
-            }
-        }
+    for (_, r) in declarations {
+        out.push_str(&graph.declaration_text(r).expect("a declared relation"));
         out.push('\n');
     }
 

@@ -199,12 +199,7 @@ pub fn ntriples(graph: &Graph, base: &str, rdf12: bool) -> String {
         blank: 0,
     };
     let rdf_type = format!("<{RDF}type>");
-    let mut declarations: Vec<(&str, Sym)> = graph
-        .declarations
-        .keys()
-        .map(|&r| (graph.relations.name(r), r))
-        .collect();
-    declarations.sort();
+    let declarations = graph.declared_relations();
     for (_, r) in declarations {
         let d = &graph.declarations[&r];
         let p = w.relation(r);
