@@ -3,10 +3,11 @@
 use crate::build::{Input, LoadError, Options};
 use crate::diagnostic::{Diagnostic, Sources};
 use crate::graph::Graph;
-use crate::output::{self, Format};
+use crate::output::Format;
 use crate::query::{eval, parse_query};
+use crate::session::Control;
 use clap::{Parser, Subcommand};
-use std::io::{self, BufRead, IsTerminal, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -16,9 +17,16 @@ pub const BUNDLED_TEXT: &str = include_str!("../data/koreas.kg");
 
 /// Dossier: turn what you read into a knowledge graph you can question.
 ///
-/// With no FILE, Dossier uses the bundled graph of data/koreas.kg.
+/// With no FILE, Dossier uses the bundled graph of data/koreas.kg. With no
+/// -c or -f, it opens the shell on a terminal, or runs the commands piped
+/// to it.
 #[derive(Parser, Debug)]
-#[command(name = "dossier", version, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "dossier",
+    version,
+    args_conflicts_with_subcommands = true,
+    after_help = AFTER_HELP
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -26,19 +34,40 @@ pub struct Cli {
     /// Relation files to load into one graph
     pub files: Vec<PathBuf>,
 
-    /// Run QUERY and print its answer (repeat for more; they run in order)
+    /// Run a query or meta-command and print its answer (repeatable; -c and
+    /// -f run in the order given)
     #[arg(short = 'c', long = "command", value_name = "QUERY")]
     pub queries: Vec<String>,
 
-    /// Run the queries in SCRIPT, one a line (`#` starts a comment)
+    /// Run the queries and meta-commands of SCRIPT (a query may span lines)
     #[arg(short = 'f', long = "file", value_name = "SCRIPT")]
     pub scripts: Vec<PathBuf>,
+
+    /// Run QUERY in the shell before the first prompt (repeatable)
+    #[arg(long = "cmd", value_name = "QUERY")]
+    pub cmd: Vec<String>,
+
+    /// Read FILE at shell start-up instead of the start-up file
+    #[arg(long, value_name = "FILE")]
+    pub init: Option<PathBuf>,
+
+    /// Do not read the start-up file ($XDG_CONFIG_HOME/dossier/dossierrc or ~/.dossierrc)
+    #[arg(long)]
+    pub no_rc: bool,
+
+    /// Write the answers of -c, -f and piped commands to FILE (atomically); `-` is stdout
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Bind $NAME in queries to VALUE, typed as in relation files (repeatable)
+    #[arg(long = "param", value_name = "NAME=VALUE", value_parser = param)]
+    pub params: Vec<(String, String)>,
 
     /// How to print answers
     #[arg(long, value_enum, default_value_t = Format::Table, conflicts_with_all = ["json", "csv"])]
     pub format: Format,
 
-    /// Print answers as JSON, one document a line (same as --format json)
+    /// Print answers as JSON, one document an answer (same as --format json)
     #[arg(long)]
     pub json: bool,
 
@@ -46,9 +75,21 @@ pub struct Cli {
     #[arg(long, conflicts_with = "json")]
     pub csv: bool,
 
+    /// No header rows in tables, CSV and tabs
+    #[arg(short = 't', long = "no-header")]
+    pub no_header: bool,
+
+    /// Print each command before its answer
+    #[arg(long)]
+    pub echo: bool,
+
     /// Stop at the first query that fails
     #[arg(long)]
     pub bail: bool,
+
+    /// When to colour: auto (on a terminal, unless NO_COLOR; CLICOLOR_FORCE forces it), always, never
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
 
     /// In the shell, read plain lines without line editing (for terminals
     /// where editing misbehaves)
@@ -74,14 +115,65 @@ pub struct Cli {
     pub max_rows: u64,
 }
 
+const AFTER_HELP: &str = "\
+Examples:
+  dossier                                   open the shell on the bundled graph
+  dossier data/world.kg -c '?x borders North_Korea'
+  dossier -c '.mode json' -c 'path China ICC'
+  echo 'neighbours China' | dossier data/world.kg --format jsonl
+  dossier --param who=Russia -f queries.dq  a script reused with $who
+  dossier export data/world.kg --to csv -o world-csv
+
+Exit status: 0 when every command succeeded, 1 when a file could not be
+loaded or a query failed, 2 for a command line Dossier cannot read, 101 for
+an internal error (a bug: please report it).
+
+The language: README.md, and docs/ in the source repository; `.help` in
+the shell.";
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// `--param NAME=VALUE`.
+fn param(text: &str) -> Result<(String, String), String> {
+    let (name, value) = text
+        .split_once('=')
+        .ok_or("write NAME=VALUE, like `--param who=China`")?;
+    let name = name.strip_prefix('$').unwrap_or(name);
+    if !crate::value::has_identifier_shape(name) {
+        return Err(format!("`{name}` is not a parameter name"));
+    }
+    crate::session::parse_value(value)?;
+    Ok((name.to_string(), value.to_string()))
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Check relation files and print what they hold
+    #[command(
+        after_help = "Examples:\n  dossier check\n  dossier check data/world.kg\n  dossier check --strict notes.kg sources.kg"
+    )]
     Check {
         /// Relation files to check (default: the bundled data/koreas.kg)
         files: Vec<PathBuf>,
     },
+    /// Print a shell completion script: `dossier completions bash > /etc/bash_completion.d/dossier`
+    Completions {
+        /// bash, zsh or fish
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `dossier man | man -l -`
+    Man,
     /// Export the graph (or what a query's answer touches)
+    #[command(
+        after_help = "Examples:\n  dossier export --to svg -o koreas.svg\n  dossier export data/world.kg --to ntriples --base http://example.org/kg/ -o world.nt\n  dossier export data/world.kg -q 'neighbours North_Korea' --to dot\n\nWhat each format carries: docs/exports.md in the source repository."
+    )]
     Export {
         /// Files to load (default: the bundled data/koreas.kg)
         files: Vec<PathBuf>,
@@ -120,8 +212,38 @@ impl Cli {
     }
 }
 
+/// A `-c` or `-f`, in the order given.
+enum Step {
+    Query(String),
+    Script(PathBuf),
+}
+
+/// Reads the command line and runs it; returns the process's exit status.
+pub fn main() -> ExitCode {
+    use clap::{CommandFactory, FromArgMatches};
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    // -c and -f run in the order given (as psql runs them).
+    let mut steps: Vec<(usize, Step)> = Vec::new();
+    if let Some(at) = matches.indices_of("queries") {
+        steps.extend(
+            at.zip(&cli.queries)
+                .map(|(i, q)| (i, Step::Query(q.clone()))),
+        );
+    }
+    if let Some(at) = matches.indices_of("scripts") {
+        steps.extend(
+            at.zip(&cli.scripts)
+                .map(|(i, f)| (i, Step::Script(f.clone()))),
+        );
+    }
+    steps.sort_by_key(|(i, _)| *i);
+    run(cli, steps.into_iter().map(|(_, s)| s).collect())
+}
+
 /// Runs the command line and returns the process's exit status.
-pub fn run(cli: Cli) -> ExitCode {
+fn run(cli: Cli, steps: Vec<Step>) -> ExitCode {
+    set_color(cli.color);
     // The tests' way to check how `main` reports a panic: there is no
     // input that makes one (the fuzz targets look for them).
     if std::env::var_os("DOSSIER_TEST_PANIC").is_some() {
@@ -134,6 +256,27 @@ pub fn run(cli: Cli) -> ExitCode {
     };
     crate::query::eval::set_max_states(cli.max_states);
     crate::query::eval::set_max_rows(cli.max_rows);
+    match &cli.command {
+        Some(Command::Completions { shell }) => {
+            use clap::CommandFactory;
+            let mut command = Cli::command();
+            clap_complete::generate(*shell, &mut command, "dossier", &mut io::stdout());
+            return ExitCode::SUCCESS;
+        }
+        Some(Command::Man) => {
+            use clap::CommandFactory;
+            let man = clap_mangen::Man::new(Cli::command());
+            return match man.render(&mut io::stdout()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: cannot write the manual page: {e}");
+                    ExitCode::FAILURE
+                }
+            };
+        }
+        _ => {}
+    }
     if let Some(Command::Check { files }) = &cli.command {
         return match load(files, options) {
             Ok(graph) => {
@@ -191,39 +334,109 @@ pub fn run(cli: Cli) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let mut runner = Runner::new(&graph, cli.format(), cli.bail);
-    for query in &cli.queries {
-        runner.run_text("<query>", query, false);
+    let settings = crate::session::Settings {
+        format: cli.format(),
+        headers: !cli.no_header,
+        bail: cli.bail,
+        echo: cli.echo,
+        ..Default::default()
+    };
+    let mut session = crate::session::Session::new(graph, inputs(&cli.files), options, settings);
+    for (name, value) in &cli.params {
+        let value =
+            crate::session::parse_value(value).expect("checked when the arguments were read");
+        session.params.insert(name.clone(), value);
     }
-    for script in &cli.scripts {
-        match std::fs::read_to_string(script) {
-            Ok(text) => runner.run_text(&script.display().to_string(), &text, true),
-            Err(e) => {
-                eprintln!("error: cannot read `{}`: {e}", script.display());
-                runner.failed = true;
-            }
+    if let Some(out) = cli.output.as_ref().filter(|p| p.as_os_str() != "-") {
+        session.output_to(Some(out.clone()));
+    }
+    let mut quit = false;
+    for step in &steps {
+        let control = match step {
+            Step::Query(query) => session.run("<query>", 0, query),
+            Step::Script(script) => match std::fs::read(script) {
+                Ok(bytes) => {
+                    let text = String::from_utf8_lossy(&bytes);
+                    session.run_script(&script.display().to_string(), &text)
+                }
+                Err(e) => {
+                    eprintln!("error: cannot read `{}`: {e}", script.display());
+                    session.set_failed();
+                    Control::Continue
+                }
+            },
+        };
+        if control == Control::Quit || session.stopped() {
+            quit = true;
+            break;
         }
     }
-    if cli.queries.is_empty() && cli.scripts.is_empty() {
+    if steps.is_empty() && !quit {
         let stdin = io::stdin();
         if stdin.is_terminal() {
-            let session = crate::repl::Session {
-                graph,
-                inputs: inputs(&cli.files),
-                options,
-                format: cli.format(),
-                timer: false,
+            // The start-up file, then --cmd, then the prompt.
+            let rc = match &cli.init {
+                Some(file) => Some(file.clone()),
+                None if cli.no_rc => None,
+                None => start_up_file(),
             };
+            session.interactive = true;
+            if let Some(rc) = rc {
+                match std::fs::read_to_string(&rc) {
+                    Ok(text) => {
+                        quit = session.run_script(&rc.display().to_string(), &text) == Control::Quit
+                    }
+                    Err(e) if cli.init.is_some() || e.kind() != io::ErrorKind::NotFound => {
+                        eprintln!("error: cannot read `{}`: {e}", rc.display());
+                    }
+                    Err(_) => {}
+                }
+            }
+            for command in &cli.cmd {
+                if quit || session.run("--cmd", 0, command) == Control::Quit {
+                    quit = true;
+                    break;
+                }
+            }
+            if quit {
+                session.finish_output();
+                return ExitCode::SUCCESS;
+            }
             return crate::repl::run(session, !cli.no_readline);
-        } else {
-            runner.run_reader("<stdin>", stdin.lock());
+        }
+        for command in &cli.cmd {
+            if session.run("--cmd", 0, command) == Control::Quit {
+                quit = true;
+                break;
+            }
+        }
+        if !quit {
+            session.run_reader("<stdin>", stdin.lock());
         }
     }
-    if runner.failed {
+    session.finish_output();
+    if session.failed() {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// The shell's start-up file: `$XDG_CONFIG_HOME/dossier/dossierrc` when it
+/// exists, else `~/.dossierrc`.
+pub fn start_up_file() -> Option<PathBuf> {
+    let var = |name: &str| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    if let Some(config) = var("XDG_CONFIG_HOME").filter(|p| p.is_absolute()) {
+        let file = config.join("dossier/dossierrc");
+        if file.exists() {
+            return Some(file);
+        }
+    }
+    var("HOME").map(|home| home.join(".dossierrc"))
 }
 
 /// Exports the graph, or the part of it that `query`'s answer touches. A
@@ -261,144 +474,6 @@ pub fn summary(graph: &Graph) -> String {
     )
 }
 
-/// Runs queries one after another, printing answers on stdout and
-/// diagnostics on stderr, and remembers whether any failed.
-pub struct Runner<'g> {
-    graph: &'g Graph,
-    format: Format,
-    bail: bool,
-    pub failed: bool,
-    /// Answers printed so far, to put a blank line between tables.
-    answered: usize,
-    /// stdout went away (`dossier ... | head`): stop quietly.
-    closed: bool,
-}
-
-impl<'g> Runner<'g> {
-    pub fn new(graph: &'g Graph, format: Format, bail: bool) -> Runner<'g> {
-        Runner {
-            graph,
-            format,
-            bail,
-            failed: false,
-            answered: 0,
-            closed: false,
-        }
-    }
-
-    fn stopped(&self) -> bool {
-        self.closed || (self.bail && self.failed)
-    }
-
-    /// Runs each query of `text`: the whole text as one query, or, for a
-    /// script, one a line, skipping blank and comment lines.
-    pub fn run_text(&mut self, name: &str, text: &str, script: bool) {
-        if self.stopped() {
-            return;
-        }
-        if !script {
-            let mut sources = Sources::new();
-            let file = sources.add(name, text);
-            self.run_one(&sources, file, 0, text);
-            return;
-        }
-        for (number, line) in text.split('\n').enumerate() {
-            let query = line.trim_end_matches('\r');
-            if self.stopped() {
-                return;
-            }
-            if is_blank(query) {
-                continue;
-            }
-            // Each line its own source, numbered as in the script, so a
-            // diagnostic costs its line, not the whole script.
-            let mut sources = Sources::new();
-            let file = sources.add_line(name, query, number);
-            self.run_one(&sources, file, 0, query);
-        }
-    }
-
-    /// Reads a script from `reader` a line at a time, answering each query
-    /// before reading the next (so a pipe gets answers as it goes).
-    pub fn run_reader(&mut self, name: &str, mut reader: impl BufRead) {
-        let mut line = Vec::new();
-        let mut number = 0;
-        loop {
-            line.clear();
-            match reader.read_until(b'\n', &mut line) {
-                Ok(0) => return,
-                Ok(_) => {}
-                Err(e) => {
-                    eprintln!("error: cannot read {name}: {e}");
-                    self.failed = true;
-                    return;
-                }
-            }
-            number += 1;
-            if self.stopped() {
-                return;
-            }
-            let text = String::from_utf8_lossy(&line);
-            let query = text.trim_end_matches(['\n', '\r']);
-            if is_blank(query) {
-                continue;
-            }
-            // Line numbers in diagnostics: `<stdin>:7:3` points at the
-            // seventh line.
-            let mut sources = Sources::new();
-            let file = sources.add_line(name, query, number - 1);
-            self.run_one(&sources, file, 0, query);
-        }
-    }
-
-    fn run_one(&mut self, sources: &Sources, file: usize, offset: usize, query: &str) {
-        let parsed = parse_query(file, offset, query);
-        let why = parsed.as_ref().is_ok_and(|q| q.why);
-        let answer = parsed.and_then(|q| eval::evaluate(self.graph, file, &q));
-        let mut stdout = io::stdout().lock();
-        let result = match answer {
-            Ok(answer) => {
-                // Written as it is made (a large answer is not held twice),
-                // through a buffer.
-                let mut buffer = io::BufWriter::with_capacity(1 << 16, &mut stdout);
-                let separated = if self.format == Format::Table && self.answered > 0 {
-                    buffer.write_all(b"\n")
-                } else {
-                    Ok(())
-                };
-                self.answered += 1;
-                separated
-                    .and_then(|_| output::write(&mut buffer, self.graph, &answer, self.format, why))
-                    .and_then(|_| buffer.flush())
-            }
-            Err(diagnostic) => {
-                self.failed = true;
-                eprint!("{}", render(sources, &diagnostic));
-                if self.format == Format::Json {
-                    let line = serde_json::json!({ "error": diagnostic.message });
-                    writeln!(stdout, "{line}")
-                } else {
-                    Ok(())
-                }
-            }
-        };
-        if let Err(e) = result.and_then(|_| stdout.flush()) {
-            // A closed pipe (`dossier ... | head`) stops quietly; any other
-            // failure (a full disk, `> /dev/full`) is an error.
-            self.closed = true;
-            if e.kind() != io::ErrorKind::BrokenPipe {
-                eprintln!("error: cannot write the answer to stdout: {e}");
-                self.failed = true;
-            }
-        }
-    }
-}
-
-fn is_blank(line: &str) -> bool {
-    let t = line.trim();
-    t.is_empty() || t.starts_with('#')
-}
-
 fn render(sources: &Sources, diagnostic: &Diagnostic) -> String {
     sources.render(std::slice::from_ref(diagnostic), color())
 }
@@ -419,9 +494,30 @@ pub fn inputs(files: &[PathBuf]) -> Vec<Input> {
     }
 }
 
-/// Colour on a terminal, unless `NO_COLOR` is set.
+/// `--color`, as `run` set it: 0 auto, 1 always, 2 never.
+static COLOR: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+fn set_color(choice: ColorChoice) {
+    let value = match choice {
+        ColorChoice::Auto => 0,
+        ColorChoice::Always => 1,
+        ColorChoice::Never => 2,
+    };
+    COLOR.store(value, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Whether to colour, as ripgrep decides: `--color always` or `never`;
+/// else `CLICOLOR_FORCE` (not `0`) forces it, `NO_COLOR` (not empty) turns
+/// it off, and otherwise a terminal on stderr has it.
 pub fn color() -> bool {
-    io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    match COLOR.load(std::sync::atomic::Ordering::Relaxed) {
+        1 => true,
+        2 => false,
+        _ if var("CLICOLOR_FORCE").is_some_and(|v| v != "0") => true,
+        _ if var("NO_COLOR").is_some() => false,
+        _ => io::stderr().is_terminal(),
+    }
 }
 
 /// Prints load errors on stderr.

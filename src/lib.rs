@@ -49,6 +49,7 @@ pub mod output;
 pub mod parse;
 pub mod query;
 pub mod repl;
+pub mod session;
 pub mod snapshot;
 pub mod suggest;
 pub mod syntax;

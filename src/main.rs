@@ -1,4 +1,3 @@
-use clap::Parser;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -29,7 +28,7 @@ fn main() -> ExitCode {
             eprintln!("{}", std::backtrace::Backtrace::force_capture());
         }
     }));
-    match std::panic::catch_unwind(|| dossier::cli::run(dossier::cli::Cli::parse())) {
+    match std::panic::catch_unwind(dossier::cli::main) {
         Ok(code) => code,
         Err(_) => ExitCode::from(101),
     }

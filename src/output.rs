@@ -1,4 +1,5 @@
-//! Answers as text: aligned tables, JSON (one document a line) or CSV.
+//! Answers as text: aligned tables, boxes, Markdown, a line a value, tabs,
+//! CSV, JSON (one document an answer) or JSON Lines (one object a row).
 
 use crate::graph::Graph;
 use crate::graph::{Fact, Sym};
@@ -16,10 +17,39 @@ pub enum Format {
     /// Aligned columns for people
     #[default]
     Table,
-    /// One JSON document a line (JSON Lines)
-    Json,
+    /// Columns in a Unicode box, as duckdb draws them
+    Box,
+    /// A GitHub Markdown table
+    Markdown,
+    /// One `column = value` a line, a blank line between rows (sqlite3's
+    /// `.mode line`, psql's `\x`)
+    Line,
+    /// Tab-separated values with a header row
+    Tabs,
     /// Comma-separated values with a header row
     Csv,
+    /// One JSON document an answer, on one line
+    Json,
+    /// One JSON object a row, keyed by column (JSON Lines)
+    Jsonl,
+}
+
+/// How an answer is laid out, beyond its format.
+#[derive(Debug, Clone, Copy)]
+pub struct View {
+    /// Header rows in tables, boxes, CSV and tabs.
+    pub headers: bool,
+    /// The widest a table or box may be: wider cells are cut with `…`.
+    pub max_width: Option<usize>,
+}
+
+impl Default for View {
+    fn default() -> View {
+        View {
+            headers: true,
+            max_width: None,
+        }
+    }
 }
 
 /// Writes `answer` in `format`; with `why`, with the statements each row
@@ -31,15 +61,50 @@ pub fn write(
     format: Format,
     why: bool,
 ) -> io::Result<()> {
+    write_view(out, graph, answer, format, why, &View::default())
+}
+
+/// [`write`], laid out as `view` says.
+pub fn write_view(
+    out: &mut dyn Write,
+    graph: &Graph,
+    answer: &Answer,
+    format: Format,
+    why: bool,
+    view: &View,
+) -> io::Result<()> {
     match format {
         Format::Table => {
             let mut buffer = Vec::new();
             if why {
                 why_table(&mut buffer, graph, answer)?;
             } else {
-                table(&mut buffer, graph, answer)?;
+                table(&mut buffer, graph, answer, view)?;
             }
             out.write_all(escape_controls(&String::from_utf8_lossy(&buffer)).as_bytes())
+        }
+        Format::Box | Format::Markdown | Format::Line | Format::Tabs => {
+            let (header, rows) = grid(graph, answer);
+            let header: Vec<&str> = header.iter().map(String::as_str).collect();
+            let mut buffer = Vec::new();
+            match format {
+                Format::Box => boxed(&mut buffer, &header, &rows, view)?,
+                Format::Markdown => markdown(&mut buffer, &header, &rows)?,
+                Format::Line => line_mode(&mut buffer, &header, &rows)?,
+                _ => tabs(&mut buffer, &header, &rows, view.headers)?,
+            }
+            out.write_all(escape_controls(&String::from_utf8_lossy(&buffer)).as_bytes())?;
+            if format == Format::Tabs {
+                partial_note(answer);
+                Ok(())
+            } else {
+                partial(out, is_partial(answer), "answer")
+            }
+        }
+        Format::Jsonl => {
+            jsonl(out, graph, answer)?;
+            partial_note(answer);
+            Ok(())
         }
         // A pattern's rows are written as they go: as a tree of values, a
         // million rows with their sources took gigabytes.
@@ -54,23 +119,96 @@ pub fn write(
             writeln!(out)
         }
         Format::Csv => {
-            csv(out, graph, answer)?;
-            // CSV has no place for a note: the partial answer is said on
-            // stderr, as the table's last line says it.
-            match answer {
-                Answer::Paths {
-                    truncated: true,
-                    by_states: false,
-                    ..
-                } => eprintln!("note: more paths were left out: raise `limit` or lower `max`"),
-                _ if is_partial(answer) => {
-                    eprintln!("note: the search stopped at its limit; the answer is partial")
-                }
-                _ => {}
-            }
+            csv(out, graph, answer, view.headers)?;
+            partial_note(answer);
             Ok(())
         }
     }
+}
+
+/// CSV, tabs and JSON Lines have no place for a note: a partial answer is
+/// said on stderr, as the table's last line says it.
+fn partial_note(answer: &Answer) {
+    match answer {
+        Answer::Paths {
+            truncated: true,
+            by_states: false,
+            ..
+        } => eprintln!("note: more paths were left out: raise `limit` or lower `max`"),
+        _ if is_partial(answer) => {
+            eprintln!("note: the search stopped at its limit; the answer is partial")
+        }
+        _ => {}
+    }
+}
+
+/// One JSON object a row, keyed by column, values typed: a neighbour, a
+/// hop (with its `path` number for `paths`), a pattern's row, `{"count": N}`,
+/// or the entity `show` shows.
+fn jsonl(out: &mut dyn Write, graph: &Graph, answer: &Answer) -> io::Result<()> {
+    let mut out = io::BufWriter::with_capacity(1 << 16, out);
+    let mut line = |value: serde_json::Value| -> io::Result<()> {
+        serde_json::to_writer(&mut out, &value)?;
+        out.write_all(b"\n")
+    };
+    let hop = |path: Option<usize>, step: usize, h: &Hop| {
+        let mut m = serde_json::Map::new();
+        if let Some(p) = path {
+            m.insert("path".into(), json!(p));
+        }
+        m.insert("step".into(), json!(step));
+        m.insert("from".into(), json!(&*graph.entity(h.from).name));
+        m.insert("relation".into(), json!(graph.relations.name(h.relation)));
+        m.insert("to".into(), json!(&*graph.entity(h.to).name));
+        m.insert("direction".into(), json!(dir_name(h.direction)));
+        if h.derived {
+            m.insert("derived".into(), json!(true));
+        }
+        serde_json::Value::Object(m)
+    };
+    match answer {
+        Answer::Neighbours(list, _) => {
+            for n in list {
+                let mut value = json!({
+                    "entity": &*graph.entity(n.entity).name,
+                    "relation": graph.relations.name(n.relation),
+                    "direction": dir_name(n.direction),
+                    "depth": n.depth,
+                });
+                if n.derived {
+                    value["derived"] = json!(true);
+                }
+                line(value)?;
+            }
+        }
+        Answer::Path(path, _) => {
+            for (i, h) in path.iter().flatten().enumerate() {
+                line(hop(None, i + 1, h))?;
+            }
+        }
+        Answer::Paths { paths, .. } => {
+            for (p, path) in paths.iter().enumerate() {
+                for (i, h) in path.iter().enumerate() {
+                    line(hop(Some(p + 1), i + 1, h))?;
+                }
+            }
+        }
+        Answer::Rows(rows) => {
+            for (r, row) in rows.rows.iter().enumerate() {
+                let mut m = serde_json::Map::new();
+                for (column, value) in rows.columns.iter().zip(row) {
+                    m.insert(column.clone(), json_value(value));
+                }
+                if rows.derived.get(r).copied().unwrap_or(false) {
+                    m.insert("derived".into(), json!(true));
+                }
+                line(serde_json::Value::Object(m))?;
+            }
+        }
+        Answer::Count(n, _) => line(json!({ "count": n }))?,
+        Answer::Show(_) => line(json_of(graph, answer))?,
+    }
+    out.flush()
 }
 
 /// A pattern's answer as JSON, the same document [`json_with`] makes,
@@ -375,7 +513,7 @@ fn why_table(out: &mut dyn Write, graph: &Graph, answer: &Answer) -> io::Result<
             }
             footer(out, rows.rows.len(), "row")
         }
-        other => table(out, graph, other),
+        other => table(out, graph, other, &View::default()),
     }
 }
 
@@ -598,7 +736,7 @@ pub fn draw_path(graph: &Graph, path: &[Hop]) -> String {
     line
 }
 
-fn table(out: &mut dyn Write, graph: &Graph, answer: &Answer) -> io::Result<()> {
+fn table(out: &mut dyn Write, graph: &Graph, answer: &Answer, view: &View) -> io::Result<()> {
     match answer {
         Answer::Neighbours(list, truncated) => {
             let any_derived = list.iter().any(|n| n.derived);
@@ -626,7 +764,7 @@ fn table(out: &mut dyn Write, graph: &Graph, answer: &Answer) -> io::Result<()> 
             } else {
                 &["entity", "relation", "direction", "depth"]
             };
-            aligned(out, header, &rows)?;
+            aligned_view(out, header, &rows, view)?;
             footer(out, rows.len(), "row")?;
             partial(out, *truncated, "answer")
         }
@@ -681,7 +819,7 @@ fn table(out: &mut dyn Write, graph: &Graph, answer: &Answer) -> io::Result<()> 
                     row.push(if *d { "yes".into() } else { String::new() });
                 }
             }
-            aligned(out, &header, &rows)?;
+            aligned_view(out, &header, &rows, view)?;
             footer(out, rows.len(), "row")?;
             partial(out, *truncated, "answer")
         }
@@ -757,36 +895,181 @@ fn footer(out: &mut dyn Write, n: usize, what: &str) -> io::Result<()> {
 /// are what a terminal shows: a CJK character or an emoji takes two
 /// columns, a combining mark none.
 pub fn aligned(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> io::Result<()> {
-    let width = |s: &str| unicode_width::UnicodeWidthStr::width(s);
+    aligned_view(out, header, rows, &View::default())
+}
+
+fn width(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
+}
+
+/// The columns' widths: each its widest cell, then, while the whole is
+/// wider than `max` (with `gap` between columns), the widest cut down, to
+/// no less than 8 columns.
+fn widths(header: &[&str], rows: &[Vec<String>], max: Option<usize>, gap: usize) -> Vec<usize> {
     let mut widths: Vec<usize> = header.iter().map(|h| width(h)).collect();
     for row in rows {
         for (w, c) in widths.iter_mut().zip(row) {
             *w = (*w).max(width(&one_line(c)));
         }
     }
+    if let Some(max) = max {
+        let total = |w: &[usize]| w.iter().sum::<usize>() + gap * w.len().saturating_sub(1);
+        while total(&widths) > max {
+            let (i, &w) = widths
+                .iter()
+                .enumerate()
+                .max_by_key(|(_, w)| **w)
+                .expect("a table has columns");
+            if w <= 8 {
+                break;
+            }
+            widths[i] = w - 1;
+        }
+    }
+    widths
+}
+
+/// `cell` cut to `max` display columns, its end shown as `…`.
+fn cut(cell: &str, max: usize) -> String {
+    if width(cell) <= max {
+        return cell.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in cell.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > max {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+/// [`aligned`], with or without its header, and no wider than `view` says.
+fn aligned_view(
+    out: &mut dyn Write,
+    header: &[&str],
+    rows: &[Vec<String>],
+    view: &View,
+) -> io::Result<()> {
+    let widths = widths(header, rows, view.max_width, 2);
     let line = |cells: Vec<String>| {
         let last = cells.len().saturating_sub(1);
         let mut s = String::new();
         for (i, (c, w)) in cells.iter().zip(&widths).enumerate() {
-            s.push_str(c);
+            let c = cut(c, *w);
+            s.push_str(&c);
             if i < last {
-                s.push_str(&" ".repeat(w - width(c) + 2));
+                s.push_str(&" ".repeat(w - width(&c) + 2));
             }
         }
         s
     };
-    writeln!(
-        out,
-        "{}",
-        line(header.iter().map(|h| h.to_string()).collect())
-    )?;
-    writeln!(
-        out,
-        "{}",
-        line(widths.iter().map(|w| "-".repeat(*w)).collect())
-    )?;
+    if view.headers {
+        writeln!(
+            out,
+            "{}",
+            line(header.iter().map(|h| h.to_string()).collect())
+        )?;
+        writeln!(
+            out,
+            "{}",
+            line(widths.iter().map(|w| "-".repeat(*w)).collect())
+        )?;
+    }
     for row in rows {
         writeln!(out, "{}", line(row.iter().map(|c| one_line(c)).collect()))?;
+    }
+    Ok(())
+}
+
+/// Columns in a Unicode box, as duckdb draws them.
+fn boxed(
+    out: &mut dyn Write,
+    header: &[&str],
+    rows: &[Vec<String>],
+    view: &View,
+) -> io::Result<()> {
+    let widths = widths(header, rows, view.max_width.map(|m| m.saturating_sub(4)), 3);
+    let rule = |left: &str, mid: &str, right: &str| {
+        let parts: Vec<String> = widths.iter().map(|w| "─".repeat(w + 2)).collect();
+        format!("{left}{}{right}", parts.join(mid))
+    };
+    let line = |cells: Vec<String>| {
+        let mut s = String::from("│");
+        for (c, w) in cells.iter().zip(&widths) {
+            let c = cut(c, *w);
+            s.push(' ');
+            s.push_str(&c);
+            s.push_str(&" ".repeat(w - width(&c) + 1));
+            s.push('│');
+        }
+        s
+    };
+    writeln!(out, "{}", rule("┌", "┬", "┐"))?;
+    if view.headers {
+        writeln!(
+            out,
+            "{}",
+            line(header.iter().map(|h| h.to_string()).collect())
+        )?;
+        writeln!(out, "{}", rule("├", "┼", "┤"))?;
+    }
+    for row in rows {
+        writeln!(out, "{}", line(row.iter().map(|c| one_line(c)).collect()))?;
+    }
+    writeln!(out, "{}", rule("└", "┴", "┘"))?;
+    let s = if rows.len() == 1 { "" } else { "s" };
+    writeln!(out, "({} row{s})", rows.len())
+}
+
+/// A GitHub Markdown table, `|` in cells escaped.
+fn markdown(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> io::Result<()> {
+    let cell = |c: &str| one_line(c).replace('|', "\\|");
+    let line = |cells: Vec<String>| format!("| {} |", cells.join(" | "));
+    writeln!(out, "{}", line(header.iter().map(|h| cell(h)).collect()))?;
+    writeln!(
+        out,
+        "{}",
+        line(header.iter().map(|_| "---".to_string()).collect())
+    )?;
+    for row in rows {
+        writeln!(out, "{}", line(row.iter().map(|c| cell(c)).collect()))?;
+    }
+    Ok(())
+}
+
+/// One `column = value` a line, names right-aligned, a blank line between
+/// rows.
+fn line_mode(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> io::Result<()> {
+    let w = header.iter().map(|h| width(h)).max().unwrap_or(0);
+    for (i, row) in rows.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        for (h, c) in header.iter().zip(row) {
+            writeln!(out, "{}{h} = {}", " ".repeat(w - width(h)), one_line(c))?;
+        }
+    }
+    Ok(())
+}
+
+/// Tab-separated values: tabs and line ends in cells as `\t` and `\n`.
+fn tabs(
+    out: &mut dyn Write,
+    header: &[&str],
+    rows: &[Vec<String>],
+    headers: bool,
+) -> io::Result<()> {
+    if headers {
+        writeln!(out, "{}", header.join("\t"))?;
+    }
+    for row in rows {
+        let cells: Vec<String> = row.iter().map(|c| one_line(c)).collect();
+        writeln!(out, "{}", cells.join("\t"))?;
     }
     Ok(())
 }
@@ -833,7 +1116,20 @@ pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
-fn csv(out: &mut dyn Write, graph: &Graph, answer: &Answer) -> io::Result<()> {
+fn csv(out: &mut dyn Write, graph: &Graph, answer: &Answer, headers: bool) -> io::Result<()> {
+    let (header, rows) = grid(graph, answer);
+    if headers {
+        csv_row(out, &header)?;
+    }
+    for row in &rows {
+        csv_row(out, row)?;
+    }
+    Ok(())
+}
+
+/// An answer as a header and rows of text: a neighbour, a hop, a
+/// pattern's row, the count, or a field of `show` a row.
+fn grid(graph: &Graph, answer: &Answer) -> (Vec<String>, Vec<Vec<String>>) {
     let mut rows: Vec<Vec<String>> = Vec::new();
     let header: Vec<String> = match answer {
         Answer::Neighbours(list, _) => {
@@ -896,11 +1192,7 @@ fn csv(out: &mut dyn Write, graph: &Graph, answer: &Answer) -> io::Result<()> {
             strings(&["field", "value"])
         }
     };
-    csv_row(out, &header)?;
-    for row in &rows {
-        csv_row(out, row)?;
-    }
-    Ok(())
+    (header, rows)
 }
 
 fn hop_row(graph: &Graph, step: usize, h: &Hop) -> Vec<String> {

@@ -49,8 +49,21 @@ fn too_deep(text: &str) -> Option<usize> {
 /// of recursion a hop, and this bound keeps that far from the stack's end.
 pub const MAX_HOPS: u32 = 1000;
 
+/// Query parameters by name (without the `$`): `--param who=China`.
+pub type Params = std::collections::BTreeMap<String, Value>;
+
 /// Parses one query whose text starts at byte `offset` of file `file`.
 pub fn parse_query(file: FileId, offset: usize, text: &str) -> PResult<QueryLine> {
+    parse_query_with(file, offset, text, &Params::new())
+}
+
+/// Parses one query, its `$parameters` taken from `params`.
+pub fn parse_query_with(
+    file: FileId,
+    offset: usize,
+    text: &str,
+    params: &Params,
+) -> PResult<QueryLine> {
     if let Some(at) = too_deep(text) {
         return Err(Box::new(
             Diagnostic::at(
@@ -64,7 +77,11 @@ pub fn parse_query(file: FileId, offset: usize, text: &str) -> PResult<QueryLine
     }
     let pairs = QueryParser::parse(Rule::query, text)
         .map_err(|e| Box::new(syntax_error(file, offset, text, &e)))?;
-    let ctx = Ctx { file, offset };
+    let ctx = Ctx {
+        file,
+        offset,
+        params,
+    };
     let query = pairs.into_iter().next().expect("`query` yields one pair");
     let mut why = false;
     let mut as_of = None;
@@ -104,12 +121,30 @@ pub fn parse_query(file: FileId, offset: usize, text: &str) -> PResult<QueryLine
     })
 }
 
-struct Ctx {
+struct Ctx<'p> {
     file: FileId,
     offset: usize,
+    params: &'p Params,
 }
 
-impl Ctx {
+impl Ctx<'_> {
+    /// The value of a `$parameter`, or an error naming it.
+    fn parameter(&self, pair: &Pair<'_, Rule>) -> PResult<&Value> {
+        let name = &pair.as_str()[1..];
+        self.params.get(name).ok_or_else(|| {
+            let d = Diagnostic::at(
+                self.file,
+                self.span(pair),
+                format!("the parameter `${name}` is not set"),
+            )
+            .label("not set")
+            .help(format!(
+                "set it with `.param set {name} VALUE` in the shell, or `--param {name}=VALUE`"
+            ));
+            Box::new(d)
+        })
+    }
+
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let s = pair.as_span();
         Span::new(self.offset + s.start(), self.offset + s.end())
@@ -323,6 +358,25 @@ impl Ctx {
     fn name(&self, pair: Pair<'_, Rule>) -> PResult<Name> {
         let span = self.span(&pair);
         let text = match pair.as_rule() {
+            // A name parameter holds a name or a string.
+            Rule::parameter => match self.parameter(&pair)? {
+                Value::Name(n) | Value::Str(n) => n.to_string(),
+                other => {
+                    return Err(self.error(
+                        span,
+                        format!(
+                            "the parameter `{}` is {} {}, not a name",
+                            pair.as_str(),
+                            if other.type_name() == "integer" {
+                                "an"
+                            } else {
+                                "a"
+                            },
+                            other.type_name()
+                        ),
+                    ));
+                }
+            },
             Rule::string => unescape(self.file, pair.as_str(), span.start)?.into_owned(),
             Rule::variable => pair.as_str()[1..].to_string(),
             Rule::relation => crate::value::unquote_relation(pair.as_str()).into_owned(),
@@ -439,6 +493,7 @@ impl Ctx {
         let s = pair.as_str();
         Ok(match pair.as_rule() {
             Rule::variable => Operand::Var(self.name(pair)?),
+            Rule::parameter => Operand::Value(self.parameter(&pair)?.clone(), span),
             Rule::number => Operand::Value(owned(number(self.file, s, span)?), span),
             Rule::string => {
                 Operand::Value(Value::Str(unescape(self.file, s, span.start)?.into()), span)
@@ -522,6 +577,9 @@ fn syntax_error(
     if pos == text.len() - text.trim_start().len() {
         expected = vec!["a query: neighbours, path, paths, count, show or a pattern"];
     }
+    // A `$parameter` may stand wherever a name or a value does: saying so
+    // in every message would only be noise.
+    expected.retain(|e| *e != "a $parameter");
     expected.sort_by_key(|e| RANK.iter().position(|r| r == e));
     expected.dedup();
     let rest = &text[pos.min(text.len())..];
@@ -572,6 +630,7 @@ const RANK: [&str; 17] = [
 fn expected_name(rule: Rule) -> Option<&'static str> {
     Some(match rule {
         Rule::ident | Rule::string => "a name",
+        Rule::parameter => "a $parameter",
         Rule::variable => "a variable",
         Rule::arrow => "`->`",
         Rule::relation => "a relation name",

@@ -13,15 +13,45 @@ pub enum Meta {
     Load(Vec<String>),
     /// `.reload`
     Reload,
-    /// `.mode table|json|csv`
+    /// `.mode table|box|markdown|line|tabs|csv|json|jsonl`
     Mode(Format),
     /// `.timer on|off`
     Timer(bool),
+    /// `.headers on|off`
+    Headers(bool),
+    /// `.bail on|off`
+    Bail(bool),
+    /// `.echo on|off`
+    Echo(bool),
+    /// `.pager on|off`
+    Pager(bool),
+    /// `.maxwidth N` (0: no limit)
+    MaxWidth(usize),
     /// `.stats`
     Stats,
     /// `.schema`
     Schema,
-    /// `.quit`, `.exit`, or bare `quit`, `exit`
+    /// `.print TEXT`
+    Print(String),
+    /// `.read FILE`
+    Read(String),
+    /// `.output [FILE]`
+    Output(Option<String>),
+    /// `.once FILE`
+    Once(String),
+    /// `.shell CMD`, `.system CMD`
+    Shell(String),
+    /// `.cd DIR`
+    Cd(String),
+    /// `.param set NAME VALUE`
+    ParamSet(String, String),
+    /// `.param unset NAME`
+    ParamUnset(String),
+    /// `.param clear`
+    ParamClear,
+    /// `.param list`
+    ParamList,
+    /// `.quit`, `.exit`, `\q`, `:quit`, `:exit`, or bare `quit`, `exit`
     Quit,
     /// `.export FORMAT FILE [QUERY]`
     Export {
@@ -31,38 +61,151 @@ pub enum Meta {
     },
 }
 
-/// The meta-commands with what they take, for help and completion.
-pub const COMMANDS: [(&str, &str, &str); 10] = [
-    (".help", "[TOPIC]", "show help, on one topic or all"),
+/// The meta-commands with what they take, what they do, and an example,
+/// for help and completion.
+pub const COMMANDS: [(&str, &str, &str, &str); 25] = [
+    (
+        ".help",
+        "[TOPIC]",
+        "show help, on one topic or all",
+        ".help paths",
+    ),
     (
         ".load",
         "FILE...",
         "add relation files to the graph (all or nothing)",
+        ".load data/world.kg",
     ),
     (
         ".reload",
         "",
         "read every loaded file again and show what changed",
+        ".reload",
     ),
-    (".mode", "table|json|csv", "how answers are printed"),
-    (".timer", "on|off", "show how long each query takes"),
+    (
+        ".mode",
+        "MODE",
+        "how answers are printed: table, box, markdown, line, tabs, csv, json or jsonl",
+        ".mode box",
+    ),
+    (
+        ".headers",
+        "on|off",
+        "header rows in tables, CSV and tabs",
+        ".headers off",
+    ),
+    (
+        ".maxwidth",
+        "N",
+        "the widest a table may be on a terminal (0: no limit)",
+        ".maxwidth 100",
+    ),
+    (
+        ".pager",
+        "on|off",
+        "long answers on a terminal through $PAGER (less -S)",
+        ".pager off",
+    ),
+    (
+        ".timer",
+        "on|off",
+        "show how long each query takes",
+        ".timer on",
+    ),
+    (
+        ".echo",
+        "on|off",
+        "print each command before its answer",
+        ".echo on",
+    ),
+    (
+        ".bail",
+        "on|off",
+        "stop a script at the first failure",
+        ".bail on",
+    ),
+    (
+        ".param",
+        "set NAME VALUE|unset NAME|list|clear",
+        "query parameters, written $NAME in queries",
+        ".param set who China",
+    ),
+    (
+        ".read",
+        "FILE",
+        "run the commands and queries of a script",
+        ".read queries.dq",
+    ),
+    (
+        ".output",
+        "[FILE]",
+        "send later answers to FILE (written atomically), or to the screen again",
+        ".output answers.txt",
+    ),
+    (
+        ".once",
+        "FILE",
+        "send the next answer to FILE",
+        ".once path.csv",
+    ),
+    (
+        ".print",
+        "TEXT",
+        "print TEXT",
+        ".print Who borders North Korea?",
+    ),
     (
         ".stats",
         "",
         "count entities by kind and statements by relation",
+        ".stats",
     ),
     (
         ".schema",
         "",
         "the kinds and relations in use: who relates to whom",
+        ".schema",
     ),
     (
         ".export",
         "FORMAT FILE [QUERY]",
         "write the graph, or what QUERY touches, as dot, svg, png, json, kg, graphml, ntriples, cypher, kuzu, csv or snapshot",
+        ".export svg nk.svg neighbours North_Korea",
     ),
-    (".quit", "", "leave the shell (also .exit, Ctrl-D)"),
-    (".exit", "", "leave the shell"),
+    (".shell", "CMD", "run a shell command", ".shell ls data"),
+    (
+        ".system",
+        "CMD",
+        "run a shell command (as .shell)",
+        ".system date",
+    ),
+    (".cd", "DIR", "change the working folder", ".cd data"),
+    (
+        ".quit",
+        "",
+        "leave the shell (also .exit, \\q, :quit, Ctrl-D)",
+        ".quit",
+    ),
+    (".exit", "", "leave the shell", ".exit"),
+    ("\\q", "", "leave the shell (psql)", "\\q"),
+    (
+        ":quit",
+        "",
+        "leave the shell (cypher-shell; also :exit)",
+        ":quit",
+    ),
+];
+
+/// The modes of `.mode`, by name.
+pub const MODES: [(&str, Format); 8] = [
+    ("table", Format::Table),
+    ("box", Format::Box),
+    ("markdown", Format::Markdown),
+    ("line", Format::Line),
+    ("tabs", Format::Tabs),
+    ("csv", Format::Csv),
+    ("json", Format::Json),
+    ("jsonl", Format::Jsonl),
 ];
 
 /// Reads `line` as a meta-command: `None` when it is a query, `Some(Err)`
@@ -70,8 +213,8 @@ pub const COMMANDS: [(&str, &str, &str); 10] = [
 pub fn parse_meta(line: &str) -> Option<Result<Meta, String>> {
     let trimmed = line.trim();
     match trimmed {
-        "help" => return Some(Ok(Meta::Help(None))),
-        "quit" | "exit" => return Some(Ok(Meta::Quit)),
+        "help" | "\\?" | ":help" => return Some(Ok(Meta::Help(None))),
+        "quit" | "exit" | "\\q" | ":quit" | ":exit" => return Some(Ok(Meta::Quit)),
         _ => {}
     }
     if !trimmed.starts_with('.') {
@@ -79,6 +222,21 @@ pub fn parse_meta(line: &str) -> Option<Result<Meta, String>> {
     }
     if trimmed == ".export" || trimmed.starts_with(".export ") {
         return Some(parse_export(trimmed[".export".len()..].trim_start()));
+    }
+    // Commands whose argument is the rest of the line, as typed.
+    let (command, rest) = trimmed
+        .split_once(char::is_whitespace)
+        .map_or((trimmed, ""), |(c, r)| (c, r.trim()));
+    match command {
+        ".print" => return Some(Ok(Meta::Print(unquoted(rest)))),
+        ".shell" | ".system" if rest.is_empty() => {
+            return Some(Err(format!(
+                "{command} needs a command, like `{command} ls`"
+            )));
+        }
+        ".shell" | ".system" => return Some(Ok(Meta::Shell(rest.to_string()))),
+        ".param" => return Some(parse_param(rest)),
+        _ => {}
     }
     let words = match split_words(trimmed) {
         Ok(words) => words,
@@ -106,27 +264,106 @@ pub fn parse_meta(line: &str) -> Option<Result<Meta, String>> {
         ".load" => Ok(Meta::Load(args.to_vec())),
         ".reload" => none(Meta::Reload),
         ".mode" => match args {
-            [m] if m == "table" => Ok(Meta::Mode(Format::Table)),
-            [m] if m == "json" => Ok(Meta::Mode(Format::Json)),
-            [m] if m == "csv" => Ok(Meta::Mode(Format::Csv)),
-            _ => Err(".mode takes table, json or csv".into()),
+            [m] => match MODES.iter().find(|(name, _)| name == m) {
+                Some((_, format)) => Ok(Meta::Mode(*format)),
+                None => Err(mode_usage()),
+            },
+            _ => Err(mode_usage()),
         },
-        ".timer" => match args {
-            [o] if o == "on" => Ok(Meta::Timer(true)),
-            [o] if o == "off" => Ok(Meta::Timer(false)),
-            _ => Err(".timer takes on or off".into()),
+        ".timer" => on_off(command, args).map(Meta::Timer),
+        ".headers" => on_off(command, args).map(Meta::Headers),
+        ".bail" => on_off(command, args).map(Meta::Bail),
+        ".echo" => on_off(command, args).map(Meta::Echo),
+        ".pager" => on_off(command, args).map(Meta::Pager),
+        ".maxwidth" => match args {
+            [n] => n.parse().map(Meta::MaxWidth).map_err(|_| {
+                ".maxwidth takes a number of columns, like `.maxwidth 100` (0: no limit)".into()
+            }),
+            _ => Err(
+                ".maxwidth takes a number of columns, like `.maxwidth 100` (0: no limit)".into(),
+            ),
+        },
+        ".read" => match args {
+            [file] => Ok(Meta::Read(file.clone())),
+            _ => Err(".read takes one file, like `.read queries.dq`".into()),
+        },
+        ".output" => match args {
+            [] => Ok(Meta::Output(None)),
+            [file] => Ok(Meta::Output(Some(file.clone()))),
+            _ => Err(".output takes one file, or none for the screen".into()),
+        },
+        ".once" => match args {
+            [file] => Ok(Meta::Once(file.clone())),
+            _ => Err(".once takes one file, like `.once path.csv`".into()),
+        },
+        ".cd" => match args {
+            [dir] => Ok(Meta::Cd(dir.clone())),
+            _ => Err(".cd takes one folder, like `.cd data`".into()),
         },
         ".stats" => none(Meta::Stats),
         ".schema" => none(Meta::Schema),
         ".quit" | ".exit" => none(Meta::Quit),
         other => {
-            let near = did_you_mean(other, COMMANDS.iter().map(|c| c.0));
+            let near = did_you_mean(
+                other,
+                COMMANDS.iter().map(|c| c.0).filter(|c| c.starts_with('.')),
+            );
             Err(match near {
                 Some(near) => format!("unknown command {other}; did you mean {near}?"),
                 None => format!("unknown command {other}; .help lists the commands"),
             })
         }
     })
+}
+
+fn mode_usage() -> String {
+    let names: Vec<&str> = MODES.iter().map(|(n, _)| *n).collect();
+    format!(".mode takes {}", names.join(", "))
+}
+
+fn on_off(command: &str, args: &[String]) -> Result<bool, String> {
+    match args {
+        [o] if o == "on" => Ok(true),
+        [o] if o == "off" => Ok(false),
+        _ => Err(format!("{command} takes on or off")),
+    }
+}
+
+/// `.print` text: as typed, or what its quotes hold.
+fn unquoted(rest: &str) -> String {
+    match split_words(rest) {
+        Ok(words) if rest.starts_with(['"', '\'']) && words.len() == 1 => words[0].clone(),
+        _ => rest.to_string(),
+    }
+}
+
+/// `.param set NAME VALUE`, `.param unset NAME`, `.param list`, `.param clear`.
+fn parse_param(rest: &str) -> Result<Meta, String> {
+    let usage =
+        ".param takes set NAME VALUE, unset NAME, list or clear, like `.param set who China`";
+    let (verb, rest) = rest
+        .split_once(char::is_whitespace)
+        .map_or((rest, ""), |(v, r)| (v, r.trim()));
+    let name = |n: &str| -> Result<String, String> {
+        let n = n.strip_prefix('$').unwrap_or(n);
+        if crate::value::has_identifier_shape(n) {
+            Ok(n.to_string())
+        } else {
+            Err(format!(
+                "`{n}` is not a parameter name (a letter or `_`, then letters, digits, `_` or `-`)"
+            ))
+        }
+    };
+    match verb {
+        "set" => {
+            let (key, value) = rest.split_once(char::is_whitespace).ok_or(usage)?;
+            Ok(Meta::ParamSet(name(key)?, value.trim().to_string()))
+        }
+        "unset" if !rest.is_empty() => Ok(Meta::ParamUnset(name(rest)?)),
+        "list" if rest.is_empty() => Ok(Meta::ParamList),
+        "clear" if rest.is_empty() => Ok(Meta::ParamClear),
+        _ => Err(usage.into()),
+    }
 }
 
 /// `.export FORMAT FILE [QUERY]`: the query is the rest of the line, as
@@ -269,7 +506,10 @@ mod tests {
     fn misuse_says_how_to_use() {
         let table: &[(&str, &str)] = &[
             (".load", ".load needs at least one file"),
-            (".mode xml", ".mode takes table, json or csv"),
+            (
+                ".mode xml",
+                ".mode takes table, box, markdown, line, tabs, csv, json, jsonl",
+            ),
             (".timer maybe", ".timer takes on or off"),
             (".stats now", ".stats takes no arguments"),
             (".lod x.kg", "unknown command .lod; did you mean .load?"),

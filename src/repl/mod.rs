@@ -5,12 +5,12 @@
 pub mod helper;
 pub mod meta;
 
-use crate::build::{Input, Options};
-use crate::cli::{Runner, color, report};
+use crate::cli::color;
 use crate::graph::Graph;
-use crate::output::{Format, aligned};
+use crate::output::aligned;
+use crate::session::{Control, Session};
 use helper::{ShellHelper, Vocabulary, incomplete};
-use meta::{COMMANDS, Meta, parse_meta};
+use meta::{COMMANDS, parse_meta};
 use rustyline::error::ReadlineError;
 use rustyline::history::DefaultHistory;
 use rustyline::{CompletionType, Config, Editor};
@@ -19,20 +19,9 @@ use std::hash::{BuildHasher, Hash};
 use std::io::{self, BufRead, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Instant;
 
 const PROMPT: &str = "dossier> ";
 const CONTINUATION: &str = "     ..> ";
-
-/// What the shell holds between commands.
-pub struct Session {
-    pub graph: Graph,
-    /// Everything loaded, in order, for `.reload`.
-    pub inputs: Vec<Input>,
-    pub options: Options,
-    pub format: Format,
-    pub timer: bool,
-}
 
 /// Runs the shell until `.quit` or Ctrl-D. `readline` false reads plain
 /// lines (for terminals where line editing misbehaves).
@@ -61,6 +50,7 @@ pub fn run(mut session: Session, readline: bool) -> ExitCode {
     } else {
         LineInput::Plain
     };
+    session.interactive = true;
     while let Some(text) = input.read_query() {
         // A Ctrl-C at the prompt (with plain lines, the terminal discards
         // the line and the signal sets the flag) is not meant for the query
@@ -70,16 +60,15 @@ pub fn run(mut session: Session, readline: bool) -> ExitCode {
             continue;
         }
         input.remember(&text);
-        match parse_meta(&text) {
-            Some(Ok(Meta::Quit)) => break,
-            Some(Ok(meta)) => {
-                session.meta(meta);
-                input.refresh(&session.graph);
-            }
-            Some(Err(message)) => eprintln!("error: {message}"),
-            None => session.query(&text),
+        let meta = parse_meta(&text).is_some();
+        if session.run("<query>", 0, &text) == Control::Quit {
+            break;
+        }
+        if meta {
+            input.refresh(&session.graph);
         }
     }
+    session.finish_output();
     ExitCode::SUCCESS
 }
 
@@ -342,96 +331,22 @@ fn unescape(line: &str) -> String {
     out
 }
 
-impl Session {
-    fn query(&mut self, text: &str) {
-        let start = Instant::now();
-        let mut runner = Runner::new(&self.graph, self.format, false);
-        runner.run_text("<query>", text, false);
-        if self.timer {
-            println!("time: {:.3} ms", start.elapsed().as_secs_f64() * 1000.0);
-        }
-    }
-
-    fn meta(&mut self, meta: Meta) {
-        match meta {
-            Meta::Help(topic) => print!("{}", help(topic.as_deref())),
-            Meta::Load(files) => {
-                let inputs: Vec<Input> = files
-                    .iter()
-                    .map(|f| Input::Path(PathBuf::from(f)))
-                    .collect();
-                let start = Instant::now();
-                match self.graph.load(&inputs, self.options) {
-                    Ok(added) => {
-                        self.inputs.extend(inputs);
-                        println!(
-                            "loaded {}: {}",
-                            files.join(", "),
-                            changes(&[
-                                ("entity", added.entities as i64, 0),
-                                ("relation", added.relations as i64, 0),
-                                ("fact", added.facts as i64, 0)
-                            ])
-                        );
-                    }
-                    Err(error) => {
-                        report(&error);
-                        eprintln!("nothing was loaded; the graph is as it was");
-                    }
-                }
-                if self.timer {
-                    println!("time: {:.3} ms", start.elapsed().as_secs_f64() * 1000.0);
-                }
-            }
-            Meta::Reload => match Graph::from_inputs(&self.inputs, self.options) {
-                Ok(graph) => {
-                    let (old, new) = (fingerprint(&self.graph), fingerprint(&graph));
-                    let diff = |i: usize| {
-                        let added = new[i].difference(&old[i]).count() as i64;
-                        let removed = old[i].difference(&new[i]).count() as i64;
-                        (added, removed)
-                    };
-                    let (ea, er) = diff(0);
-                    let (ra, rr) = diff(1);
-                    let (fa, fr) = diff(2);
-                    self.graph = graph;
-                    println!(
-                        "reloaded: {}",
-                        changes(&[("entity", ea, er), ("relation", ra, rr), ("fact", fa, fr)])
-                    );
-                }
-                Err(error) => {
-                    report(&error);
-                    eprintln!("nothing was reloaded; the graph is as it was");
-                }
-            },
-            Meta::Mode(format) => self.format = format,
-            Meta::Timer(on) => self.timer = on,
-            Meta::Stats => print!("{}", stats(&self.graph)),
-            Meta::Schema => print!("{}", schema(&self.graph)),
-            Meta::Export {
-                format,
-                file,
-                query,
-            } => {
-                let export = crate::export::Export {
-                    format,
-                    out: Some(PathBuf::from(&file)),
-                    base: crate::export::DEFAULT_BASE.into(),
-                    rdf12: false,
-                };
-                match crate::cli::export_graph(&self.graph, &export, query.as_deref()) {
-                    Ok(()) => println!("wrote {file}"),
-                    Err(message) => eprintln!("error: {message}"),
-                }
-            }
-            Meta::Quit => {}
-        }
-    }
+/// What a reload changed, from the graph before to the graph after.
+pub fn reload_changes(old: &Graph, new: &Graph) -> String {
+    let (old, new) = (fingerprint(old), fingerprint(new));
+    let diff = |i: usize| {
+        let added = new[i].difference(&old[i]).count() as i64;
+        let removed = old[i].difference(&new[i]).count() as i64;
+        (added, removed)
+    };
+    let (ea, er) = diff(0);
+    let (ra, rr) = diff(1);
+    let (fa, fr) = diff(2);
+    changes(&[("entity", ea, er), ("relation", ra, rr), ("fact", fa, fr)])
 }
 
 /// `+3 relations, -1 fact`, or `no changes`.
-fn changes(counts: &[(&str, i64, i64)]) -> String {
+pub fn changes(counts: &[(&str, i64, i64)]) -> String {
     let mut parts = Vec::new();
     for (what, added, removed) in counts {
         for (sign, n) in [('+', added), ('-', removed)] {
@@ -630,10 +545,10 @@ pub fn help(topic: Option<&str>) -> String {
                 out.push_str(&format!("  {syntax:<52} e.g. {example}\n"));
             }
             out.push_str("\nCommands:\n");
-            for (command, args, what) in COMMANDS {
+            for (command, args, what, _) in COMMANDS {
                 out.push_str(&format!("  {:<24} {what}\n", format!("{command} {args}")));
             }
-            out.push_str("\nKeys: Tab completes names, relations and commands; Ctrl-C cancels a line or a running query;\nCtrl-D on an empty line leaves. A line ending in `,` or with an open quote or brace goes on.\n");
+            out.push_str("\nKeys: Tab completes names, relations and commands; Ctrl-C cancels a line or a running query;\nCtrl-D on an empty line leaves. A line ending in `,` or with an open quote, brace or parenthesis goes on.\n.help COMMAND or .help FORM shows one with an example.\n");
         }
         Some("patterns") => out.push_str(
             "Patterns are statements with ?variables, clauses joined by `,`:\n\
@@ -652,14 +567,43 @@ pub fn help(topic: Option<&str>) -> String {
              Ctrl-R      search the history\n",
         ),
         Some(t) => match forms.iter().find(|(name, _, _)| *name == t || (t == "neighbors" && *name == "neighbours")) {
-            Some((_, syntax, example)) => out.push_str(&format!("{syntax}\n  e.g. {example}\n{}", form_help(t))),
-            None => match COMMANDS.iter().find(|c| c.0.trim_start_matches('.') == t) {
-                Some((command, args, what)) => out.push_str(&format!("{command} {args}\n  {what}\n")),
+            Some((_, syntax, example)) => {
+                out.push_str(&format!("{syntax}\n  e.g. {example}\n{}", form_help(t)));
+                out.push_str(&format!("\nOn the bundled graph, `{example}` gives:\n{}", real_answer(example)));
+            }
+            None => match COMMANDS
+                .iter()
+                .find(|c| c.0 == t || c.0.strip_prefix('.') == Some(t))
+                .or_else(|| COMMANDS.iter().find(|c| c.0.trim_start_matches(['.', ':', '\\']) == t))
+            {
+                Some((command, args, what, example)) => {
+                    out.push_str(&format!("{command} {args}\n  {what}\n  e.g. {example}\n"))
+                }
                 None => out.push_str(&format!("no help on `{t}`; topics: {}\n", helper::HELP_TOPICS.join(", "))),
             },
         },
     }
     out
+}
+
+/// `example`'s answer on the bundled graph, computed, as a table.
+fn real_answer(example: &str) -> String {
+    let graph = match Graph::from_inputs(&crate::cli::inputs(&[]), crate::build::Options::default())
+    {
+        Ok(graph) => graph,
+        Err(_) => return String::new(),
+    };
+    let query = crate::query::parse_query(0, 0, example).expect("help's examples parse");
+    let answer = crate::query::eval::evaluate(&graph, 0, &query).expect("help's examples run");
+    let mut out = Vec::new();
+    let _ = crate::output::write(
+        &mut out,
+        &graph,
+        &answer,
+        crate::output::Format::Table,
+        query.why,
+    );
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn form_help(topic: &str) -> &'static str {
@@ -746,6 +690,14 @@ mod tests {
         }
         assert!(help(Some("paths")).contains("e.g. paths"));
         assert!(help(Some("load")).starts_with(".load FILE..."));
+        assert!(help(Some("paths")).contains("On the bundled graph"));
+        for (command, _, _, example) in COMMANDS {
+            let topic = command.trim_start_matches('.');
+            assert!(
+                help(Some(topic)).contains(&format!("e.g. {example}")),
+                "{command}"
+            );
+        }
         assert!(help(Some("nonsense")).starts_with("no help on"));
     }
 }
