@@ -162,13 +162,19 @@ pub enum Command {
         /// Relation files to check (default: the bundled data/koreas.kg)
         files: Vec<PathBuf>,
     },
-    /// Print a shell completion script: `dossier completions bash > /etc/bash_completion.d/dossier`
+    /// Print a shell completion script
+    #[command(
+        after_help = "Examples:\n  dossier completions bash > ~/.local/share/bash-completion/completions/dossier\n  dossier completions zsh > ~/.zfunc/_dossier\n  dossier completions fish > ~/.config/fish/completions/dossier.fish"
+    )]
     Completions {
         /// bash, zsh or fish
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff): `dossier man | man -l -`
+    /// Print the manual page (roff)
+    #[command(
+        after_help = "Examples:\n  dossier man | man -l -\n  dossier man > dossier.1\n  dossier man | gzip > /usr/local/share/man/man1/dossier.1.gz"
+    )]
     Man,
     /// Export the graph (or what a query's answer touches)
     #[command(

@@ -140,6 +140,7 @@ impl Session {
     /// stdout again with `None`.
     pub fn output_to(&mut self, path: Option<PathBuf>) {
         self.finish_output();
+        self.answered = 0;
         if let Some(path) = path {
             self.sink.target = Target::File {
                 path,
@@ -256,12 +257,17 @@ impl Session {
                     headers: self.settings.headers,
                     max_width: self.table_width(),
                 };
+                // A blank line between answers to one place, not at the
+                // top of a `.once` or `.output` file.
                 let separate = self.answered > 0
+                    && self.sink.once.is_none()
                     && matches!(
                         self.settings.format,
                         Format::Table | Format::Box | Format::Markdown | Format::Line
                     );
-                self.answered += 1;
+                if self.sink.once.is_none() {
+                    self.answered += 1;
+                }
                 let format = self.settings.format;
                 let graph = &self.graph;
                 self.sink.emit_with(self.settings.pager, |out| {

@@ -3,7 +3,8 @@
 # then the checks of the exports with the real tools that read them:
 # Graphviz's `dot`; networkx, rdflib, pyoxigraph, Kuzu, LadybugDB, DuckDB
 # and Spark from PyPI (Spark runs on Java 17); Neo4j's Cypher parser from
-# npm. What is missing is installed first: Graphviz, Java and Node.js from
+# npm; `man` for the manual page. What is missing is installed first:
+# Graphviz, Java, Node.js and man-db from
 # Debian's packages, the Python packages in a virtual environment under
 # target/, the npm package under target/npm.
 set -euo pipefail
@@ -14,6 +15,7 @@ command -v dot >/dev/null 2>&1 || debian="$debian graphviz"
 java -version 2>&1 | grep -q 'version "17' || debian="$debian openjdk-17-jre-headless"
 command -v node >/dev/null 2>&1 || debian="$debian nodejs"
 command -v npm >/dev/null 2>&1 || debian="$debian npm"
+command -v man >/dev/null 2>&1 || debian="$debian man-db"
 if [ -n "$debian" ]; then
     echo "installing Debian packages:$debian"
     sudo=""

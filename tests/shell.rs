@@ -11,12 +11,26 @@ const TIMEOUT_MS: u64 = 20_000;
 
 /// Starts the shell on `args` in `dir`, with its history in `history`.
 fn shell(dir: &Path, args: &[&str], history: &Path) -> PtySession {
+    shell_with(dir, args, history, &[])
+}
+
+/// [`shell`] with more environment, its home (for the start-up file) the
+/// history's folder.
+fn shell_with(dir: &Path, args: &[&str], history: &Path, env: &[(&str, &str)]) -> PtySession {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_dossier"));
     cmd.args(args)
         .current_dir(dir)
         .env("DOSSIER_HISTORY", history)
+        .env(
+            "HOME",
+            history.parent().expect("the history is in a folder"),
+        )
+        .env_remove("XDG_CONFIG_HOME")
         .env("NO_COLOR", "1")
         .env("TERM", "xterm");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
     let options = rexpect::reader::Options::new()
         .timeout_ms(Some(TIMEOUT_MS))
         .strip_ansi_escape_codes(true);
@@ -563,4 +577,166 @@ fn pasted_lines_each_run_in_order() {
 fn a_bracketed_paste_runs_each_line_in_order() {
     pasted_counts(true, 5);
     pasted_counts(true, 500);
+}
+
+#[test]
+fn the_start_up_file_runs_first_and_no_rc_or_init_replace_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("h");
+    std::fs::write(dir.path().join(".dossierrc"), ".mode csv\n").unwrap();
+    let mut p = shell(&root(), &[], &history);
+    let out = ask(&mut p, "count ?x: state");
+    assert!(has_line(&out, "count") && has_line(&out, "4"), "{out}");
+    p.send_line("\\q").unwrap();
+    exits_with(&mut p, 0);
+
+    // The XDG file comes first.
+    let config = dir.path().join("config");
+    std::fs::create_dir_all(config.join("dossier")).unwrap();
+    std::fs::write(config.join("dossier/dossierrc"), ".mode jsonl\n").unwrap();
+    let xdg = config.to_str().unwrap();
+    let mut p = shell_with(&root(), &[], &history, &[("XDG_CONFIG_HOME", xdg)]);
+    let out = ask(&mut p, "count ?x: state");
+    assert!(has_line(&out, "{\"count\":4}"), "{out}");
+    p.send_line(":quit").unwrap();
+    exits_with(&mut p, 0);
+
+    let mut p = shell_with(&root(), &["--no-rc"], &history, &[("XDG_CONFIG_HOME", xdg)]);
+    let out = ask(&mut p, "count ?x: state");
+    assert!(has_line(&out, "4") && !has_line(&out, "count"), "{out}");
+    p.send_line(".quit").unwrap();
+    exits_with(&mut p, 0);
+
+    let init = dir.path().join("init.dq");
+    std::fs::write(&init, ".mode markdown\n").unwrap();
+    let mut p = shell(&root(), &["--init", init.to_str().unwrap()], &history);
+    let out = ask(&mut p, "count ?x: state");
+    assert!(has_line(&out, "| 4 |"), "{out}");
+    p.send_line(".quit").unwrap();
+    exits_with(&mut p, 0);
+}
+
+#[test]
+fn cmd_runs_and_the_shell_stays_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_dossier"));
+    cmd.args(["--cmd", ".mode csv", "--cmd", "count ?x: body"])
+        .current_dir(root())
+        .env("DOSSIER_HISTORY", dir.path().join("h"))
+        .env("HOME", dir.path())
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm");
+    let options = rexpect::reader::Options::new()
+        .timeout_ms(Some(TIMEOUT_MS))
+        .strip_ansi_escape_codes(true);
+    let mut p = rexpect::spawn_with_options(cmd, options).unwrap();
+    let (before, _) = p.exp_regex("dossier> ").unwrap();
+    assert!(has_line(&before, "6"), "{before}");
+    let out = ask(&mut p, "count ?x: state");
+    assert!(has_line(&out, "4") && has_line(&out, "count"), "{out}");
+    p.send_line(".quit").unwrap();
+    exits_with(&mut p, 0);
+}
+
+#[test]
+fn a_tall_answer_goes_through_the_pager_until_pager_off() {
+    let dir = tempfile::tempdir().unwrap();
+    // A terminal of 10 rows, and a pager that marks what it shows.
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!(
+            "stty rows 10 cols 100 && exec '{}'",
+            env!("CARGO_BIN_EXE_dossier")
+        ))
+        .current_dir(root())
+        .env("DOSSIER_HISTORY", dir.path().join("h"))
+        .env("HOME", dir.path())
+        .env("PAGER", "sed s/^/PAGED:/")
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm");
+    let options = rexpect::reader::Options::new()
+        .timeout_ms(Some(TIMEOUT_MS))
+        .strip_ansi_escape_codes(true);
+    let mut p = rexpect::spawn_with_options(cmd, options).unwrap();
+    p.exp_string("dossier> ").unwrap();
+    let out = ask(&mut p, "?s ?r ?o");
+    assert!(out.contains("PAGED:(39 rows)"), "{out}");
+    // A short answer is shown as it is.
+    let out = ask(&mut p, "count ?x: state");
+    assert!(has_line(&out, "4"), "{out}");
+    ask(&mut p, ".pager off");
+    let out = ask(&mut p, "?s ?r ?o");
+    assert!(
+        out.contains("(39 rows)") && !out.contains("PAGED:"),
+        "{out}"
+    );
+    p.send_line(".quit").unwrap();
+    exits_with(&mut p, 0);
+}
+
+#[test]
+fn a_wide_answer_is_cut_to_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!(
+            "stty rows 200 cols 60 && exec '{}'",
+            env!("CARGO_BIN_EXE_dossier")
+        ))
+        .current_dir(root())
+        .env("DOSSIER_HISTORY", dir.path().join("h"))
+        .env("HOME", dir.path())
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm");
+    let options = rexpect::reader::Options::new()
+        .timeout_ms(Some(TIMEOUT_MS))
+        .strip_ansi_escape_codes(true);
+    let mut p = rexpect::spawn_with_options(cmd, options).unwrap();
+    p.exp_string("dossier> ").unwrap();
+    // rexpect reads the terminal's bytes as Latin-1: decode them as UTF-8.
+    let utf8 = |s: String| {
+        String::from_utf8_lossy(&s.chars().map(|c| c as u8).collect::<Vec<u8>>()).into_owned()
+    };
+    let out = utf8(ask(&mut p, "?s abstained_on ?r {quote: ?q}"));
+    let rows: Vec<&str> = out.lines().filter(|l| l.contains('…')).collect();
+    assert!(!rows.is_empty(), "{out}");
+    assert!(
+        rows.iter().all(|l| l.trim_end().chars().count() <= 60),
+        "{out}"
+    );
+    ask(&mut p, ".maxwidth 0");
+    let out = utf8(ask(&mut p, "?s abstained_on ?r {quote: ?q}"));
+    assert!(
+        !out.contains('…') && out.contains("came from African states"),
+        "{out}"
+    );
+    p.send_line(".quit").unwrap();
+    exits_with(&mut p, 0);
+}
+
+#[test]
+fn parameters_modes_and_files_in_the_shell() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = shell(&root(), &[], &dir.path().join("h"));
+    ask(&mut p, ".param set who Russia");
+    let out = ask(&mut p, "neighbours $who");
+    assert!(
+        out.contains("North_Korea") && out.contains("(2 rows)"),
+        "{out}"
+    );
+    ask(&mut p, ".mode markdown");
+    let out = ask(&mut p, "count ?x: state");
+    assert!(has_line(&out, "| 4 |"), "{out}");
+    let once = dir.path().join("once.txt");
+    ask(&mut p, &format!(".once {}", once.display()));
+    let out = ask(&mut p, "count ?x: body");
+    assert!(!out.contains("| 6 |"), "{out}");
+    assert_eq!(
+        std::fs::read_to_string(&once).unwrap(),
+        "| count |\n| --- |\n| 6 |\n"
+    );
+    let out = ask(&mut p, ".pram list");
+    assert!(out.contains("did you mean .param?"), "{out}");
+    p.send_line("\\q").unwrap();
+    exits_with(&mut p, 0);
 }

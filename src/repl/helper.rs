@@ -205,18 +205,23 @@ pub fn complete(vocabulary: &Vocabulary, line: &str, pos: usize) -> (usize, Vec<
     let previous = tokens(&before[..start]);
     let last = previous.last().map(String::as_str);
     let candidates = match previous.first().map(String::as_str) {
-        None if word.starts_with('.') => pairs(COMMANDS.iter().map(|c| c.0), word),
+        None if word.starts_with('.') => pairs(
+            COMMANDS.iter().map(|c| c.0).filter(|c| c.starts_with('.')),
+            word,
+        ),
         None => {
             let mut c = pairs(FORMS, word);
             c.extend(name_pairs(vocabulary, word));
             c
         }
-        Some(".mode") => pairs(["table", "json", "csv"], word),
-        Some(".timer") => pairs(["on", "off"], word),
+        Some(".mode") => pairs(super::meta::MODES.iter().map(|m| m.0), word),
+        Some(".timer" | ".headers" | ".bail" | ".echo" | ".pager") => pairs(["on", "off"], word),
+        Some(".param") if previous.len() == 1 => pairs(["set", "unset", "list", "clear"], word),
         Some(".help") => pairs(HELP_TOPICS, word),
         Some(".export") if previous.len() == 1 => pairs(
             [
                 "dot", "svg", "png", "json", "kg", "graphml", "ntriples", "cypher", "kuzu", "csv",
+                "snapshot",
             ],
             word,
         ),
@@ -287,7 +292,7 @@ pub const HELP_TOPICS: [&str; 9] = [
 ];
 
 /// Whether `text` is an unfinished query that goes on on the next line:
-/// an open quote, backtick or brace, or a trailing `,`.
+/// an open quote, backtick, brace or parenthesis, or a trailing `,`.
 pub fn incomplete(text: &str) -> bool {
     let mut quote = false;
     let mut backtick = false;
@@ -308,8 +313,8 @@ pub fn incomplete(text: &str) -> bool {
                 comment = true;
                 continue;
             }
-            '{' if !quote && !backtick => braces += 1,
-            '}' if !quote && !backtick => braces -= 1,
+            '{' | '(' if !quote && !backtick => braces += 1,
+            '}' | ')' if !quote && !backtick => braces -= 1,
             _ => {}
         }
         code.push(c);
@@ -447,7 +452,9 @@ mod tests {
     fn completion_by_place() {
         let table: &[(&str, usize, &[&str])] = &[
             (".lo", 0, &[".load"]),
-            (".mode j", 6, &["json"]),
+            (".mode j", 6, &["json", "jsonl"]),
+            (".headers o", 9, &["on", "off"]),
+            (".param s", 7, &["set"]),
             (".timer o", 7, &["on", "off"]),
             (".help pa", 6, &["path", "paths", "patterns"]),
             ("neigh", 0, &["neighbours", "neighbors"]),
