@@ -740,3 +740,43 @@ fn parameters_modes_and_files_in_the_shell() {
     p.send_line("\\q").unwrap();
     exits_with(&mut p, 0);
 }
+
+#[test]
+fn scripts_files_and_the_system_from_the_shell() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("s.dq");
+    std::fs::write(&script, ".print from the script\ncount ?x: state\n").unwrap();
+    std::fs::write(dir.path().join("more.kg"), "Zed: state\n").unwrap();
+    let mut p = shell(&root(), &[], &dir.path().join("h"));
+    let out = ask(&mut p, &format!(".read {}", script.display()));
+    assert!(
+        has_line(&out, "from the script") && has_line(&out, "4"),
+        "{out}"
+    );
+    ask(&mut p, ".echo on");
+    let out = ask(&mut p, ".print hello");
+    assert_eq!(
+        out.replace('\r', "")
+            .lines()
+            .filter(|l| l.trim() == ".print hello")
+            .count(),
+        2,
+        "{out}"
+    );
+    ask(&mut p, ".echo off");
+    let answers = dir.path().join("answers.txt");
+    ask(&mut p, &format!(".output {}", answers.display()));
+    let out = ask(&mut p, "count ?x: person");
+    assert!(!has_line(&out, "4"), "{out}");
+    ask(&mut p, ".output");
+    assert_eq!(std::fs::read_to_string(&answers).unwrap(), "4\n");
+    let marker = dir.path().join("marker");
+    ask(&mut p, &format!(".shell touch {}", marker.display()));
+    assert!(marker.exists());
+    ask(&mut p, &format!(".cd {}", dir.path().display()));
+    ask(&mut p, ".load more.kg");
+    let out = ask(&mut p, "count ?x: state");
+    assert!(has_line(&out, "5"), "{out}");
+    p.send_line(":exit").unwrap();
+    exits_with(&mut p, 0);
+}
