@@ -2,7 +2,12 @@
 
 pub mod ast;
 pub mod eval;
+mod expression;
+mod neighbours;
 pub mod parse;
+mod path;
+mod pattern;
+mod plan;
 
 pub use parse::parse_query;
 pub mod rpq;

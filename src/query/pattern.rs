@@ -1,0 +1,507 @@
+//! Patterns: the plan run as a backtracking join, its rows distinct and
+//! sorted, within the row and state budgets.
+
+use super::eval::*;
+use super::plan::*;
+
+/// A variable's value during a search.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Cell {
+    Entity(NodeIndex),
+    Relation(Sym),
+    Value(Value),
+}
+
+/// A value with a total order, for sorting and de-duplicating rows:
+/// booleans, then numbers (integers and decimals together), dates, and
+/// text (strings and names).
+#[derive(Debug, Clone)]
+pub(super) struct Ordered(pub(super) Value);
+
+impl Ordered {
+    pub(super) fn rank(&self) -> u8 {
+        match self.0 {
+            Value::Bool(_) => 0,
+            Value::Int(_) | Value::Dec(_) => 1,
+            Value::Date(_) => 2,
+            Value::Str(_) | Value::Name(_) => 3,
+        }
+    }
+}
+
+impl Ord for Ordered {
+    fn cmp(&self, other: &Ordered) -> Ordering {
+        self.rank()
+            .cmp(&other.rank())
+            .then_with(|| match (&self.0, &other.0) {
+                (Value::Bool(a), Value::Bool(b)) => a.cmp(b),
+                (Value::Int(a), Value::Int(b)) => a.cmp(b),
+                (Value::Date(a), Value::Date(b)) => a.cmp(b),
+                (Value::Str(a) | Value::Name(a), Value::Str(b) | Value::Name(b)) => {
+                    a.cmp(b).then(self.0.type_name().cmp(other.0.type_name()))
+                }
+                (a, b) => number(a)
+                    .total_cmp(&number(b))
+                    .then(a.type_name().cmp(b.type_name())),
+            })
+    }
+}
+
+impl PartialOrd for Ordered {
+    fn partial_cmp(&self, other: &Ordered) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for Ordered {
+    fn eq(&self, other: &Ordered) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Ordered {}
+
+pub(super) fn number(v: &Value) -> f64 {
+    match v {
+        Value::Int(i) => *i as f64,
+        Value::Dec(d) => *d,
+        _ => f64::NAN,
+    }
+}
+
+pub(super) struct Run<'p, 'g> {
+    pub(super) plan: &'p Plan,
+    pub(super) eval: &'p Eval<'g>,
+    /// Each distinct row, and whether every match that gave it is derived.
+    pub(super) found: &'p mut std::collections::BTreeMap<Vec<Ordered>, RowInfo>,
+    pub(super) rows: &'p mut Rows,
+    pub(super) states: u64,
+    pub(super) max_states: u64,
+    /// The edges of the current partial match.
+    pub(super) matched: Vec<EdgeIndex>,
+    /// Whether each path step of the current match is derived.
+    pub(super) derived: Vec<bool>,
+    /// The facts of the current partial match.
+    pub(super) matched_facts: Vec<crate::graph::Fact>,
+    pub(super) error: Option<Box<Diagnostic>>,
+}
+
+impl Run<'_, '_> {
+    pub(super) fn solve(&mut self, step: usize, binding: &mut Vec<Option<Cell>>) {
+        if self.error.is_some() || self.rows.truncated {
+            return;
+        }
+        self.states += 1;
+        if self.states > self.max_states || crate::cancel::requested() {
+            self.rows.truncated = true;
+            return;
+        }
+        if step > 0 {
+            for check in &self.plan.checks[step - 1] {
+                match self.check(check, binding) {
+                    Ok(true) => {}
+                    Ok(false) => return,
+                    Err(e) => {
+                        self.error = Some(e);
+                        return;
+                    }
+                }
+            }
+        }
+        let Some(current) = self.plan.steps.get(step) else {
+            self.emit(binding);
+            return;
+        };
+        let graph = self.eval.graph;
+        let g = graph.petgraph();
+        match current {
+            Step::Path {
+                subject,
+                nfa,
+                reversed,
+                object,
+            } => {
+                let s = resolve_node(subject, binding);
+                let o = resolve_node(object, binding);
+                if matches!(s, Some(None)) || matches!(o, Some(None)) {
+                    return;
+                }
+                let forward = !(s.is_none() && o.is_some());
+                let starts: Vec<NodeIndex> = match (s, o) {
+                    (Some(Some(a)), _) => vec![a],
+                    (_, Some(Some(b))) => vec![b],
+                    _ => g.node_indices().collect(),
+                };
+                let eval = self.eval;
+                for start in starts {
+                    let (automaton, target) = if forward {
+                        (nfa, o.flatten())
+                    } else {
+                        (reversed, None)
+                    };
+                    let reached = super::rpq::search(
+                        graph,
+                        automaton,
+                        start,
+                        &|e| eval.valid(e),
+                        target,
+                        // One limit for the whole query, not one a start.
+                        self.max_states.saturating_sub(self.states),
+                    );
+                    self.states = self.states.saturating_add(reached.states);
+                    // A cut search still gives the ends it reached; the
+                    // answer is marked partial once they are in.
+                    let cut = reached.cut;
+                    for (end, steps, derived) in reached.ends {
+                        let (from, to) = if forward { (start, end) } else { (end, start) };
+                        if o.flatten().is_some_and(|x| x != to) {
+                            continue;
+                        }
+                        let new = vec![
+                            (slot_var(subject), Cell::Entity(from)),
+                            (slot_var(object), Cell::Entity(to)),
+                        ];
+                        let Some(new) = consistent(&new, binding) else {
+                            continue;
+                        };
+                        let before = self.matched.len();
+                        self.matched.extend(steps.iter().map(|t| t.edge));
+                        self.derived.push(derived);
+                        self.with(binding, &new, |run, b| run.solve(step + 1, b));
+                        self.derived.pop();
+                        self.matched.truncate(before);
+                    }
+                    if cut {
+                        self.rows.truncated = true;
+                        return;
+                    }
+                }
+            }
+            Step::Kind { entity, kind } => {
+                let candidates: Vec<NodeIndex> = match resolve_node(entity, binding) {
+                    Some(Some(n)) => vec![n],
+                    Some(None) => return,
+                    None => graph
+                        .entities()
+                        .filter(|(_, e)| e.kind == *kind)
+                        .map(|(n, _)| n)
+                        .collect(),
+                };
+                for n in candidates {
+                    if graph.entity(n).kind == *kind {
+                        self.with(
+                            binding,
+                            &[(entity_var(entity), Cell::Entity(n))],
+                            |run, b| run.solve(step + 1, b),
+                        );
+                    }
+                }
+            }
+            Step::Edge {
+                subject,
+                relation,
+                object,
+                attrs,
+            } => {
+                let s = resolve_node(subject, binding);
+                let o = resolve_node(object, binding);
+                if matches!(s, Some(None)) || matches!(o, Some(None)) {
+                    return;
+                }
+                let r = match relation {
+                    Slot::Fixed(r) => Some(*r),
+                    Slot::Var(v) => match &binding[*v] {
+                        Some(Cell::Relation(r)) => Some(*r),
+                        Some(_) => return,
+                        None => None,
+                    },
+                };
+                let edges: Vec<EdgeIndex> = match (s, o) {
+                    (Some(Some(s)), _) => graph.adjacent(s, Outgoing).map(|e| e.id).collect(),
+                    (_, Some(Some(o))) => graph.adjacent(o, Incoming).map(|e| e.id).collect(),
+                    _ => g
+                        .edge_indices()
+                        .filter(|&e| r.is_none_or(|r| g[e].relation == r))
+                        .collect(),
+                };
+                for e in edges {
+                    let (from, to) = g.edge_endpoints(e).expect("edges have ends");
+                    let weight = g[e];
+                    if !self.eval.valid(e) {
+                        continue;
+                    }
+                    if s.is_some_and(|s| s != Some(from))
+                        || o.is_some_and(|o| o != Some(to))
+                        || r.is_some_and(|r| r != weight.relation)
+                    {
+                        continue;
+                    }
+                    let mut new: Vec<(Option<usize>, Cell)> = vec![
+                        (slot_var(subject), Cell::Entity(from)),
+                        (slot_var(relation), Cell::Relation(weight.relation)),
+                        (slot_var(object), Cell::Entity(to)),
+                    ];
+                    if !self.attrs_match(attrs, weight.attrs, binding, &mut new) {
+                        continue;
+                    }
+                    let Some(new) = consistent(&new, binding) else {
+                        continue;
+                    };
+                    self.matched.push(e);
+                    self.with(binding, &new, |run, b| run.solve(step + 1, b));
+                    self.matched.pop();
+                }
+            }
+            Step::Fact {
+                subject,
+                predicate,
+                attrs,
+            } => {
+                let s = resolve_node(subject, binding);
+                if matches!(s, Some(None)) {
+                    return;
+                }
+                let p = match predicate {
+                    Slot::Fixed(p) => Some(*p),
+                    Slot::Var(v) => match &binding[*v] {
+                        Some(Cell::Relation(r)) => Some(*r),
+                        Some(_) => return,
+                        None => None,
+                    },
+                };
+                let facts: Vec<crate::graph::Fact> = match s {
+                    Some(Some(s)) => graph.facts_of(s).copied().collect(),
+                    _ => graph
+                        .facts()
+                        .iter()
+                        .filter(|f| p.is_none_or(|p| f.predicate == p))
+                        .copied()
+                        .collect(),
+                };
+                for f in facts {
+                    if p.is_some_and(|p| p != f.predicate)
+                        || self
+                            .eval
+                            .as_of
+                            .is_some_and(|d| !valid_on(graph, f.attrs, d))
+                    {
+                        continue;
+                    }
+                    let mut new: Vec<(Option<usize>, Cell)> = vec![
+                        (slot_var(subject), Cell::Entity(f.subject)),
+                        (slot_var(predicate), Cell::Relation(f.predicate)),
+                    ];
+                    if !self.attrs_match(attrs, f.attrs, binding, &mut new) {
+                        continue;
+                    }
+                    let Some(new) = consistent(&new, binding) else {
+                        continue;
+                    };
+                    self.rows.nodes.insert(f.subject);
+                    self.matched_facts.push(f);
+                    self.with(binding, &new, |run, b| run.solve(step + 1, b));
+                    self.matched_facts.pop();
+                }
+            }
+        }
+    }
+
+    /// Runs `f` with `new` bound, then unbinds them.
+    pub(super) fn with(
+        &mut self,
+        binding: &mut Vec<Option<Cell>>,
+        new: &[(Option<usize>, Cell)],
+        f: impl FnOnce(&mut Self, &mut Vec<Option<Cell>>),
+    ) {
+        let mut set = Vec::new();
+        for (var, cell) in new {
+            if let Some(v) = var
+                && binding[*v].is_none()
+            {
+                binding[*v] = Some(cell.clone());
+                set.push(*v);
+            }
+        }
+        f(self, binding);
+        for v in set {
+            binding[v] = None;
+        }
+    }
+
+    pub(super) fn attrs_match(
+        &self,
+        wanted: &[(Sym, Slot<Value>)],
+        attrs: u32,
+        binding: &[Option<Cell>],
+        new: &mut Vec<(Option<usize>, Cell)>,
+    ) -> bool {
+        let have = self.eval.graph.attrs(attrs);
+        for (key, slot) in wanted {
+            let Some((_, value)) = have.iter().find(|(k, _)| k == key) else {
+                return false;
+            };
+            match slot {
+                Slot::Fixed(v) => {
+                    if v != value {
+                        return false;
+                    }
+                }
+                Slot::Var(i) => match &binding[*i] {
+                    Some(Cell::Value(b)) if b == value => {}
+                    Some(_) => return false,
+                    None => new.push((Some(*i), Cell::Value(value.clone()))),
+                },
+            }
+        }
+        true
+    }
+
+    pub(super) fn check(&self, check: &Check, binding: &[Option<Cell>]) -> PResult<bool> {
+        let value = |s: &Slot<Value>| -> Value {
+            match s {
+                Slot::Fixed(v) => v.clone(),
+                Slot::Var(i) => self.cell_value(
+                    binding[*i]
+                        .as_ref()
+                        .expect("checks run once their variables are bound"),
+                ),
+            }
+        };
+        let (a, b) = (value(&check.left), value(&check.right));
+        let ordering = compare(&a, &b).ok_or_else(|| {
+            Box::new(
+                Diagnostic::at(self.eval.file, check.span, format!("cannot compare {} `{a}` with {} `{b}`", article(&a), article(&b)))
+                    .label("different types")
+                    .help("numbers compare with numbers, dates with dates, and strings and names with strings and names"),
+            )
+        })?;
+        Ok(match check.op {
+            Op::Eq => ordering == Ordering::Equal,
+            Op::Ne => ordering != Ordering::Equal,
+            Op::Lt => ordering == Ordering::Less,
+            Op::Le => ordering != Ordering::Greater,
+            Op::Gt => ordering == Ordering::Greater,
+            Op::Ge => ordering != Ordering::Less,
+        })
+    }
+
+    pub(super) fn cell_value(&self, cell: &Cell) -> Value {
+        match cell {
+            Cell::Entity(n) => Value::Name(self.eval.graph.entity(*n).name.as_str().into()),
+            Cell::Relation(r) => Value::Name(self.eval.graph.relations.name(*r).into()),
+            Cell::Value(v) => v.clone(),
+        }
+    }
+
+    pub(super) fn emit(&mut self, binding: &[Option<Cell>]) {
+        let row: Vec<Ordered> = binding
+            .iter()
+            .map(|c| Ordered(self.cell_value(c.as_ref().expect("all variables are bound"))))
+            .collect();
+        if self.found.len() as u64 >= MAX_ROWS.load(std::sync::atomic::Ordering::Relaxed)
+            && !self.found.contains_key(&row)
+        {
+            self.rows.truncated = true;
+            return;
+        }
+        for cell in binding.iter().flatten() {
+            if let Cell::Entity(n) = cell {
+                self.rows.nodes.insert(*n);
+            }
+        }
+        let g = self.eval.graph.petgraph();
+        for &e in &self.matched {
+            self.rows.edges.insert(e);
+            let (a, b) = g.edge_endpoints(e).expect("edges have ends");
+            self.rows.nodes.extend([a, b]);
+        }
+        let derived = self.derived.iter().any(|d| *d);
+        let entry = self.found.entry(row).or_insert(RowInfo {
+            derived,
+            ..RowInfo::default()
+        });
+        entry.derived = entry.derived && derived;
+        entry.edges.extend(self.matched.iter().copied());
+        for f in &self.matched_facts {
+            if !entry.facts.contains(f) {
+                entry.facts.push(*f);
+            }
+        }
+    }
+}
+
+/// `Some(Some(node))` for a known entity, `Some(None)` for a variable bound
+/// to something that is not an entity, `None` for an unbound variable.
+pub(super) fn resolve_node(
+    slot: &Slot<NodeIndex>,
+    binding: &[Option<Cell>],
+) -> Option<Option<NodeIndex>> {
+    match slot {
+        Slot::Fixed(n) => Some(Some(*n)),
+        Slot::Var(v) => match &binding[*v] {
+            Some(Cell::Entity(n)) => Some(Some(*n)),
+            Some(_) => Some(None),
+            None => None,
+        },
+    }
+}
+
+pub(super) fn slot_var<T>(slot: &Slot<T>) -> Option<usize> {
+    match slot {
+        Slot::Var(v) => Some(*v),
+        Slot::Fixed(_) => None,
+    }
+}
+
+pub(super) fn entity_var(slot: &Slot<NodeIndex>) -> Option<usize> {
+    slot_var(slot)
+}
+
+/// The new bindings, unless one variable would get two values in one
+/// clause (`?x r ?x` on an edge from A to B).
+pub(super) fn consistent(
+    new: &[(Option<usize>, Cell)],
+    binding: &[Option<Cell>],
+) -> Option<Vec<(Option<usize>, Cell)>> {
+    let mut out: Vec<(Option<usize>, Cell)> = Vec::new();
+    for (var, cell) in new {
+        let Some(v) = var else { continue };
+        if let Some(b) = &binding[*v] {
+            if b != cell {
+                return None;
+            }
+            continue;
+        }
+        if let Some((_, other)) = out.iter().find(|(o, _)| *o == Some(*v)) {
+            if other != cell {
+                return None;
+            }
+            continue;
+        }
+        out.push((Some(*v), cell.clone()));
+    }
+    Some(out)
+}
+
+/// Compares two values of comparable types.
+pub(super) fn compare(a: &Value, b: &Value) -> Option<Ordering> {
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => Some(x.cmp(y)),
+        (Value::Int(_) | Value::Dec(_), Value::Int(_) | Value::Dec(_)) => {
+            number(a).partial_cmp(&number(b))
+        }
+        (Value::Date(x), Value::Date(y)) => Some(x.cmp(y)),
+        (Value::Str(x) | Value::Name(x), Value::Str(y) | Value::Name(y)) => Some(x.cmp(y)),
+        (Value::Bool(x), Value::Bool(y)) => Some(x.cmp(y)),
+        _ => None,
+    }
+}
+
+pub(super) fn article(v: &Value) -> String {
+    let t = v.type_name();
+    if t.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        format!("an {t}")
+    } else {
+        format!("a {t}")
+    }
+}
