@@ -36,22 +36,26 @@
 extern crate alloc;
 
 pub mod ast;
-pub mod build;
 pub mod cancel;
 pub mod cli;
 pub mod diagnostic;
-pub mod export;
 pub mod files;
+pub mod formats;
 pub mod generate;
 pub mod graph;
+pub mod load;
 pub mod name;
 pub mod output;
 pub mod parse;
 pub mod query;
 pub mod repl;
 pub mod session;
-pub mod snapshot;
 pub mod suggest;
 pub mod syntax;
 pub mod value;
 pub mod world;
+
+// The paths of earlier versions, which tests, benchmarks and users name.
+pub use formats as export;
+pub use formats::snapshot;
+pub use load as build;

@@ -10,6 +10,8 @@ pub mod graphml;
 pub mod json;
 pub mod kg;
 pub mod ntriples;
+pub mod snapshot;
+pub mod tsv;
 
 use crate::graph::Graph;
 use crate::query::eval::Answer;

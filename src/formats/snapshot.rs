@@ -580,3 +580,36 @@ fn check_declarations(graph: &Graph, facts: &[(usize, Sym, u32)]) -> Result<(), 
     }
     Ok(())
 }
+
+use crate::formats::json::JsonDoc;
+use crate::load::{Diagnostic, Loader};
+
+impl Loader<'_> {
+    /// A binary snapshot (`--to snapshot`). Into an empty graph it is
+    /// taken as it is, with no parsing; into a graph that holds something
+    /// it goes through the same checks as the JSON it stands for.
+    pub(crate) fn snapshot(&mut self, name: String, bytes: &[u8]) {
+        let file = self.sources.add(name.clone(), "");
+        let graph = match crate::snapshot::read(bytes) {
+            Ok(graph) => graph,
+            Err(why) => {
+                self.diagnostics.push(
+                    Diagnostic::bare(format!("cannot load `{name}`: {why}"))
+                        .help("snapshots are made by `dossier export FILE... --to snapshot -o NAME.dsnap`"),
+                );
+                return;
+            }
+        };
+        if self.graph.entity_count() == 0 && self.graph.files.is_empty() && self.edges.is_empty() {
+            *self.graph = graph;
+            self.whole_snapshot = true;
+            return;
+        }
+        let json = crate::export::json::json(&graph);
+        let doc: JsonDoc<'_> = serde_json::from_str(&json).expect("Dossier's own JSON parses");
+        if let Err(message) = self.json_doc(file, doc) {
+            self.diagnostics
+                .push(Diagnostic::bare(format!("cannot load `{name}`: {message}")));
+        }
+    }
+}

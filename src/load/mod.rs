@@ -1,0 +1,849 @@
+//! Loading: files to AST to graph, all or nothing. This file holds the
+//! loader and what it does with each item; `read.rs` reads files (halves,
+//! pipes, limits), `validate.rs` checks declarations and `--strict`,
+//! `progress.rs` draws the progress bar. The readers of TSV, JSON and
+//! snapshots are in `src/formats/`.
+
+mod progress;
+mod read;
+mod validate;
+
+use progress::Progress;
+pub(crate) use read::*;
+
+pub(crate) use crate::ast::{Attr, Declaration, Item, Span, Statement, Text};
+pub(crate) use crate::diagnostic::{Diagnostic, FileId, SourceText, Sources};
+pub(crate) use crate::graph::{
+    AttrsId, Edge, Fact, Graph, KIND_ENTITY, NO_ATTRS, Origin, RelationInfo, Sym,
+};
+pub(crate) use crate::parse::{Batch, batches, parse_line, parse_lines};
+pub(crate) use crate::suggest::did_you_mean;
+pub(crate) use crate::value::{self, Value};
+pub(crate) use petgraph::graph::NodeIndex;
+pub(crate) use std::borrow::Cow;
+pub(crate) use std::collections::{BTreeMap, HashMap, HashSet};
+pub(crate) use std::path::{Path, PathBuf};
+
+/// Something to load.
+#[derive(Debug, Clone)]
+pub enum Input {
+    /// A file on disk, shown in messages as given.
+    Path(PathBuf),
+    /// A text in memory under a name, such as the bundled graph.
+    Text { name: String, text: String },
+    /// Bytes in memory under a name, read as a file with that name would be
+    /// (they need not be UTF-8).
+    Bytes { name: String, bytes: Vec<u8> },
+}
+
+/// How to load.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Names used without a declaration are errors instead of `entity`s.
+    pub strict: bool,
+    /// Show a progress bar on stderr for a file that takes over a second
+    /// (only when stderr is a terminal).
+    pub progress: bool,
+    /// An include may name only files inside the folder of the first file
+    /// loaded (`--confine-includes`), for files from people you do not trust.
+    pub confine_includes: bool,
+}
+
+/// What a successful load added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Added {
+    pub entities: usize,
+    pub relations: usize,
+    pub facts: usize,
+}
+
+/// Why a load failed: every problem found, and the texts they point into.
+pub struct LoadError {
+    pub sources: Sources,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Errors found past the first [`MAX_KEPT`], counted but not kept.
+    pub not_kept: usize,
+}
+
+/// At most this many diagnostics are shown; a binary file would otherwise
+/// bury the terminal.
+pub const MAX_SHOWN: usize = 100;
+/// At most this many are kept while a load goes on (a file of four
+/// million bad lines held 1.3 GB of diagnostics); the rest are counted.
+pub const MAX_KEPT: usize = 1000;
+
+impl LoadError {
+    /// The diagnostics as text, ending with a count when some were left out.
+    pub fn render(&self, color: bool) -> String {
+        let shown = &self.diagnostics[..self.diagnostics.len().min(MAX_SHOWN)];
+        let mut out = self.sources.render(shown, color);
+        let more = self.diagnostics.len() - shown.len() + self.not_kept;
+        if more > 0 {
+            out.push_str(&format!("error: {more} more errors not shown\n"));
+        }
+        out
+    }
+}
+
+impl std::fmt::Debug for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render(false))
+    }
+}
+
+impl Graph {
+    /// Loads inputs into the graph. On any error the graph is left exactly
+    /// as it was and every problem found is returned.
+    pub fn load(&mut self, inputs: &[Input], options: Options) -> Result<Added, LoadError> {
+        let before = (
+            self.entity_count(),
+            self.relation_count(),
+            self.fact_count(),
+        );
+        let mut next = if self.entity_count() == 0 && self.files.is_empty() {
+            Graph::new()
+        } else {
+            self.clone()
+        };
+        let mut loader = Loader {
+            graph: &mut next,
+            sources: Sources::new(),
+            diagnostics: Vec::new(),
+            options,
+            first_use: BTreeMap::new(),
+            source_of: HashMap::new(),
+            stack: Vec::new(),
+            on_stack: HashSet::new(),
+            confined_to: None,
+            not_kept: 0,
+            seen: HashSet::new(),
+            edges: Vec::new(),
+            declaration_spans: HashMap::new(),
+            whole_snapshot: false,
+        };
+        loader.confined_to = inputs.iter().find_map(|i| match i {
+            Input::Path(p) => std::fs::canonicalize(p)
+                .ok()
+                .and_then(|p| p.parent().map(Path::to_path_buf)),
+            _ => None,
+        });
+        for input in inputs {
+            loader.input(input, None);
+        }
+        loader.check_strict();
+        loader.check_declarations();
+        if !loader.diagnostics.is_empty() {
+            return Err(LoadError {
+                sources: loader.sources,
+                diagnostics: loader.diagnostics,
+                not_kept: loader.not_kept,
+            });
+        }
+        let edges = std::mem::take(&mut loader.edges);
+        let whole_snapshot = loader.whole_snapshot && edges.is_empty();
+        drop(loader);
+        if !whole_snapshot {
+            next.add_edges(&edges);
+            drop(edges);
+            next.finish();
+        }
+        *self = next;
+        release_free_memory();
+        Ok(Added {
+            entities: self.entity_count() - before.0,
+            relations: self.relation_count() - before.1,
+            facts: self.fact_count() - before.2,
+        })
+    }
+
+    /// A new graph of `inputs`.
+    pub fn from_inputs(inputs: &[Input], options: Options) -> Result<Graph, LoadError> {
+        let mut graph = Graph::new();
+        graph.load(inputs, options)?;
+        Ok(graph)
+    }
+}
+
+/// Room left on the stack below which an include's load goes on in a new
+/// stack segment, and that segment's size.
+pub(crate) const STACK_RED_ZONE: usize = 256 * 1024;
+pub(crate) const STACK_SEGMENT: usize = 4 * 1024 * 1024;
+
+pub(crate) struct Loader<'g> {
+    pub(crate) graph: &'g mut Graph,
+    pub(crate) sources: Sources,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    pub(crate) options: Options,
+    /// Under `--strict`: where each entity created by use was first used.
+    pub(crate) first_use: BTreeMap<NodeIndex, (FileId, Span)>,
+    /// The text of each graph file loaded in this run.
+    pub(crate) source_of: HashMap<u32, FileId>,
+    /// The files being loaded, outermost first, to catch include cycles.
+    pub(crate) stack: Vec<PathBuf>,
+    /// The same, to look up.
+    pub(crate) on_stack: HashSet<PathBuf>,
+    /// The folder of the first file, for `--confine-includes`.
+    pub(crate) confined_to: Option<PathBuf>,
+    /// Diagnostics counted but not kept (past [`MAX_KEPT`]).
+    pub(crate) not_kept: usize,
+    /// Files loaded in this run, so that one included twice loads once.
+    pub(crate) seen: HashSet<PathBuf>,
+    /// The relation statements read, added to the graph when all is well.
+    pub(crate) edges: Vec<(NodeIndex, NodeIndex, Edge)>,
+    /// Where each relation declaration of this load is, for diagnostics.
+    pub(crate) declaration_spans: HashMap<Sym, (FileId, Span)>,
+    /// The graph is a snapshot's as read, indexes built: the last input was
+    /// a snapshot loaded into an empty graph.
+    pub(crate) whole_snapshot: bool,
+}
+
+/// The file, graph file number and line being loaded.
+#[derive(Clone, Copy)]
+pub(crate) struct At {
+    pub(crate) file: FileId,
+    pub(crate) origin: Origin,
+}
+
+impl Loader<'_> {
+    /// Loads one input; `from` is the include line that asked for it.
+    pub(crate) fn input(&mut self, input: &Input, from: Option<(FileId, Span)>) {
+        self.whole_snapshot = false;
+        let (name, bytes, canonical) = match input {
+            Input::Text { name, text } => (name.clone(), Cow::Borrowed(text.as_bytes()), None),
+            Input::Bytes { name, bytes } => (name.clone(), Cow::Borrowed(&bytes[..]), None),
+            Input::Path(path) => {
+                let name = path.display().to_string();
+                let canonical = std::fs::canonicalize(path).ok();
+                if let Some(c) = &canonical {
+                    if let Some(i) = self
+                        .on_stack
+                        .contains(c)
+                        .then(|| self.stack.iter().position(|p| p == c))
+                        .flatten()
+                    {
+                        let chain: Vec<String> = self.stack[i..]
+                            .iter()
+                            .chain([c])
+                            .map(|p| file_name(p))
+                            .collect();
+                        self.error_from(
+                            from,
+                            format!("`{name}` includes itself"),
+                            format!("the chain is {}", chain.join(" -> ")),
+                        );
+                        return;
+                    }
+                    if !self.seen.insert(c.clone()) {
+                        return;
+                    }
+                }
+                match read(path, from.is_some()) {
+                    Ok(bytes) => (name, Cow::Owned(bytes), canonical),
+                    Err(why) => {
+                        self.error_from(
+                            from,
+                            format!("cannot read `{name}`: {why}"),
+                            String::new(),
+                        );
+                        return;
+                    }
+                }
+            }
+        };
+        if let Some(c) = &canonical {
+            self.stack.push(c.clone());
+            self.on_stack.insert(c.clone());
+        }
+        let extension = match input {
+            Input::Path(p) => p
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or("")
+                .to_ascii_lowercase(),
+            Input::Text { name, .. } | Input::Bytes { name, .. } => name
+                .rsplit_once('.')
+                .map_or(String::new(), |(_, e)| e.to_ascii_lowercase()),
+        };
+        match extension.as_str() {
+            "tsv" => self.tsv(name, bytes),
+            "json" => self.json(name, &bytes),
+            "dsnap" => self.snapshot(name, &bytes),
+            _ => self.text(name, bytes, input),
+        }
+        if let Some(c) = &canonical {
+            self.stack.pop();
+            self.on_stack.remove(c);
+        }
+    }
+
+    /// A file four fifths of whose lines (five or more) are errors, its
+    /// first among them, is not
+    /// relation text (`include "/etc/passwd"`): only its first error is
+    /// kept, so that its lines are not echoed to the terminal.
+    pub(crate) fn not_relation_text(&mut self, file: FileId, before: (usize, usize), text: &str) {
+        let (before, dropped) = before;
+        let errors = self.diagnostics.len() - before + (self.not_kept - dropped);
+        // A few errors are a file with mistakes, not another kind of file.
+        if errors < 5 || before >= self.diagnostics.len() {
+            return;
+        }
+        let content = text
+            .lines()
+            .filter(|l| {
+                let t = l.trim();
+                !t.is_empty() && !t.starts_with('#')
+            })
+            .count();
+        let first_line = text
+            .lines()
+            .position(|l| {
+                let t = l.trim();
+                !t.is_empty() && !t.starts_with('#')
+            })
+            .unwrap_or(0)
+            + 1;
+        let first = &self.diagnostics[before];
+        let first_is_first_line = first.place.is_some_and(|p| {
+            p.file == file && self.sources.line_col(file, p.span.start).0 == first_line
+        });
+        if !first_is_first_line || errors * 10 < content * 8 {
+            return;
+        }
+        let mut kept = self.diagnostics[before].clone();
+        kept.help = Some(format!(
+            "{} of its {content} lines are errors: this does not look like a relation file, so its other lines are not shown",
+            errors
+        ));
+        self.diagnostics.truncate(before);
+        self.not_kept = dropped;
+        self.diagnostics.push(kept);
+    }
+
+    /// Keeps at most [`MAX_KEPT`] diagnostics, counting the rest, so that
+    /// a file of nothing but errors loads in bounded memory.
+    pub(crate) fn keep_few_diagnostics(&mut self) {
+        if self.diagnostics.len() > MAX_KEPT {
+            self.not_kept += self.diagnostics.len() - MAX_KEPT;
+            self.diagnostics.truncate(MAX_KEPT);
+        }
+    }
+
+    pub(crate) fn error_from(
+        &mut self,
+        from: Option<(FileId, Span)>,
+        message: String,
+        help: String,
+    ) {
+        let mut d = match from {
+            Some((file, span)) => Diagnostic::at(file, span, message).label("included here"),
+            None => Diagnostic::bare(message),
+        };
+        if !help.is_empty() {
+            d = d.help(help);
+        }
+        self.diagnostics.push(d);
+    }
+
+    pub(crate) fn text(&mut self, name: String, bytes: Cow<'_, [u8]>, input: &Input) {
+        let display = name.clone();
+        // A byte-order mark is not part of the text, nor of its first line.
+        let mut bytes = bytes.into_owned();
+        if bytes.starts_with("\u{feff}".as_bytes()) {
+            bytes.drain(.."\u{feff}".len());
+        }
+        // The text goes into the `Sources` that diagnostics point into (a
+        // file read is moved there, not copied); a file that is not UTF-8
+        // is shown with its bad bytes replaced.
+        let (text, raw) = shared_text(bytes);
+        let bytes: &[u8] = raw.as_deref().unwrap_or(text.as_bytes());
+        let valid = raw.is_none();
+        let graph_file = self.graph.files.len() as u32;
+        self.graph.files.push(name.clone());
+        let file = self.sources.add_shared(name, text.clone());
+        self.source_of.insert(graph_file, file);
+        self.edges
+            .reserve(bytes.iter().filter(|&&b| b == b'\n').count() + 1);
+        let before = (self.diagnostics.len(), self.not_kept);
+        if valid {
+            let mut progress = Progress::new(self.options.progress, &display, text.len());
+            let list: Vec<Batch<'_>> = batches(&text).collect();
+            // Lines are independent: worker threads parse batches while
+            // this thread builds them, in file order, as they come.
+            let workers = std::thread::available_parallelism()
+                .map_or(1, |n| n.get())
+                .min(4);
+            let cancelled = if list.len() < 4 || workers < 2 {
+                let mut cancelled = false;
+                for batch in &list {
+                    if crate::cancel::requested() {
+                        cancelled = true;
+                        break;
+                    }
+                    parse_lines(file, batch.offset, batch.text, |number, item| {
+                        self.built(batch, number, item, file, graph_file, input)
+                    });
+                    progress.advance(batch.offset + batch.text.len());
+                    self.keep_few_diagnostics();
+                }
+                cancelled
+            } else {
+                let next = std::sync::atomic::AtomicUsize::new(0);
+                std::thread::scope(|scope| {
+                    type Parsed<'s> = Vec<(usize, crate::parse::PResult<Item<'s>>)>;
+                    let (tx, rx) =
+                        std::sync::mpsc::sync_channel::<(usize, Parsed<'_>)>(2 * workers);
+                    for _ in 0..workers {
+                        let tx = tx.clone();
+                        let (list, next) = (&list, &next);
+                        scope.spawn(move || {
+                            loop {
+                                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                                let Some(batch) = list.get(i) else { break };
+                                if crate::cancel::requested() {
+                                    break;
+                                }
+                                let mut out = Vec::new();
+                                parse_lines(file, batch.offset, batch.text, |number, item| {
+                                    out.push((number, item))
+                                });
+                                if tx.send((i, out)).is_err() {
+                                    break;
+                                }
+                            }
+                        });
+                    }
+                    drop(tx);
+                    let mut waiting: std::collections::BTreeMap<usize, Parsed<'_>> =
+                        std::collections::BTreeMap::new();
+                    let mut want = 0;
+                    for (i, parsed) in rx {
+                        if crate::cancel::requested() {
+                            return true;
+                        }
+                        waiting.insert(i, parsed);
+                        while let Some(parsed) = waiting.remove(&want) {
+                            let batch = &list[want];
+                            let mut parsed = std::collections::VecDeque::from(parsed);
+                            while let Some((number, item)) = parsed.pop_front() {
+                                if let Some((_, Ok(ahead))) = parsed.get(PREFETCH_AHEAD) {
+                                    self.prefetch(ahead);
+                                }
+                                self.built(batch, number, item, file, graph_file, input);
+                            }
+                            progress.advance(batch.offset + batch.text.len());
+                            self.keep_few_diagnostics();
+                            want += 1;
+                        }
+                    }
+                    want < list.len()
+                })
+            };
+            if cancelled {
+                self.diagnostics
+                    .push(Diagnostic::bare("load cancelled; nothing was loaded"));
+                return;
+            }
+            progress.finish();
+            self.not_relation_text(file, before, &text);
+            return;
+        }
+        // Not UTF-8: line by line, pointing at the first bad byte of each
+        // bad line.
+        let raw_lines = bytes.split(|&b| b == b'\n');
+        let mut offset = 0;
+        for ((number, line), raw) in text.split('\n').enumerate().zip(raw_lines) {
+            if number % 1024 == 0 {
+                self.keep_few_diagnostics();
+            }
+            let at = At {
+                file,
+                origin: Origin {
+                    file: graph_file,
+                    line: number as u32 + 1,
+                },
+            };
+            let line_len = line.len();
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            if let Err(e) = std::str::from_utf8(raw) {
+                let col = String::from_utf8_lossy(&raw[..e.valid_up_to()]).len();
+                let start = offset + col;
+                self.diagnostics.push(
+                    Diagnostic::at(file, Span::new(start, start + 3), "this line is not valid UTF-8")
+                        .label("invalid byte here")
+                        .help("relation files are UTF-8 text; convert the file, e.g. `iconv -f latin1 -t utf-8` (the rest of the file is not shown)"),
+                );
+                // The first bad line only: a file that is not text is not
+                // echoed to the terminal line by line.
+                return;
+            } else {
+                match parse_line(file, offset, line) {
+                    Ok(Some(item)) => self.item(item, at, input),
+                    Ok(None) => {}
+                    Err(d) => self.diagnostics.push(*d),
+                }
+            }
+            offset += line_len + 1;
+        }
+    }
+
+    /// A hint that the names of `item` will be looked up soon: a large
+    /// graph's name index is far bigger than the cache, so every look-up
+    /// is a miss, and asking for the slot a few lines ahead overlaps them.
+    pub(crate) fn prefetch(&self, item: &Item<'_>) {
+        match item {
+            Item::Statement(s) => {
+                self.graph.prefetch_name(&s.subject.text);
+                if let Some(o) = &s.object {
+                    self.graph.prefetch_name(&o.text);
+                }
+            }
+            Item::Declaration(d) => self.graph.prefetch_name(&d.name.text),
+            Item::Include(_) | Item::Relation(_) => {}
+        }
+    }
+
+    /// Builds what a line of a batch says, or keeps its error.
+    pub(crate) fn built(
+        &mut self,
+        batch: &Batch<'_>,
+        number: usize,
+        item: crate::parse::PResult<Item<'_>>,
+        file: FileId,
+        graph_file: u32,
+        input: &Input,
+    ) {
+        let line = (batch.first_line + number) as u32 + 1;
+        let at = At {
+            file,
+            origin: Origin {
+                file: graph_file,
+                line,
+            },
+        };
+        match item {
+            Ok(item) => self.item(item, at, input),
+            Err(d) => self.diagnostics.push(*d),
+        }
+    }
+
+    pub(crate) fn item(&mut self, item: Item<'_>, at: At, input: &Input) {
+        match item {
+            Item::Include(path) => self.include(&path, at, input),
+            Item::Declaration(d) => self.declaration(d, at),
+            Item::Statement(s) => self.statement(s, at),
+            Item::Relation(r) => self.relation(r, at),
+        }
+    }
+
+    pub(crate) fn include(&mut self, path: &Text<'_>, at: At, input: &Input) {
+        let base = match input {
+            Input::Path(p) => p.parent().map(Path::to_path_buf).unwrap_or_default(),
+            Input::Text { .. } | Input::Bytes { .. } => PathBuf::new(),
+        };
+        let target = base.join(&*path.text);
+        if self.options.confine_includes {
+            let root = self.confined_to.clone();
+            let inside = std::fs::canonicalize(&target)
+                .ok()
+                .zip(root.as_ref())
+                .is_some_and(|(t, root)| t.starts_with(root));
+            if !inside {
+                let folder = root.map_or("(none)".to_string(), |r| r.display().to_string());
+                self.diagnostics.push(
+                    Diagnostic::at(
+                        at.file,
+                        path.span,
+                        format!("`{}` is outside the folder `{folder}`", path.text),
+                    )
+                    .label("included here")
+                    .help("--confine-includes lets an include name only files inside the folder of the first file"),
+                );
+                return;
+            }
+        }
+        // An include is loaded at its line, so a chain of includes recurses
+        // a level a file: past the red zone the recursion goes on in a new
+        // stack segment on the heap, so no chain overflows the stack.
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || {
+            self.input(&Input::Path(target), Some((at.file, path.span)))
+        });
+    }
+
+    pub(crate) fn entity(&mut self, name: &Text<'_>, at: At) -> Option<NodeIndex> {
+        if name.text.is_empty() {
+            self.diagnostics.push(
+                Diagnostic::at(at.file, name.span, "a name cannot be empty")
+                    .label("empty name")
+                    .help("give the entity a name of at least one character"),
+            );
+            return None;
+        }
+        let (node, created) = self.graph.find_or_add(&name.text, at.origin);
+        if created && self.options.strict {
+            self.first_use.insert(node, (at.file, name.span));
+        }
+        Some(node)
+    }
+
+    pub(crate) fn declaration(&mut self, d: Declaration<'_>, at: At) {
+        let Some(node) = self.entity(&d.name, at) else {
+            return;
+        };
+        let kind = self.graph.kinds.intern(&d.kind.text);
+        let attrs = self.attrs(&d.attrs);
+        let entity = self.graph.entity(node);
+        if !entity.declared {
+            let label = d.label.map(|l| self.graph.add_label(&l.text));
+            let entity = self.graph.entity_mut(node);
+            entity.kind = kind;
+            entity.label = label;
+            entity.attrs = attrs;
+            entity.origin = at.origin;
+            entity.declared = true;
+            return;
+        }
+        // A second declaration: same kind merges, anything else conflicts.
+        let earlier = entity.origin;
+        let name = &d.name.text;
+        if entity.kind != kind {
+            let old = self.graph.kinds.name(entity.kind).to_string();
+            let mut diag = Diagnostic::at(
+                at.file,
+                d.kind.span,
+                format!("`{name}` is declared as `{}` and as `{old}`", d.kind.text),
+            )
+            .label(format!("declared as `{}` here", d.kind.text));
+            diag = self.with_earlier(diag, earlier, format!("first declared as `{old}` here"));
+            let help = match did_you_mean(&d.kind.text, [old.as_str()]) {
+                Some(near) => format!("did you mean `{near}`? An entity has one kind"),
+                None => "an entity has one kind; rename one of them or use the same kind".into(),
+            };
+            self.diagnostics.push(diag.help(help));
+            return;
+        }
+        if let (Some(old), Some(new)) = (self.graph.label_of(entity), &d.label)
+            && *old != *new.text
+        {
+            let msg = format!(
+                "`{name}` is labelled {} and {}",
+                quoted(old),
+                quoted(&new.text)
+            );
+            let diag = Diagnostic::at(at.file, new.span, msg).label("second label here");
+            let diag = self.with_earlier(diag, earlier, "first label here".into());
+            self.diagnostics
+                .push(diag.help("an entity has one label; drop one of them"));
+            return;
+        }
+        let old_attrs = self.graph.attrs(entity.attrs).to_vec();
+        let mut merged = old_attrs.clone();
+        for (key, value) in self.graph.attrs(attrs).to_vec() {
+            match old_attrs.iter().find(|(k, _)| *k == key) {
+                Some((_, old)) if *old != value => {
+                    let key_name = self.graph.keys.name(key).to_string();
+                    let span = d
+                        .attrs
+                        .iter()
+                        .find(|a| *a.key.text == key_name)
+                        .map_or(d.name.span, |a| a.value_span);
+                    let msg =
+                        format!("`{name}` has two values for `{key_name}`: {old} and {value}");
+                    let diag = Diagnostic::at(at.file, span, msg).label("second value here");
+                    let diag = self.with_earlier(diag, earlier, "first declared here".into());
+                    self.diagnostics.push(
+                        diag.help("an attribute of an entity has one value; drop one of them"),
+                    );
+                    return;
+                }
+                Some(_) => {}
+                None => merged.push((key, value)),
+            }
+        }
+        let merged = self.graph.intern_attrs(merged);
+        if let Some(label) = d.label
+            && self.graph.label(node).is_none()
+        {
+            self.graph.set_label(node, &label.text);
+        }
+        self.graph.entity_mut(node).attrs = merged;
+    }
+
+    /// Adds a note pointing at an earlier line: on its text when that file
+    /// was read in this load, else by file and line in words.
+    pub(crate) fn with_earlier(
+        &self,
+        diag: Diagnostic,
+        earlier: Origin,
+        note: String,
+    ) -> Diagnostic {
+        match self.source_of.get(&earlier.file) {
+            Some(&file) => {
+                let (_, text) = self.sources.get(file);
+                diag.also(file, line_span(text, earlier.line), note)
+            }
+            None => {
+                let file = &self.graph.files[earlier.file as usize];
+                let label = diag.label.clone();
+                diag.label(format!("{label} ({note} at {file}:{})", earlier.line))
+            }
+        }
+    }
+
+    pub(crate) fn statement(&mut self, s: Statement<'_>, at: At) {
+        let Some(subject) = self.entity(&s.subject, at) else {
+            return;
+        };
+        let object = match &s.object {
+            Some(o) => match self.entity(o, at) {
+                Some(node) => Some(node),
+                None => return,
+            },
+            None => None,
+        };
+        let relation = self.graph.relations.intern(&s.predicate.text);
+        let attrs = self.attrs(&s.attrs);
+        match object {
+            Some(object) => {
+                let edge = Edge {
+                    relation,
+                    attrs,
+                    origin: at.origin,
+                };
+                self.edges.push((subject, object, edge));
+            }
+            None => {
+                self.graph.add_fact(Fact {
+                    subject,
+                    predicate: relation,
+                    attrs,
+                    origin: at.origin,
+                });
+            }
+        }
+    }
+
+    pub(crate) fn attrs(&mut self, attrs: &[Attr<'_>]) -> AttrsId {
+        if attrs.is_empty() {
+            return NO_ATTRS;
+        }
+        let set: Vec<(Sym, Value)> = attrs
+            .iter()
+            .map(|a| {
+                let value = match &a.value {
+                    crate::ast::Value::Int(v) => Value::Int(*v),
+                    crate::ast::Value::Dec(v) => Value::Dec(*v),
+                    crate::ast::Value::Str(v) => Value::Str((**v).into()),
+                    crate::ast::Value::Date(v) => Value::Date(*v),
+                    crate::ast::Value::Bool(v) => Value::Bool(*v),
+                    crate::ast::Value::Name(v) => Value::Name((**v).into()),
+                };
+                (self.graph.keys.intern(&a.key.text), value)
+            })
+            .collect();
+        self.graph.intern_attrs(set)
+    }
+}
+
+/// Gives the memory a load used and freed back to the system. Parsing on
+/// several threads leaves freed blocks in each thread's malloc arena,
+/// which glibc keeps resident until asked: about 10 bytes an edge on a
+/// million statements.
+pub(crate) fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free memory to the system; it takes
+    // no pointers and is safe to call at any time.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+/// A file's bytes as text to share: moved, not copied, when they are
+/// UTF-8; else with bad bytes replaced, and the bytes as they were given
+/// back to point at the bad ones.
+pub(crate) fn shared_text(bytes: Vec<u8>) -> (SourceText, Option<Vec<u8>>) {
+    match String::from_utf8(bytes) {
+        Ok(text) => (SourceText::new(text), None),
+        Err(e) => {
+            let bytes = e.into_bytes();
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            (SourceText::new(text), Some(bytes))
+        }
+    }
+}
+
+/// How many lines of a TSV file are split before their statements are built.
+pub(crate) const TSV_CHUNK: usize = 16;
+
+/// How many lines ahead the builder prefetches names ([`Loader::prefetch`]).
+pub(crate) const PREFETCH_AHEAD: usize = 8;
+
+pub(crate) fn file_name(p: &Path) -> String {
+    p.file_name().map_or_else(
+        || p.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+/// The span of 1-based line `line` of `text`, without its line ending.
+pub(crate) fn line_span(text: &str, line: u32) -> Span {
+    let mut start = 0;
+    for _ in 1..line {
+        match text[start..].find('\n') {
+            Some(i) => start += i + 1,
+            None => break,
+        }
+    }
+    let end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let end = if text[start..end].ends_with('\r') {
+        end - 1
+    } else {
+        end
+    };
+    Span::new(start, end)
+}
+
+/// The byte offset of a 1-based line and column.
+pub(crate) fn line_col_offset(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    (start + column.saturating_sub(1)).min(text.len())
+}
+
+pub(crate) fn or_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => a_kind(one),
+        [init @ .., last] => format!(
+            "{} or {}",
+            init.iter()
+                .map(|k| a_kind(k))
+                .collect::<Vec<_>>()
+                .join(", "),
+            a_kind(last)
+        ),
+    }
+}
+
+/// `a state`, `an entity`.
+pub(crate) fn a_kind(kind: &str) -> String {
+    if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        format!("an `{kind}`")
+    } else {
+        format!("a `{kind}`")
+    }
+}
+
+pub(crate) fn quoted(s: &str) -> String {
+    let mut out = String::new();
+    value::write_quoted(&mut out, s).expect("writing to a String");
+    out
+}
+
+pub(crate) fn written(name: &str) -> String {
+    let mut out = String::new();
+    value::write_name(&mut out, name).expect("writing to a String");
+    out
+}
