@@ -1,19 +1,13 @@
 //! The command line: arguments, and what each command prints.
 
-use crate::build::{Input, LoadError, Options};
-use crate::diagnostic::{Diagnostic, Sources};
+use crate::build::{LoadError, Options};
 use crate::graph::Graph;
 use crate::output::Format;
-use crate::query::{eval, parse_query};
 use crate::session::Control;
 use clap::{Parser, Subcommand};
 use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-
-/// The bundled default graph, `data/koreas.kg`, used when no file is given.
-pub const BUNDLED_NAME: &str = "data/koreas.kg";
-pub const BUNDLED_TEXT: &str = include_str!("../data/koreas.kg");
 
 /// Dossier: turn what you read into a knowledge graph you can question.
 ///
@@ -88,8 +82,8 @@ pub struct Cli {
     pub bail: bool,
 
     /// When to colour: auto (on a terminal, unless NO_COLOR; CLICOLOR_FORCE forces it), always, never
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
-    pub color: ColorChoice,
+    #[arg(long, value_enum, default_value_t = crate::diagnostic::ColorChoice::Auto, global = true)]
+    pub color: crate::diagnostic::ColorChoice,
 
     /// In the shell, read plain lines without line editing (for terminals
     /// where editing misbehaves)
@@ -130,14 +124,6 @@ an internal error (a bug: please report it).
 
 The language: README.md, and docs/ in the source repository; `.help` in
 the shell.";
-
-/// `--color`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
-}
 
 /// `--param NAME=VALUE`.
 fn param(text: &str) -> Result<(String, String), String> {
@@ -247,9 +233,13 @@ pub fn main() -> ExitCode {
     run(cli, steps.into_iter().map(|(_, s)| s).collect())
 }
 
+pub use crate::diagnostic::color;
+pub use crate::formats::export_answer as export_graph;
+pub use crate::load::{BUNDLED_NAME, BUNDLED_TEXT, inputs, report};
+
 /// Runs the command line and returns the process's exit status.
 fn run(cli: Cli, steps: Vec<Step>) -> ExitCode {
-    set_color(cli.color);
+    crate::diagnostic::set_color(cli.color);
     // The tests' way to check how `main` reports a panic: there is no
     // input that makes one (the fuzz targets look for them).
     if std::env::var_os("DOSSIER_TEST_PANIC").is_some() {
@@ -445,31 +435,6 @@ pub fn start_up_file() -> Option<PathBuf> {
     var("HOME").map(|home| home.join(".dossierrc"))
 }
 
-/// Exports the graph, or the part of it that `query`'s answer touches. A
-/// query's diagnostic is printed here; the message returned is for the rest.
-pub fn export_graph(
-    graph: &Graph,
-    export: &crate::export::Export,
-    query: Option<&str>,
-) -> Result<(), String> {
-    let Some(query) = query else {
-        return crate::export::export(graph, export);
-    };
-    let mut sources = Sources::new();
-    let file = sources.add("<query>", query);
-    let answer = parse_query(file, 0, query).and_then(|q| eval::evaluate(graph, file, &q));
-    match answer {
-        Ok(answer) => {
-            let (nodes, edges) = crate::export::touched(graph, &answer);
-            crate::export::export(&graph.subgraph(&nodes, &edges), export)
-        }
-        Err(diagnostic) => {
-            eprint!("{}", render(&sources, &diagnostic));
-            Err("nothing was exported".into())
-        }
-    }
-}
-
 /// `ok: N entities, M relations, F facts`
 pub fn summary(graph: &Graph) -> String {
     format!(
@@ -480,57 +445,9 @@ pub fn summary(graph: &Graph) -> String {
     )
 }
 
-fn render(sources: &Sources, diagnostic: &Diagnostic) -> String {
-    sources.render(std::slice::from_ref(diagnostic), color())
-}
-
 /// Loads the files, or the bundled graph when there are none.
 pub fn load(files: &[PathBuf], options: Options) -> Result<Graph, LoadError> {
     Graph::from_inputs(&inputs(files), options)
-}
-
-pub fn inputs(files: &[PathBuf]) -> Vec<Input> {
-    if files.is_empty() {
-        vec![Input::Text {
-            name: BUNDLED_NAME.into(),
-            text: BUNDLED_TEXT.into(),
-        }]
-    } else {
-        files.iter().cloned().map(Input::Path).collect()
-    }
-}
-
-/// `--color`, as `run` set it: 0 auto, 1 always, 2 never.
-static COLOR: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
-
-fn set_color(choice: ColorChoice) {
-    let value = match choice {
-        ColorChoice::Auto => 0,
-        ColorChoice::Always => 1,
-        ColorChoice::Never => 2,
-    };
-    COLOR.store(value, std::sync::atomic::Ordering::Relaxed);
-}
-
-/// Whether to colour, as ripgrep decides: `--color always` or `never`;
-/// else `CLICOLOR_FORCE` (not `0`) forces it, `NO_COLOR` (not empty) turns
-/// it off, and otherwise a terminal on stderr has it.
-pub fn color() -> bool {
-    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
-    match COLOR.load(std::sync::atomic::Ordering::Relaxed) {
-        1 => true,
-        2 => false,
-        _ if var("CLICOLOR_FORCE").is_some_and(|v| v != "0") => true,
-        _ if var("NO_COLOR").is_some() => false,
-        _ => io::stderr().is_terminal(),
-    }
-}
-
-/// Prints load errors on stderr.
-pub fn report(error: &LoadError) {
-    let _ = io::stderr()
-        .lock()
-        .write_all(error.render(color()).as_bytes());
 }
 
 /// Prints a line on stdout; a closed pipe (`dossier ... | head`) is not an

@@ -466,3 +466,37 @@ impl<'a> codespan_reporting::files::Files<'a> for Windows<'_> {
         Ok(start..end)
     }
 }
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// `--color`, as `run` set it: 0 auto, 1 always, 2 never.
+static COLOR: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+pub fn set_color(choice: ColorChoice) {
+    let value = match choice {
+        ColorChoice::Auto => 0,
+        ColorChoice::Always => 1,
+        ColorChoice::Never => 2,
+    };
+    COLOR.store(value, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Whether to colour, as ripgrep decides: `--color always` or `never`;
+/// else `CLICOLOR_FORCE` (not `0`) forces it, `NO_COLOR` (not empty) turns
+/// it off, and otherwise a terminal on stderr has it.
+pub fn color() -> bool {
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    match COLOR.load(std::sync::atomic::Ordering::Relaxed) {
+        1 => true,
+        2 => false,
+        _ if var("CLICOLOR_FORCE").is_some_and(|v| v != "0") => true,
+        _ if var("NO_COLOR").is_some() => false,
+        _ => std::io::IsTerminal::is_terminal(&std::io::stderr()),
+    }
+}

@@ -35,7 +35,6 @@
 // relation grammar does not nest.
 extern crate alloc;
 
-pub mod ast;
 pub mod cancel;
 pub mod cli;
 pub mod diagnostic;
@@ -46,7 +45,6 @@ pub mod graph;
 pub mod load;
 pub mod name;
 pub mod output;
-pub mod parse;
 pub mod query;
 pub mod repl;
 pub mod session;
@@ -57,5 +55,6 @@ pub mod world;
 
 // The paths of earlier versions, which tests, benchmarks and users name.
 pub use formats as export;
+pub use formats::kg::{ast, parse};
 pub use formats::snapshot;
 pub use load as build;

@@ -209,3 +209,31 @@ pub(crate) fn written(name: &str) -> String {
     crate::value::write_name(&mut s, name).expect("writing to a String");
     s
 }
+
+/// Exports the graph, or the part of it that `query`'s answer touches. A
+/// query's diagnostic is printed here; the message returned is for the rest.
+pub fn export_answer(graph: &Graph, export: &Export, query: Option<&str>) -> Result<(), String> {
+    let Some(query) = query else {
+        return self::export(graph, export);
+    };
+    let mut sources = crate::diagnostic::Sources::new();
+    let file = sources.add("<query>", query);
+    let answer = crate::query::parse_query(file, 0, query)
+        .and_then(|q| crate::query::eval::evaluate(graph, file, &q));
+    match answer {
+        Ok(answer) => {
+            let (nodes, edges) = touched(graph, &answer);
+            self::export(&graph.subgraph(&nodes, &edges), export)
+        }
+        Err(diagnostic) => {
+            eprint!(
+                "{}",
+                sources.render(
+                    std::slice::from_ref(&diagnostic),
+                    crate::diagnostic::color()
+                )
+            );
+            Err("nothing was exported".into())
+        }
+    }
+}

@@ -1,7 +1,7 @@
 //! A progress bar that appears once a file has taken a second to load.
 
 /// A progress bar that appears once a file has taken a second to load.
-pub(super) struct Progress {
+pub(crate) struct Progress {
     bar: Option<indicatif::ProgressBar>,
     enabled: bool,
     start: std::time::Instant,
@@ -10,7 +10,7 @@ pub(super) struct Progress {
 }
 
 impl Progress {
-    pub(super) fn new(enabled: bool, name: &str, total: usize) -> Progress {
+    pub(crate) fn new(enabled: bool, name: &str, total: usize) -> Progress {
         use std::io::IsTerminal;
         let enabled = enabled && std::io::stderr().is_terminal();
         Progress {
@@ -22,7 +22,7 @@ impl Progress {
         }
     }
 
-    pub(super) fn advance(&mut self, done: usize) {
+    pub(crate) fn advance(&mut self, done: usize) {
         if !self.enabled {
             return;
         }
@@ -45,7 +45,7 @@ impl Progress {
         }
     }
 
-    pub(super) fn finish(&mut self) {
+    pub(crate) fn finish(&mut self) {
         if let Some(bar) = self.bar.take() {
             bar.finish_and_clear();
         }

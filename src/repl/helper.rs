@@ -1,8 +1,8 @@
 //! The shell's line editing: completion, hints and knowing when a query
 //! goes on to the next line.
 
-use super::meta::COMMANDS;
 use crate::graph::Graph;
+use crate::session::meta::COMMANDS;
 use crate::value::{is_identifier, write_name};
 use rustyline::completion::{Completer, FilenameCompleter, Pair};
 use rustyline::highlight::Highlighter;
@@ -217,7 +217,7 @@ pub fn complete(vocabulary: &Vocabulary, line: &str, pos: usize) -> (usize, Vec<
         Some(".mode") => pairs(super::meta::MODES.iter().map(|m| m.0), word),
         Some(".timer" | ".headers" | ".bail" | ".echo" | ".pager") => pairs(["on", "off"], word),
         Some(".param") if previous.len() == 1 => pairs(["set", "unset", "list", "clear"], word),
-        Some(".help") => pairs(HELP_TOPICS, word),
+        Some(".help") => pairs(crate::session::help::HELP_TOPICS, word),
         Some(".export") if previous.len() == 1 => pairs(
             [
                 "dot", "svg", "png", "json", "kg", "graphml", "ntriples", "cypher", "kuzu", "csv",
@@ -276,53 +276,6 @@ fn pattern_candidates(vocabulary: &Vocabulary, previous: &[String], word: &str) 
         0 | 2 => name_pairs(vocabulary, word),
         _ => pairs(["where"], word),
     }
-}
-
-/// The topics of `.help TOPIC`.
-pub const HELP_TOPICS: [&str; 9] = [
-    "queries",
-    "neighbours",
-    "path",
-    "paths",
-    "patterns",
-    "count",
-    "show",
-    "commands",
-    "keys",
-];
-
-/// Whether `text` is an unfinished query that goes on on the next line:
-/// an open quote, backtick, brace or parenthesis, or a trailing `,`.
-pub fn incomplete(text: &str) -> bool {
-    let mut quote = false;
-    let mut backtick = false;
-    let mut escaped = false;
-    let mut comment = false;
-    let mut braces = 0i32;
-    // The text without its comments, to see what the query ends with.
-    let mut code = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\n' if comment => comment = false,
-            _ if comment => continue,
-            _ if escaped => escaped = false,
-            '\\' if quote => escaped = true,
-            '"' if !backtick => quote = !quote,
-            '`' if !quote => backtick = !backtick,
-            '#' if !quote && !backtick => {
-                comment = true;
-                continue;
-            }
-            '{' | '(' if !quote && !backtick => braces += 1,
-            '}' | ')' if !quote && !backtick => braces -= 1,
-            _ => {}
-        }
-        code.push(c);
-    }
-    quote
-        || backtick
-        || braces > 0
-        || (code.trim_end().ends_with(',') && !code.trim_start().starts_with('.'))
 }
 
 /// The rest of the one entity name that the word at the end of the line
@@ -420,6 +373,7 @@ impl Helper for ShellHelper {}
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::session::incomplete;
 
     fn vocabulary() -> Vocabulary {
         let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect();

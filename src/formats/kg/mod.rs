@@ -8,6 +8,10 @@
 //! What it cannot carry: where each statement came from. The file is a
 //! new source: loaded back, every statement's source is its line in it.
 
+pub mod ast;
+pub mod parse;
+mod read;
+
 use super::json::{Order, Parts};
 use crate::graph::{AttrsId, Graph};
 use crate::value::{write_name, write_quoted, write_relation};

@@ -5,14 +5,18 @@
 //! commands by the shell's rules: a query goes on to the next line while a
 //! quote, backtick, brace or parenthesis is open or its line ends in `,`.
 
+pub mod describe;
+pub mod help;
+pub mod meta;
+
 use crate::build::{Input, Options};
 use crate::diagnostic::{Diagnostic, Sources};
 use crate::graph::Graph;
 use crate::output::{self, Format};
 use crate::query::eval;
 use crate::query::parse::{Params, parse_query_with};
-use crate::repl::meta::{Meta, parse_meta};
 use crate::value::Value;
+use meta::{Meta, parse_meta};
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::Instant;
@@ -314,7 +318,7 @@ impl Session {
         match meta {
             Meta::Quit => return Control::Quit,
             Meta::Help(topic) => {
-                let text = crate::repl::help(topic.as_deref());
+                let text = help::help(topic.as_deref());
                 self.emit(text.as_bytes());
             }
             Meta::Load(files) => self.load(&files),
@@ -327,11 +331,11 @@ impl Session {
             Meta::Pager(on) => self.settings.pager = on,
             Meta::MaxWidth(n) => self.settings.max_width = Some(n),
             Meta::Stats => {
-                let text = crate::repl::stats(&self.graph);
+                let text = describe::stats(&self.graph);
                 self.emit(text.as_bytes());
             }
             Meta::Schema => {
-                let text = crate::repl::schema(&self.graph);
+                let text = describe::schema(&self.graph);
                 self.emit(text.as_bytes());
             }
             Meta::Print(text) => self.emit(format!("{text}\n").as_bytes()),
@@ -346,7 +350,7 @@ impl Session {
                     base: crate::export::DEFAULT_BASE.into(),
                     rdf12: false,
                 };
-                match crate::cli::export_graph(&self.graph, &export, query.as_deref()) {
+                match crate::formats::export_answer(&self.graph, &export, query.as_deref()) {
                     Ok(()) => eprintln!("wrote {file}"),
                     Err(message) => self.fail(name, lines_before, &message),
                 }
@@ -435,7 +439,7 @@ impl Session {
                 eprintln!(
                     "loaded {}: {}",
                     files.join(", "),
-                    crate::repl::changes(&[
+                    describe::changes(&[
                         ("entity", added.entities as i64, 0),
                         ("relation", added.relations as i64, 0),
                         ("fact", added.facts as i64, 0)
@@ -443,7 +447,7 @@ impl Session {
                 );
             }
             Err(error) => {
-                crate::cli::report(&error);
+                crate::load::report(&error);
                 eprintln!("nothing was loaded; the graph is as it was");
                 self.failed = true;
             }
@@ -456,12 +460,12 @@ impl Session {
     fn reload(&mut self) {
         match Graph::from_inputs(&self.inputs, self.options) {
             Ok(graph) => {
-                let summary = crate::repl::reload_changes(&self.graph, &graph);
+                let summary = describe::reload_changes(&self.graph, &graph);
                 self.graph = graph;
                 eprintln!("reloaded: {summary}");
             }
             Err(error) => {
-                crate::cli::report(&error);
+                crate::load::report(&error);
                 eprintln!("nothing was reloaded; the graph is as it was");
                 self.failed = true;
             }
@@ -510,7 +514,7 @@ impl Sink {
 }
 
 /// Splits lines into commands: a meta-command is its line; a query goes on
-/// while [`crate::repl::helper::incomplete`] says it does.
+/// while [`incomplete`] says it does.
 #[derive(Default)]
 struct Commands {
     text: String,
@@ -533,7 +537,7 @@ impl Commands {
             self.text.push('\n');
         }
         self.text.push_str(line);
-        if crate::repl::helper::incomplete(&self.text) {
+        if incomplete(&self.text) {
             None
         } else {
             Some((self.first, std::mem::take(&mut self.text)))
@@ -581,7 +585,7 @@ fn owned(v: &crate::ast::Value<'_>) -> Value {
 }
 
 fn render(sources: &Sources, diagnostic: &Diagnostic) -> String {
-    sources.render(std::slice::from_ref(diagnostic), crate::cli::color())
+    sources.render(std::slice::from_ref(diagnostic), crate::diagnostic::color())
 }
 
 /// The terminal's columns and rows, when stdout is one.
@@ -627,4 +631,38 @@ fn page(bytes: &[u8]) -> io::Result<()> {
     let mut stdout = io::stdout().lock();
     stdout.write_all(bytes)?;
     stdout.flush()
+}
+
+/// Whether `text` is an unfinished query that goes on on the next line:
+/// an open quote, backtick, brace or parenthesis, or a trailing `,`.
+pub fn incomplete(text: &str) -> bool {
+    let mut quote = false;
+    let mut backtick = false;
+    let mut escaped = false;
+    let mut comment = false;
+    let mut braces = 0i32;
+    // The text without its comments, to see what the query ends with.
+    let mut code = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' if comment => comment = false,
+            _ if comment => continue,
+            _ if escaped => escaped = false,
+            '\\' if quote => escaped = true,
+            '"' if !backtick => quote = !quote,
+            '`' if !quote => backtick = !backtick,
+            '#' if !quote && !backtick => {
+                comment = true;
+                continue;
+            }
+            '{' | '(' if !quote && !backtick => braces += 1,
+            '}' | ')' if !quote && !backtick => braces -= 1,
+            _ => {}
+        }
+        code.push(c);
+    }
+    quote
+        || backtick
+        || braces > 0
+        || (code.trim_end().ends_with(',') && !code.trim_start().starts_with('.'))
 }
