@@ -250,8 +250,10 @@ fn run(cli: Cli, steps: Vec<Step>) -> ExitCode {
         progress: true,
         confine_includes: cli.confine_includes,
     };
-    crate::query::eval::set_max_states(cli.max_states);
-    crate::query::eval::set_max_rows(cli.max_rows);
+    let limits = crate::query::eval::Limits {
+        max_states: cli.max_states,
+        max_rows: cli.max_rows,
+    };
     match &cli.command {
         Some(Command::Completions { shell }) => {
             use clap::CommandFactory;
@@ -315,7 +317,7 @@ fn run(cli: Cli, steps: Vec<Step>) -> ExitCode {
             base: base.clone(),
             rdf12: *rdf12,
         };
-        return match export_graph(&graph, &export, query.as_deref()) {
+        return match export_graph(&graph, &export, query.as_deref(), limits) {
             Ok(()) => ExitCode::SUCCESS,
             Err(message) => {
                 eprintln!("error: {message}");
@@ -335,6 +337,7 @@ fn run(cli: Cli, steps: Vec<Step>) -> ExitCode {
         headers: !cli.no_header,
         bail: cli.bail,
         echo: cli.echo,
+        limits,
         ..Default::default()
     };
     let mut session = crate::session::Session::new(graph, inputs(&cli.files), options, settings);

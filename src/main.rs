@@ -1,3 +1,6 @@
+//! The `dossier` binary: the command line of [`dossier::cli`], with a panic
+//! reported once, plainly, as a bug.
+
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 

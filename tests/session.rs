@@ -366,3 +366,30 @@ fn completions_load_in_bash_and_the_man_page_renders() {
     assert!(text.contains("NAME") && text.contains("dossier"), "{text}");
     assert!(text.contains("--param"), "{text}");
 }
+
+#[test]
+fn two_evaluations_run_with_their_own_limits() {
+    use dossier::query::eval::{Answer, Limits, evaluate_with};
+    let graph = dossier::graph::Graph::from_inputs(
+        &dossier::cli::inputs(&[]),
+        dossier::build::Options::default(),
+    )
+    .unwrap();
+    let query = dossier::query::parse_query(0, 0, "?s ?r ?o").unwrap();
+    let rows = |limits| match evaluate_with(&graph, 0, &query, limits).unwrap() {
+        Answer::Rows(rows) => (rows.rows.len(), rows.truncated),
+        other => panic!("{other:?}"),
+    };
+    let (few, all) = std::thread::scope(|s| {
+        let few = s.spawn(|| {
+            rows(Limits {
+                max_rows: 3,
+                ..Limits::default()
+            })
+        });
+        let all = s.spawn(|| rows(Limits::default()));
+        (few.join().unwrap(), all.join().unwrap())
+    });
+    assert_eq!(few, (3, true));
+    assert_eq!(all, (39, false));
+}

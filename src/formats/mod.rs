@@ -10,6 +10,7 @@ pub mod graphml;
 pub mod json;
 pub mod kg;
 pub mod ntriples;
+mod order;
 pub mod snapshot;
 pub mod tsv;
 
@@ -212,14 +213,19 @@ pub(crate) fn written(name: &str) -> String {
 
 /// Exports the graph, or the part of it that `query`'s answer touches. A
 /// query's diagnostic is printed here; the message returned is for the rest.
-pub fn export_answer(graph: &Graph, export: &Export, query: Option<&str>) -> Result<(), String> {
+pub fn export_answer(
+    graph: &Graph,
+    export: &Export,
+    query: Option<&str>,
+    limits: crate::query::eval::Limits,
+) -> Result<(), String> {
     let Some(query) = query else {
         return self::export(graph, export);
     };
     let mut sources = crate::diagnostic::Sources::new();
     let file = sources.add("<query>", query);
     let answer = crate::query::parse_query(file, 0, query)
-        .and_then(|q| crate::query::eval::evaluate(graph, file, &q));
+        .and_then(|q| crate::query::eval::evaluate_with(graph, file, &q, limits));
     match answer {
         Ok(answer) => {
             let (nodes, edges) = touched(graph, &answer);

@@ -38,28 +38,53 @@ pub const DEFAULT_MAX_STATES: u64 = 20_000_000;
 /// The most states a path expression's automaton may have.
 pub const MAX_AUTOMATON: u64 = 1_000_000;
 
-pub(super) static MAX_STATES: std::sync::atomic::AtomicU64 =
-    std::sync::atomic::AtomicU64::new(DEFAULT_MAX_STATES);
-
-/// Sets the search limit (`--max-states`).
-pub fn set_max_states(n: u64) {
-    MAX_STATES.store(n, std::sync::atomic::Ordering::Relaxed);
+/// The limits of one evaluation: passed in with the query (two queries may
+/// run at once with different limits), never read from process state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The most search steps of a `paths` search, a path expression or a
+    /// pattern (`--max-states`).
+    pub max_states: u64,
+    /// The most distinct rows of a pattern (`--max-rows`).
+    pub max_rows: u64,
 }
 
-pub(super) fn max_states() -> u64 {
-    MAX_STATES.load(std::sync::atomic::Ordering::Relaxed)
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_states: DEFAULT_MAX_STATES,
+            max_rows: DEFAULT_MAX_ROWS,
+        }
+    }
+}
+
+/// The limits [`evaluate`] uses when none are given (for the benchmarks
+/// and fuzz targets that set them once).
+static DEFAULT_STATES: std::sync::atomic::AtomicU64 =
+    std::sync::atomic::AtomicU64::new(DEFAULT_MAX_STATES);
+static DEFAULT_ROWS: std::sync::atomic::AtomicU64 =
+    std::sync::atomic::AtomicU64::new(DEFAULT_MAX_ROWS);
+
+/// Sets the search limit that [`evaluate`] uses.
+pub fn set_max_states(n: u64) {
+    DEFAULT_STATES.store(n, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The limits that [`evaluate`] uses.
+pub fn default_limits() -> Limits {
+    Limits {
+        max_states: DEFAULT_STATES.load(std::sync::atomic::Ordering::Relaxed),
+        max_rows: DEFAULT_ROWS.load(std::sync::atomic::Ordering::Relaxed),
+    }
 }
 
 /// The most distinct rows a pattern gathers before it stops with a partial
 /// answer: each row is held until the answer is printed in order.
 pub const DEFAULT_MAX_ROWS: u64 = 1_000_000;
 
-pub(super) static MAX_ROWS: std::sync::atomic::AtomicU64 =
-    std::sync::atomic::AtomicU64::new(DEFAULT_MAX_ROWS);
-
-/// Sets the row limit (`--max-rows`).
+/// Sets the row limit that [`evaluate`] uses.
 pub fn set_max_rows(n: u64) {
-    MAX_ROWS.store(n, std::sync::atomic::Ordering::Relaxed);
+    DEFAULT_ROWS.store(n, std::sync::atomic::Ordering::Relaxed);
 }
 
 /// What a query answers.
@@ -141,7 +166,17 @@ pub(super) struct RowInfo {
 /// Evaluates `query` over `graph`. Errors point into file `file`, where
 /// the query was written.
 pub fn evaluate(graph: &Graph, file: FileId, line: &QueryLine) -> PResult<Answer> {
-    let answer = answer(graph, file, line)?;
+    evaluate_with(graph, file, line, default_limits())
+}
+
+/// [`evaluate`] within `limits`.
+pub fn evaluate_with(
+    graph: &Graph,
+    file: FileId,
+    line: &QueryLine,
+    limits: Limits,
+) -> PResult<Answer> {
+    let answer = answer(graph, file, line, limits)?;
     // A search that saw Ctrl-C stopped early: its answer is not the answer.
     if crate::cancel::requested() {
         return Err(Box::new(Diagnostic::bare("query cancelled")));
@@ -149,13 +184,19 @@ pub fn evaluate(graph: &Graph, file: FileId, line: &QueryLine) -> PResult<Answer
     Ok(answer)
 }
 
-pub(super) fn answer(graph: &Graph, file: FileId, line: &QueryLine) -> PResult<Answer> {
+pub(super) fn answer(
+    graph: &Graph,
+    file: FileId,
+    line: &QueryLine,
+    limits: Limits,
+) -> PResult<Answer> {
     let query = &line.query;
     let eval = Eval {
         graph,
         file,
         start: query_start(query),
         as_of: line.as_of,
+        limits,
     };
     match query {
         Query::Neighbours {
@@ -250,6 +291,7 @@ pub(super) struct Eval<'g> {
     pub(super) start: usize,
     /// `as of DATE`: only statements valid on that date count.
     pub(super) as_of: Option<crate::value::Date>,
+    pub(super) limits: Limits,
 }
 
 /// Whether a statement with these attributes holds on `date`: one with a
@@ -284,7 +326,7 @@ impl<'g> Eval<'g> {
     /// the search limit (each state is at least one step of the search).
     pub(super) fn automaton(&self, expr: &PathExpr) -> PResult<super::rpq::Nfa> {
         let size = super::rpq::Nfa::size_bound(expr);
-        let limit = MAX_AUTOMATON.min(max_states());
+        let limit = MAX_AUTOMATON.min(self.limits.max_states);
         if size > limit {
             let shown = if size == u64::MAX {
                 "more than 18 quintillion".to_string()
@@ -430,7 +472,7 @@ impl<'g> Eval<'g> {
             found: &mut found,
             rows: &mut rows,
             states: 0,
-            max_states: max_states(),
+            max_states: self.limits.max_states,
             matched: Vec::new(),
             derived: Vec::new(),
             matched_facts: Vec::new(),

@@ -25,7 +25,7 @@ impl<'g> Eval<'g> {
         let mut frontier = vec![start];
         let mut out: Vec<Neighbour> = Vec::new();
         // Every search's states count against one limit for the query.
-        let mut left = max_states();
+        let mut left = self.limits.max_states;
         let mut truncated = false;
         'levels: for level in 1..=depth {
             let mut next: HashMap<NodeIndex, Neighbour> = HashMap::default();
@@ -120,7 +120,7 @@ impl<'g> Eval<'g> {
             visiting: &mut HashSet<usize>,
         ) {
             *states += 1;
-            if *states > max_states() || crate::cancel::requested() {
+            if *states > eval.limits.max_states || crate::cancel::requested() {
                 *cut = true;
                 return;
             }
@@ -224,7 +224,7 @@ impl<'g> Eval<'g> {
             a,
             &|e| self.valid(e),
             Some(b),
-            max_states(),
+            self.limits.max_states,
         );
         let truncated = reached.cut;
         let path = reached

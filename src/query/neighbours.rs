@@ -141,7 +141,7 @@ impl<'g> Eval<'g> {
                 let mut best: HashMap<NodeIndex, (StepTo, NodeIndex)> = HashMap::default();
                 for &u in &frontier {
                     states += self.weight(&[u], direction) as u64 + 1;
-                    if states > max_states() {
+                    if states > self.limits.max_states {
                         truncated = true;
                         break;
                     }

@@ -178,7 +178,7 @@ impl<'g> Eval<'g> {
                 levels_b.push(next);
                 depth_b += 1;
             }
-            if states > max_states() || crate::cancel::requested() {
+            if states > self.limits.max_states || crate::cancel::requested() {
                 return (Vec::new(), true, true);
             }
         }
@@ -202,7 +202,7 @@ impl<'g> Eval<'g> {
             on_path.insert(a);
             let done = self.extend(
                 &mut Search {
-                    max_states: max_states(),
+                    max_states: self.limits.max_states,
                     b,
                     length,
                     dir: fwd_dir,
@@ -224,7 +224,8 @@ impl<'g> Eval<'g> {
             found.extend(level);
             if found.len() > limit || !done {
                 truncated = true;
-                by_states = !done && (states > max_states() || crate::cancel::requested());
+                by_states =
+                    !done && (states > self.limits.max_states || crate::cancel::requested());
                 break;
             }
         }

@@ -398,9 +398,7 @@ impl Run<'_, '_> {
             .iter()
             .map(|c| Ordered(self.cell_value(c.as_ref().expect("all variables are bound"))))
             .collect();
-        if self.found.len() as u64 >= MAX_ROWS.load(std::sync::atomic::Ordering::Relaxed)
-            && !self.found.contains_key(&row)
-        {
+        if self.found.len() as u64 >= self.eval.limits.max_rows && !self.found.contains_key(&row) {
             self.rows.truncated = true;
             return;
         }

@@ -40,6 +40,8 @@ pub struct Settings {
     pub max_width: Option<usize>,
     /// Long answers on a terminal through `$PAGER` (`less -S`).
     pub pager: bool,
+    /// `--max-states`, `--max-rows`.
+    pub limits: eval::Limits,
 }
 
 impl Default for Settings {
@@ -52,6 +54,7 @@ impl Default for Settings {
             timer: false,
             max_width: None,
             pager: true,
+            limits: eval::Limits::default(),
         }
     }
 }
@@ -254,7 +257,8 @@ impl Session {
         let file = sources.add_line(name, text, lines_before);
         let parsed = parse_query_with(file, 0, text, &self.params);
         let why = parsed.as_ref().is_ok_and(|q| q.why);
-        let answer = parsed.and_then(|q| eval::evaluate(&self.graph, file, &q));
+        let answer =
+            parsed.and_then(|q| eval::evaluate_with(&self.graph, file, &q, self.settings.limits));
         match answer {
             Ok(answer) => {
                 let view = output::View {
@@ -350,7 +354,12 @@ impl Session {
                     base: crate::export::DEFAULT_BASE.into(),
                     rdf12: false,
                 };
-                match crate::formats::export_answer(&self.graph, &export, query.as_deref()) {
+                match crate::formats::export_answer(
+                    &self.graph,
+                    &export,
+                    query.as_deref(),
+                    self.settings.limits,
+                ) {
                     Ok(()) => eprintln!("wrote {file}"),
                     Err(message) => self.fail(name, lines_before, &message),
                 }

@@ -1,0 +1,236 @@
+//! The statements an answer rests on (`why`): each with its file, line,
+//! text and quote, and the table that shows them under each row or hop.
+
+use super::*;
+
+/// Where a statement was written, what it says, and its `quote`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Source {
+    pub file: String,
+    pub line: u32,
+    pub text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
+}
+
+impl Source {
+    fn line_text(&self) -> String {
+        let mut s = format!("{}:{}  {}", self.file, self.line, self.text);
+        if let Some(q) = &self.quote {
+            s.push_str(&format!("  \u{201c}{q}\u{201d}"));
+        }
+        s
+    }
+}
+
+/// A statement as relation-file text, its `quote` apart.
+pub(crate) fn statement_text(
+    graph: &Graph,
+    subject: NodeIndex,
+    relation: Sym,
+    object: Option<NodeIndex>,
+    attrs: u32,
+) -> (String, Option<String>) {
+    let mut text = String::new();
+    crate::value::write_name(&mut text, &graph.entity(subject).name).expect("writing to a String");
+    text.push(' ');
+    crate::value::write_relation(&mut text, graph.relations.name(relation))
+        .expect("writing to a String");
+    if let Some(o) = object {
+        text.push(' ');
+        crate::value::write_name(&mut text, &graph.entity(o).name).expect("writing to a String");
+    }
+    let mut quote = None;
+    let rest: Vec<String> = graph
+        .attrs(attrs)
+        .iter()
+        .filter_map(|(k, v)| match (graph.keys.name(*k), v) {
+            ("quote", Value::Str(q)) => {
+                quote = Some(q.to_string());
+                None
+            }
+            (key, v) => Some(format!("{key}: {v}")),
+        })
+        .collect();
+    if !rest.is_empty() {
+        text.push_str(&format!(" {{{}}}", rest.join(", ")));
+    }
+    (text, quote)
+}
+
+/// The source of a stored relation statement.
+pub fn edge_source(graph: &Graph, edge: EdgeIndex) -> Source {
+    let g = graph.petgraph();
+    let (a, b) = g.edge_endpoints(edge).expect("edges have ends");
+    let w = g[edge];
+    let (text, quote) = statement_text(graph, a, w.relation, Some(b), w.attrs);
+    Source {
+        file: graph.files[w.origin.file as usize].clone(),
+        line: w.origin.line,
+        text,
+        quote,
+    }
+}
+
+/// The source of a fact.
+pub fn fact_source(graph: &Graph, f: &Fact) -> Source {
+    let (text, quote) = statement_text(graph, f.subject, f.predicate, None, f.attrs);
+    Source {
+        file: graph.files[f.origin.file as usize].clone(),
+        line: f.origin.line,
+        text,
+        quote,
+    }
+}
+
+/// The declarations that let relation `r` be derived: its own, and one
+/// that declares it the inverse of another or another the inverse of it.
+pub fn declaration_sources(graph: &Graph, r: Sym) -> Vec<Source> {
+    let mut out = Vec::new();
+    let mut add = |s: Sym| {
+        if let (Some(d), Some(text)) = (graph.declarations.get(&s), graph.declaration_text(s)) {
+            let source = Source {
+                file: graph.files[d.origin.file as usize].clone(),
+                line: d.origin.line,
+                text,
+                quote: None,
+            };
+            if !out.contains(&source) {
+                out.push(source);
+            }
+        }
+    };
+    add(r);
+    for (s, d) in &graph.declarations {
+        if d.inverse_of == Some(r) {
+            add(*s);
+        }
+    }
+    out
+}
+
+/// What a hop rests on: its stored statement, and for a derived hop the
+/// declarations that derive it.
+pub fn hop_sources(graph: &Graph, edge: EdgeIndex, relation: Sym, derived: bool) -> Vec<Source> {
+    let mut out = vec![edge_source(graph, edge)];
+    if derived {
+        out.extend(declaration_sources(graph, relation));
+        out.extend(
+            declaration_sources(graph, graph.petgraph()[edge].relation)
+                .into_iter()
+                .filter(|s| !out.contains(s))
+                .collect::<Vec<_>>(),
+        );
+    }
+    out
+}
+
+/// What a pattern's row rests on.
+pub fn row_sources(graph: &Graph, rows: &Rows, i: usize) -> Vec<Source> {
+    let Some((edges, facts)) = rows.sources.get(i) else {
+        return Vec::new();
+    };
+    let mut out: Vec<Source> = edges.iter().map(|e| edge_source(graph, *e)).collect();
+    out.extend(facts.iter().map(|f| fact_source(graph, f)));
+    if rows.derived.get(i).copied().unwrap_or(false) {
+        for e in edges {
+            for d in declaration_sources(graph, graph.petgraph()[*e].relation) {
+                if !out.contains(&d) {
+                    out.push(d);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Every statement that mentions `node`, in file order.
+pub fn statements_about(graph: &Graph, node: NodeIndex) -> Vec<Source> {
+    let mut keyed: Vec<(crate::graph::Origin, Source)> = Vec::new();
+    for dir in [petgraph::Direction::Outgoing, petgraph::Direction::Incoming] {
+        for e in graph.adjacent(node, dir) {
+            if dir == petgraph::Direction::Incoming && e.source == e.target {
+                continue;
+            }
+            keyed.push((e.weight.origin, edge_source(graph, e.id)));
+        }
+    }
+    for f in graph.facts_of(node) {
+        keyed.push((f.origin, fact_source(graph, f)));
+    }
+    keyed.sort_by_key(|k| k.0);
+    keyed.into_iter().map(|(_, s)| s).collect()
+}
+
+/// The table of an answer with, under each row or hop, its sources.
+pub(crate) fn why_table(out: &mut dyn Write, graph: &Graph, answer: &Answer) -> io::Result<()> {
+    let under = |out: &mut dyn Write, sources: Vec<Source>| -> io::Result<()> {
+        for s in sources {
+            writeln!(out, "    <- {}", s.line_text())?;
+        }
+        Ok(())
+    };
+    match answer {
+        Answer::Path(Some(path), _) if !path.is_empty() => {
+            writeln!(out, "{}", draw_path(graph, path))?;
+            for h in path {
+                writeln!(
+                    out,
+                    "  {} -[{}]-> {}",
+                    graph.entity(h.from).name,
+                    graph.relations.name(h.relation),
+                    graph.entity(h.to).name
+                )?;
+                under(out, hop_sources(graph, h.edge, h.relation, h.derived))?;
+            }
+            Ok(())
+        }
+        Answer::Paths { paths, .. } => {
+            for p in paths {
+                writeln!(out, "{}", draw_path(graph, p))?;
+                for h in p {
+                    under(out, hop_sources(graph, h.edge, h.relation, h.derived))?;
+                }
+            }
+            writeln!(
+                out,
+                "({} path{})",
+                paths.len(),
+                if paths.len() == 1 { "" } else { "s" }
+            )
+        }
+        Answer::Neighbours(list, _) => {
+            for n in list {
+                let d = if n.derived { " (derived)" } else { "" };
+                writeln!(
+                    out,
+                    "{} {} {} {}{d}",
+                    graph.entity(n.entity).name,
+                    graph.relations.name(n.relation),
+                    dir_name(n.direction),
+                    n.depth
+                )?;
+                under(out, hop_sources(graph, n.edge, n.relation, n.derived))?;
+            }
+            footer(out, list.len(), "row")
+        }
+        Answer::Rows(rows) => {
+            writeln!(out, "{}", rows.columns.join("  "))?;
+            for (i, row) in rows.rows.iter().enumerate() {
+                let d = if rows.derived.get(i).copied().unwrap_or(false) {
+                    "  (derived)"
+                } else {
+                    ""
+                };
+                writeln!(
+                    out,
+                    "{}{d}",
+                    row.iter().map(cell).collect::<Vec<_>>().join("  ")
+                )?;
+                under(out, row_sources(graph, rows, i))?;
+            }
+            footer(out, rows.rows.len(), "row")
+        }
+        other => table(out, graph, other, &View::default()),
+    }
+}
