@@ -1,12 +1,13 @@
-//! Writes `data/world.kg` from the public data sets in DIR:
-//! `cargo run --example world -- data/sources/world > data/world.kg`.
+//! Writes `data/world.kg` from the public data sets in DIR (by default the
+//! repository's `data/sources/world`):
+//! `cargo run --example world > data/world.kg`.
 
 fn main() {
-    let Some(dir) = std::env::args().nth(1) else {
-        eprintln!("usage: world DIR > data/world.kg");
-        std::process::exit(2);
-    };
-    match dossier::world::convert(std::path::Path::new(&dir)) {
+    let dir = std::env::args().nth(1).map_or_else(
+        || std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sources/world"),
+        std::path::PathBuf::from,
+    );
+    match dossier::world::convert(&dir) {
         Ok(text) => print!("{text}"),
         Err(e) => {
             eprintln!("world: {e}");

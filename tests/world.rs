@@ -25,7 +25,7 @@ fn the_committed_file_is_the_converters_output() {
     let committed = std::fs::read_to_string(root().join("data/world.kg")).unwrap();
     assert!(
         made == committed,
-        "data/world.kg is not the converter's output: run `cargo run --example world -- data/sources/world > data/world.kg`"
+        "data/world.kg is not the converter's output: run `cargo run --example world > data/world.kg`"
     );
 }
 
