@@ -205,3 +205,68 @@ fn table_columns_line_up_by_display_width() {
         .collect();
     assert!(starts.iter().all(|s| *s == starts[0]), "{text}\n{starts:?}");
 }
+
+#[test]
+fn with_lines_give_their_attributes_to_the_items_after_them_in_their_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.kg"),
+        "Article: source \"An article\"\nOther: source\nwith {source: Article, checked: true}\nA: state\nA r B {quote: \"x\"}\nC r D {source: Other}\nC flagged\ninclude \"inc.kg\"\nE r F\nwith {}\nG r H\nwith r I\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("inc.kg"),
+        "X r Y\nwith {checked: false}\nZ r Y\n",
+    )
+    .unwrap();
+    let out = dossier_in(
+        dir.path(),
+        &[
+            "main.kg",
+            "--format",
+            "jsonl",
+            "-c",
+            "?s ?r ?o {checked: ?c}",
+            "-c",
+            "?s ?r ?o {source: ?src}",
+            "-c",
+            "show A",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let pick = |key: &str| -> Vec<(String, serde_json::Value)> {
+        lines
+            .iter()
+            .filter(|l| l.get(key).is_some() && l.get("r").is_some())
+            .map(|l| (l["s"].as_str().unwrap().to_string(), l[key].clone()))
+            .collect()
+    };
+    // The include's own `with` reached its later line only; `with {}`
+    // ended the main file's; `with r I` is a statement about `with`.
+    assert_eq!(
+        pick("c"),
+        vec![
+            ("A".into(), serde_json::json!(true)),
+            ("C".into(), serde_json::json!(true)),
+            ("E".into(), serde_json::json!(true)),
+            ("Z".into(), serde_json::json!(false)),
+        ]
+    );
+    assert_eq!(
+        pick("src"),
+        vec![
+            ("A".into(), serde_json::json!("Article")),
+            ("C".into(), serde_json::json!("Other")),
+            ("E".into(), serde_json::json!("Article")),
+        ]
+    );
+    // A declaration after a `with` line takes its attributes too.
+    let show = lines.last().unwrap();
+    assert_eq!(show["attributes"]["source"], "Article", "{show}");
+}

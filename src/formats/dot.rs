@@ -18,6 +18,7 @@ fn style(
         "state" => ("box", "rounded,filled", "#dbe9f6"),
         "body" => ("hexagon", "filled", "#fde9c9"),
         "person" => ("ellipse", "filled", "#e2f0d9"),
+        "source" => ("folder", "filled", "#eeeeee"),
         "entity" => ("box", "solid", "#ffffff"),
         other => (
             "note",
@@ -58,7 +59,7 @@ pub fn dot(graph: &Graph) -> String {
     };
     let user_kinds: BTreeMap<&str, usize> = kinds_present
         .keys()
-        .filter(|k| !matches!(**k, "state" | "body" | "person" | "entity"))
+        .filter(|k| !matches!(**k, "state" | "body" | "person" | "source" | "entity"))
         .enumerate()
         .map(|(i, k)| (*k, i))
         .collect();

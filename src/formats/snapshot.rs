@@ -20,7 +20,7 @@ use petgraph::visit::EdgeRef;
 
 const MAGIC: &[u8; 16] = b"DOSSIER-SNAPSHOT";
 /// The format version; a snapshot of another version is refused.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 
 /// XXH3-128 of the payload: a strong checksum, fast on large snapshots.
 pub fn checksum(bytes: &[u8]) -> u128 {

@@ -40,7 +40,7 @@ pub const NO_ATTRS: AttrsId = 0;
 
 /// The built-in kinds, interned first so their ids are fixed.
 pub const KIND_ENTITY: Sym = 0;
-pub const BUILTIN_KINDS: [&str; 4] = ["entity", "state", "body", "person"];
+pub const BUILTIN_KINDS: [&str; 5] = ["entity", "state", "body", "person", "source"];
 
 /// A node: a named entity. 48 bytes, 56 as a petgraph node: the name is
 /// inline when short ([`Name`]), and the label, which few entities have,

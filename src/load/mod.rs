@@ -120,6 +120,8 @@ impl Graph {
             edges: Vec::new(),
             declaration_spans: HashMap::new(),
             whole_snapshot: false,
+            with: Vec::new(),
+            citations: Vec::new(),
         };
         loader.confined_to = inputs.iter().find_map(|i| match i {
             Input::Path(p) => std::fs::canonicalize(p)
@@ -132,6 +134,7 @@ impl Graph {
         }
         loader.check_strict();
         loader.check_declarations();
+        loader.check_citations();
         if !loader.diagnostics.is_empty() {
             return Err(LoadError {
                 sources: loader.sources,
@@ -195,6 +198,11 @@ pub(crate) struct Loader<'g> {
     /// The graph is a snapshot's as read, indexes built: the last input was
     /// a snapshot loaded into an empty graph.
     pub(crate) whole_snapshot: bool,
+    /// The attributes of the file's last `with` line, for the items after it.
+    pub(crate) with: Vec<Attr<'static>>,
+    /// Each `source: NAME` of this load, where it was written: checked to
+    /// name a `source` once every file is read.
+    pub(crate) citations: Vec<(String, FileId, Span)>,
 }
 
 /// The file, graph file number and line being loaded.
@@ -207,6 +215,14 @@ pub(crate) struct At {
 impl Loader<'_> {
     /// Loads one input; `from` is the include line that asked for it.
     pub(crate) fn input(&mut self, input: &Input, from: Option<(FileId, Span)>) {
+        // A file's `with` lines are its own: an included file starts with
+        // none, and the including file's go on after it.
+        let with = std::mem::take(&mut self.with);
+        self.read_input(input, from);
+        self.with = with;
+    }
+
+    fn read_input(&mut self, input: &Input, from: Option<(FileId, Span)>) {
         self.whole_snapshot = false;
         let (name, bytes, canonical) = match input {
             Input::Text { name, text } => (name.clone(), Cow::Borrowed(text.as_bytes()), None),
@@ -313,7 +329,7 @@ impl Loader<'_> {
                 }
             }
             Item::Declaration(d) => self.graph.prefetch_name(&d.name.text),
-            Item::Include(_) | Item::Relation(_) => {}
+            Item::Include(_) | Item::Relation(_) | Item::With(_) => {}
         }
     }
 
@@ -347,6 +363,7 @@ impl Loader<'_> {
             Item::Declaration(d) => self.declaration(d, at),
             Item::Statement(s) => self.statement(s, at),
             Item::Relation(r) => self.relation(r, at),
+            Item::With(attrs) => self.with = attrs.iter().map(Attr::to_owned_attr).collect(),
         }
     }
 
@@ -400,7 +417,24 @@ impl Loader<'_> {
         Some(node)
     }
 
-    pub(crate) fn declaration(&mut self, d: Declaration<'_>, at: At) {
+    /// `attrs` with the attributes of the last `with` line that they do not
+    /// set themselves.
+    fn with_attrs<'a>(&mut self, attrs: &mut Vec<Attr<'a>>, at: At) {
+        for a in &self.with {
+            if !attrs.iter().any(|b| b.key.text == a.key.text) {
+                attrs.push(a.clone());
+            }
+        }
+        for a in attrs.iter() {
+            if let (crate::ast::Value::Name(name), "source") = (&a.value, &*a.key.text) {
+                let name = crate::name::nfc(name.clone()).into_owned();
+                self.citations.push((name, at.file, a.value_span));
+            }
+        }
+    }
+
+    pub(crate) fn declaration(&mut self, mut d: Declaration<'_>, at: At) {
+        self.with_attrs(&mut d.attrs, at);
         let Some(node) = self.entity(&d.name, at) else {
             return;
         };
@@ -504,7 +538,8 @@ impl Loader<'_> {
         }
     }
 
-    pub(crate) fn statement(&mut self, s: Statement<'_>, at: At) {
+    pub(crate) fn statement(&mut self, mut s: Statement<'_>, at: At) {
+        self.with_attrs(&mut s.attrs, at);
         let Some(subject) = self.entity(&s.subject, at) else {
             return;
         };

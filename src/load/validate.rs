@@ -288,4 +288,46 @@ impl Loader<'_> {
         self.diagnostics
             .extend(errors.into_iter().map(|(_, _, d)| d));
     }
+
+    /// Every `source: NAME` names an entity of the built-in kind `source`.
+    pub(crate) fn check_citations(&mut self) {
+        if self.citations.is_empty() {
+            return;
+        }
+        let source = self
+            .graph
+            .kinds
+            .get("source")
+            .expect("`source` is a built-in kind");
+        let sources: Vec<&str> = self
+            .graph
+            .entities()
+            .filter(|(_, e)| e.kind == source)
+            .map(|(_, e)| &*e.name)
+            .collect();
+        let mut errors = Vec::new();
+        for (name, file, span) in &self.citations {
+            let node = self.graph.find(name);
+            if node.is_some_and(|n| self.graph.entity(n).kind == source) {
+                continue;
+            }
+            let what = match node {
+                Some(n) => format!(
+                    "`{name}` is {}, not a source",
+                    a_kind(self.graph.kind_name(n))
+                ),
+                None => format!("no source is named `{name}`"),
+            };
+            let d = Diagnostic::at(*file, *span, what).label("cited here");
+            let d = match did_you_mean(name, sources.iter().copied()) {
+                Some(near) => d.help(format!("did you mean `{}`?", written(near))),
+                None => d.help(format!(
+                    "declare it as a source: `{}: source \"TITLE\" {{file: \"PATH\"}}`",
+                    written(name)
+                )),
+            };
+            errors.push(d);
+        }
+        self.diagnostics.extend(errors);
+    }
 }

@@ -42,6 +42,8 @@ pub enum Item<'s> {
     Statement(Statement<'s>),
     /// `relation NAME: KINDS -> KINDS [transitive]`, `relation NAME inverse NAME`
     Relation(RelationDeclaration<'s>),
+    /// `with {attrs}`: attributes for the items after it in the same file
+    With(Vec<Attr<'s>>),
 }
 
 /// What a relation means: the kinds it joins, and whether it is symmetric,
@@ -88,6 +90,29 @@ pub struct Attr<'s> {
     pub key: Text<'s>,
     pub value: Value<'s>,
     pub value_span: Span,
+}
+
+impl Attr<'_> {
+    /// The attribute with its texts owned, to outlive the line it was read
+    /// from (a `with` line's attributes, given to later lines).
+    pub fn to_owned_attr(&self) -> Attr<'static> {
+        let own = |c: &std::borrow::Cow<'_, str>| std::borrow::Cow::Owned(c.to_string());
+        Attr {
+            key: Text {
+                text: own(&self.key.text),
+                span: self.key.span,
+            },
+            value: match &self.value {
+                Value::Int(v) => Value::Int(*v),
+                Value::Dec(v) => Value::Dec(*v),
+                Value::Str(v) => Value::Str(own(v)),
+                Value::Date(v) => Value::Date(*v),
+                Value::Bool(v) => Value::Bool(*v),
+                Value::Name(v) => Value::Name(own(v)),
+            },
+            value_span: self.value_span,
+        }
+    }
 }
 
 /// An attribute value; values keep their type.
@@ -141,6 +166,11 @@ impl Item<'_> {
                     name(&mut s, object);
                 }
                 write_attrs(&mut s, &st.attrs);
+            }
+            Item::With(attrs) if attrs.is_empty() => s.push_str("with {}"),
+            Item::With(attrs) => {
+                s.push_str("with");
+                write_attrs(&mut s, attrs);
             }
             Item::Relation(r) => {
                 s.push_str("relation ");
@@ -202,6 +232,7 @@ impl Item<'_> {
                 attrs(&mut st.attrs);
                 st.span = Span::default();
             }
+            Item::With(a) => attrs(a),
             Item::Relation(r) => {
                 text(&mut r.name);
                 for k in [&mut r.subject, &mut r.object].into_iter().flatten() {

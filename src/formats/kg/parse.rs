@@ -36,6 +36,7 @@ pub fn parse_line(
             Ok(Some(Item::Include(ctx.text(path)?)))
         }
         Some(p) if p.as_rule() == Rule::relation_declaration => ctx.relation(p).map(Some),
+        Some(p) if p.as_rule() == Rule::with_line => ctx.with(p).map(Some),
         Some(p) if p.as_rule() != Rule::EOI => {
             let name = ctx.text(p)?;
             let rest = inner
@@ -149,6 +150,7 @@ pub fn parse_lines<'s>(
                 each(number, ctx.text(path).map(Item::Include));
             }
             Rule::relation_declaration => each(number, ctx.relation(p)),
+            Rule::with_line => each(number, ctx.with(p)),
             _ => {
                 let rest = inner
                     .next()
@@ -222,6 +224,12 @@ impl Ctx {
             }
         }
         Ok(Item::Relation(declaration))
+    }
+
+    /// `with {attrs}`.
+    fn with<'s>(&self, pair: Pair<'s, Rule>) -> PResult<Item<'s>> {
+        let attrs = pair.into_inner().next().expect("with has attributes");
+        Ok(Item::With(self.attrs(attrs)?))
     }
 
     /// A declaration or statement, given the name it starts with.
