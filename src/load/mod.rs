@@ -5,6 +5,7 @@
 //! snapshots are in `src/formats/`.
 
 pub(crate) mod progress;
+pub mod quotes;
 mod read;
 mod validate;
 
@@ -122,6 +123,7 @@ impl Graph {
             whole_snapshot: false,
             with: Vec::new(),
             citations: Vec::new(),
+            quotes: Vec::new(),
         };
         loader.confined_to = inputs.iter().find_map(|i| match i {
             Input::Path(p) => std::fs::canonicalize(p)
@@ -135,6 +137,7 @@ impl Graph {
         loader.check_strict();
         loader.check_declarations();
         loader.check_citations();
+        loader.check_quotes();
         if !loader.diagnostics.is_empty() {
             return Err(LoadError {
                 sources: loader.sources,
@@ -203,6 +206,8 @@ pub(crate) struct Loader<'g> {
     /// Each `source: NAME` of this load, where it was written: checked to
     /// name a `source` once every file is read.
     pub(crate) citations: Vec<(String, FileId, Span)>,
+    /// Each quote that cites a source, to check against its document.
+    pub(crate) quotes: Vec<quotes::QuoteRef>,
 }
 
 /// The file, graph file number and line being loaded.
@@ -425,11 +430,26 @@ impl Loader<'_> {
                 attrs.push(a.clone());
             }
         }
+        let mut cited = None;
+        let mut quote = None;
         for a in attrs.iter() {
-            if let (crate::ast::Value::Name(name), "source") = (&a.value, &*a.key.text) {
-                let name = crate::name::nfc(name.clone()).into_owned();
-                self.citations.push((name, at.file, a.value_span));
+            match (&a.value, &*a.key.text) {
+                (crate::ast::Value::Name(name), "source") => {
+                    let name = crate::name::nfc(name.clone()).into_owned();
+                    self.citations.push((name.clone(), at.file, a.value_span));
+                    cited = Some(name);
+                }
+                (crate::ast::Value::Str(text), "quote") => quote = Some((text, a.value_span)),
+                _ => {}
             }
+        }
+        if let (Some(source), Some((text, span))) = (cited, quote) {
+            self.quotes.push(quotes::QuoteRef {
+                quote: text.to_string(),
+                source,
+                file: at.file,
+                span,
+            });
         }
     }
 
