@@ -616,20 +616,36 @@ fn the_start_up_file_runs_first_and_no_rc_or_init_replace_it() {
     exits_with(&mut p, 0);
 }
 
-#[test]
-fn cmd_runs_and_the_shell_stays_open() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_dossier"));
-    cmd.args(["--cmd", ".mode csv", "--cmd", "count ?x: body"])
-        .current_dir(root())
-        .env("DOSSIER_HISTORY", dir.path().join("h"))
-        .env("HOME", dir.path())
+/// `cmd` in a pseudo-terminal, with its history and home in `dir` and no
+/// colour.
+fn spawn_in(dir: &Path, mut cmd: Command) -> PtySession {
+    cmd.current_dir(root())
+        .env("DOSSIER_HISTORY", dir.join("h"))
+        .env("HOME", dir)
         .env("NO_COLOR", "1")
         .env("TERM", "xterm");
     let options = rexpect::reader::Options::new()
         .timeout_ms(Some(TIMEOUT_MS))
         .strip_ansi_escape_codes(true);
-    let mut p = rexpect::spawn_with_options(cmd, options).unwrap();
+    rexpect::spawn_with_options(cmd, options).expect("the shell starts in a pty")
+}
+
+/// The shell in a terminal of `rows` by `cols`.
+fn sized(rows: u32, cols: u32) -> Command {
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c").arg(format!(
+        "stty rows {rows} cols {cols} && exec '{}'",
+        env!("CARGO_BIN_EXE_dossier")
+    ));
+    cmd
+}
+
+#[test]
+fn cmd_runs_and_the_shell_stays_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_dossier"));
+    cmd.args(["--cmd", ".mode csv", "--cmd", "count ?x: body"]);
+    let mut p = spawn_in(dir.path(), cmd);
     let (before, _) = p.exp_regex("dossier> ").unwrap();
     assert!(has_line(&before, "6"), "{before}");
     let out = ask(&mut p, "count ?x: state");
@@ -642,22 +658,9 @@ fn cmd_runs_and_the_shell_stays_open() {
 fn a_tall_answer_goes_through_the_pager_until_pager_off() {
     let dir = tempfile::tempdir().unwrap();
     // A terminal of 10 rows, and a pager that marks what it shows.
-    let mut cmd = Command::new("sh");
-    cmd.arg("-c")
-        .arg(format!(
-            "stty rows 10 cols 100 && exec '{}'",
-            env!("CARGO_BIN_EXE_dossier")
-        ))
-        .current_dir(root())
-        .env("DOSSIER_HISTORY", dir.path().join("h"))
-        .env("HOME", dir.path())
-        .env("PAGER", "sed s/^/PAGED:/")
-        .env("NO_COLOR", "1")
-        .env("TERM", "xterm");
-    let options = rexpect::reader::Options::new()
-        .timeout_ms(Some(TIMEOUT_MS))
-        .strip_ansi_escape_codes(true);
-    let mut p = rexpect::spawn_with_options(cmd, options).unwrap();
+    let mut cmd = sized(10, 100);
+    cmd.env("PAGER", "sed s/^/PAGED:/");
+    let mut p = spawn_in(dir.path(), cmd);
     p.exp_string("dossier> ").unwrap();
     let out = ask(&mut p, "?s ?r ?o");
     assert!(out.contains("PAGED:(39 rows)"), "{out}");
@@ -677,21 +680,7 @@ fn a_tall_answer_goes_through_the_pager_until_pager_off() {
 #[test]
 fn a_wide_answer_is_cut_to_the_terminal() {
     let dir = tempfile::tempdir().unwrap();
-    let mut cmd = Command::new("sh");
-    cmd.arg("-c")
-        .arg(format!(
-            "stty rows 200 cols 60 && exec '{}'",
-            env!("CARGO_BIN_EXE_dossier")
-        ))
-        .current_dir(root())
-        .env("DOSSIER_HISTORY", dir.path().join("h"))
-        .env("HOME", dir.path())
-        .env("NO_COLOR", "1")
-        .env("TERM", "xterm");
-    let options = rexpect::reader::Options::new()
-        .timeout_ms(Some(TIMEOUT_MS))
-        .strip_ansi_escape_codes(true);
-    let mut p = rexpect::spawn_with_options(cmd, options).unwrap();
+    let mut p = spawn_in(dir.path(), sized(200, 60));
     p.exp_string("dossier> ").unwrap();
     // rexpect reads the terminal's bytes as Latin-1: decode them as UTF-8.
     let utf8 = |s: String| {

@@ -44,17 +44,42 @@ fn typography(s: &str) -> String {
     whitespace(&out.nfc().collect::<String>())
 }
 
+/// A source's text, with its normalised forms made once, when a quote
+/// first needs them.
+pub struct Document {
+    pub text: String,
+    whitespace: std::cell::OnceCell<String>,
+    typography: std::cell::OnceCell<String>,
+}
+
+impl Document {
+    pub fn new(text: String) -> Document {
+        Document {
+            text,
+            whitespace: std::cell::OnceCell::new(),
+            typography: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// Where `quote` is, if anywhere, and by which rung.
+    pub fn find(&self, quote: &str) -> Option<Match> {
+        if self.text.contains(quote) {
+            return Some(Match::Exact);
+        }
+        let spaced = self.whitespace.get_or_init(|| whitespace(&self.text));
+        if spaced.contains(&whitespace(quote)) {
+            return Some(Match::Whitespace);
+        }
+        let typed = self.typography.get_or_init(|| typography(&self.text));
+        typed
+            .contains(&typography(quote))
+            .then_some(Match::Typography)
+    }
+}
+
 /// Where `quote` is in `document`, if anywhere, and by which rung.
 pub fn find(document: &str, quote: &str) -> Option<Match> {
-    if document.contains(quote) {
-        return Some(Match::Exact);
-    }
-    if whitespace(document).contains(&whitespace(quote)) {
-        return Some(Match::Whitespace);
-    }
-    typography(document)
-        .contains(&typography(quote))
-        .then_some(Match::Typography)
+    Document::new(document.to_string()).find(quote)
 }
 
 /// The passage of `document` most like `quote` (the window of as many
@@ -77,24 +102,30 @@ pub fn closest(document: &str, quote: &str) -> Option<(String, usize, usize)> {
         return None;
     }
     let n = wanted.len().min(words.len());
+    // Each document word lower-cased once, and whether the quote has it;
+    // the window's shared words are then counted as it slides.
+    let wanted_set: std::collections::HashSet<&str> = wanted.iter().map(String::as_str).collect();
+    let lower: Vec<String> = words.iter().map(|(_, w)| w.to_lowercase()).collect();
+    let shared: Vec<usize> = lower
+        .iter()
+        .map(|w| usize::from(wanted_set.contains(w.as_str())))
+        .collect();
     // Shared words first; then a window that starts and ends where the
     // quote does.
-    let score = |window: &[(usize, &str)]| {
-        let shared = window
-            .iter()
-            .filter(|(_, w)| wanted.iter().any(|x| *x == w.to_lowercase()))
-            .count();
-        let first = window
-            .first()
-            .is_some_and(|(_, w)| w.to_lowercase() == wanted[0]);
-        let last = window
-            .last()
-            .is_some_and(|(_, w)| Some(&w.to_lowercase()) == wanted.last());
-        shared * 4 + usize::from(first) * 2 + usize::from(last)
-    };
-    let (best, _) = (0..=words.len() - n)
-        .map(|i| (i, score(&words[i..i + n])))
-        .max_by_key(|&(i, s)| (s, std::cmp::Reverse(i)))?;
+    let mut count: usize = shared[..n].iter().sum();
+    let mut best = (0, 0);
+    for i in 0..=words.len() - n {
+        if i > 0 {
+            count = count + shared[i + n - 1] - shared[i - 1];
+        }
+        let first = lower[i] == wanted[0];
+        let last = Some(&lower[i + n - 1]) == wanted.last();
+        let score = count * 4 + usize::from(first) * 2 + usize::from(last);
+        if score > best.1 {
+            best = (i, score);
+        }
+    }
+    let best = best.0;
     let start = words[best].0;
     let (last_at, last) = words[best + n - 1];
     let passage = whitespace(&document[start..last_at + last.len()]);
@@ -153,7 +184,7 @@ impl Loader<'_> {
         }
         let source_kind = self.graph.kinds.get("source");
         let file_key = self.graph.keys.get("file");
-        let mut documents: HashMap<PathBuf, Result<String, String>> = HashMap::new();
+        let mut documents: HashMap<PathBuf, Result<Document, String>> = HashMap::new();
         let mut errors = Vec::new();
         // A document that cannot be read is said once, not at every quote.
         let mut unreadable: HashSet<PathBuf> = HashSet::new();
@@ -184,7 +215,7 @@ impl Loader<'_> {
                 documents
                     .entry(full.clone())
                     .or_insert_with(|| match std::fs::read(&full) {
-                        Ok(bytes) => String::from_utf8(bytes).map_err(|e| {
+                        Ok(bytes) => String::from_utf8(bytes).map(Document::new).map_err(|e| {
                             format!(
                                 "`{}` is not UTF-8 text (a bad byte at offset {})",
                                 full.display(),
@@ -207,7 +238,7 @@ impl Loader<'_> {
                     errors.push(d);
                 }
                 Ok(text) => {
-                    if find(text, &q.quote).is_some() {
+                    if text.find(&q.quote).is_some() {
                         continue;
                     }
                     let mut d = Diagnostic::at(
@@ -216,7 +247,7 @@ impl Loader<'_> {
                         format!("this quote is not in `{shown}`, the file of `{}`", q.source),
                     )
                     .label("not found in the source");
-                    d = match closest(text, &q.quote) {
+                    d = match closest(&text.text, &q.quote) {
                         Some((passage, line, column)) => d.help(format!(
                             "the source says \u{201c}{}\u{201d} at {shown}:{line}:{column}",
                             cut(&passage, 200)

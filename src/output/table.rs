@@ -225,6 +225,13 @@ pub(crate) fn cut(cell: &str, max: usize) -> String {
     out
 }
 
+/// `cell` cut to `width` display columns and padded to them.
+fn padded(cell: &str, width: usize) -> String {
+    let c = cut(cell, width);
+    let pad = width - self::width(&c);
+    format!("{c}{}", " ".repeat(pad))
+}
+
 /// [`aligned`], with or without its header, and no wider than `view` says.
 pub(crate) fn aligned_view(
     out: &mut dyn Write,
@@ -237,10 +244,11 @@ pub(crate) fn aligned_view(
         let last = cells.len().saturating_sub(1);
         let mut s = String::new();
         for (i, (c, w)) in cells.iter().zip(&widths).enumerate() {
-            let c = cut(c, *w);
-            s.push_str(&c);
             if i < last {
-                s.push_str(&" ".repeat(w - width(&c) + 2));
+                s.push_str(&padded(c, *w));
+                s.push_str("  ");
+            } else {
+                s.push_str(&cut(c, *w));
             }
         }
         s
@@ -278,11 +286,9 @@ pub(crate) fn boxed(
     let line = |cells: Vec<String>| {
         let mut s = String::from("│");
         for (c, w) in cells.iter().zip(&widths) {
-            let c = cut(c, *w);
             s.push(' ');
-            s.push_str(&c);
-            s.push_str(&" ".repeat(w - width(&c) + 1));
-            s.push('│');
+            s.push_str(&padded(c, *w));
+            s.push_str(" │");
         }
         s
     };

@@ -204,18 +204,7 @@ impl Session {
 
     /// Runs each command of a script's text.
     pub fn run_script(&mut self, name: &str, text: &str) -> Control {
-        let mut commands = Commands::default();
-        for (number, line) in text.split('\n').enumerate() {
-            if let Some((first, command)) = commands.push(number, line.trim_end_matches('\r'))
-                && self.run(name, first, &command) == Control::Quit
-            {
-                return Control::Quit;
-            }
-        }
-        match commands.finish() {
-            Some((first, command)) => self.run(name, first, &command),
-            None => Control::Continue,
-        }
+        self.run_reader(name, text.as_bytes())
     }
 
     /// Reads a script from `reader` a line at a time, running each command
