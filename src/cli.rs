@@ -94,6 +94,15 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub strict: bool,
 
+    /// Make a quote not found in its source a warning, not an error (for
+    /// work in progress)
+    #[arg(long, global = true)]
+    pub lenient_quotes: bool,
+
+    /// Make warnings errors (an ambiguous quote, say)
+    #[arg(long, global = true)]
+    pub deny_warnings: bool,
+
     /// Let an include name only files inside the folder of the first file
     /// (for relation files from people you do not trust)
     #[arg(long, global = true)]
@@ -249,6 +258,8 @@ fn run(cli: Cli, steps: Vec<Step>) -> ExitCode {
         strict: cli.strict,
         progress: true,
         confine_includes: cli.confine_includes,
+        lenient_quotes: cli.lenient_quotes,
+        deny_warnings: cli.deny_warnings,
     };
     let limits = crate::query::eval::Limits {
         max_states: cli.max_states,
@@ -277,8 +288,8 @@ fn run(cli: Cli, steps: Vec<Step>) -> ExitCode {
     }
     if let Some(Command::Check { files }) = &cli.command {
         return match load(files, options) {
-            Ok(graph) => {
-                if print_line(&summary(&graph)) {
+            Ok((graph, warnings)) => {
+                if print_line(&summary(&graph, warnings)) {
                     ExitCode::SUCCESS
                 } else {
                     ExitCode::FAILURE
@@ -304,7 +315,7 @@ fn run(cli: Cli, steps: Vec<Step>) -> ExitCode {
             return ExitCode::from(2);
         }
         let graph = match load(files, options) {
-            Ok(graph) => graph,
+            Ok((graph, _)) => graph,
             Err(error) => {
                 report(&error);
                 return ExitCode::FAILURE;
@@ -326,7 +337,7 @@ fn run(cli: Cli, steps: Vec<Step>) -> ExitCode {
         };
     }
     let graph = match load(&cli.files, options) {
-        Ok(graph) => graph,
+        Ok((graph, _)) => graph,
         Err(error) => {
             report(&error);
             return ExitCode::FAILURE;
@@ -438,19 +449,46 @@ pub fn start_up_file() -> Option<PathBuf> {
     var("HOME").map(|home| home.join(".dossierrc"))
 }
 
-/// `ok: N entities, M relations, F facts`
-pub fn summary(graph: &Graph) -> String {
-    format!(
+/// `ok: N entities, M relations, F facts`, and when the graph has quotes
+/// or the load warned, `; Q quotes verified (K after normalising), ...,
+/// W warnings`.
+pub fn summary(graph: &Graph, warnings: usize) -> String {
+    let mut line = format!(
         "ok: {} entities, {} relations, {} facts",
         graph.entity_count(),
         graph.relation_count(),
         graph.fact_count()
-    )
+    );
+    let q = graph.quote_counts();
+    if q.total() > 0 || warnings > 0 {
+        line.push_str(&format!("; {} verified", plural(q.verified, "quote")));
+        if q.normalised > 0 {
+            line.push_str(&format!(" ({} after normalising)", q.normalised));
+        }
+        if q.unchecked > 0 {
+            line.push_str(&format!(", {} not checked", q.unchecked));
+        }
+        if q.unsourced > 0 {
+            line.push_str(&format!(", {} unsourced", q.unsourced));
+        }
+        line.push_str(&format!(", {}", plural(warnings, "warning")));
+    }
+    line
 }
 
-/// Loads the files, or the bundled graph when there are none.
-pub fn load(files: &[PathBuf], options: Options) -> Result<Graph, LoadError> {
-    Graph::from_inputs(&inputs(files), options)
+fn plural(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
+/// Loads the files, or the bundled graph when there are none; prints the
+/// load's warnings on stderr and says how many there were.
+pub fn load(files: &[PathBuf], options: Options) -> Result<(Graph, usize), LoadError> {
+    let mut graph = Graph::new();
+    let (_, warnings) = graph.load_with_warnings(&inputs(files), options)?;
+    if !warnings.diagnostics.is_empty() {
+        report(&warnings);
+    }
+    Ok((graph, warnings.diagnostics.len()))
 }
 
 /// Prints a line on stdout; a closed pipe (`dossier ... | head`) is not an

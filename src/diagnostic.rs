@@ -26,6 +26,9 @@ pub struct Diagnostic {
     pub label: String,
     pub others: Vec<(Place, String)>,
     pub help: Option<String>,
+    /// A warning: shown as `warning:`, never blocking a load (unless
+    /// `--deny-warnings` makes it an error).
+    pub warning: bool,
 }
 
 impl Diagnostic {
@@ -36,6 +39,7 @@ impl Diagnostic {
             label: String::new(),
             others: Vec::new(),
             help: None,
+            warning: false,
         }
     }
 
@@ -47,6 +51,7 @@ impl Diagnostic {
             label: String::new(),
             others: Vec::new(),
             help: None,
+            warning: false,
         }
     }
 
@@ -57,6 +62,17 @@ impl Diagnostic {
 
     pub fn also(mut self, file: FileId, span: Span, note: impl Into<String>) -> Diagnostic {
         self.others.push((Place { file, span }, note.into()));
+        self
+    }
+
+    /// `error` or `warning`.
+    pub fn severity(&self) -> &'static str {
+        if self.warning { "warning" } else { "error" }
+    }
+
+    /// The same problem as a warning.
+    pub fn warning(mut self) -> Diagnostic {
+        self.warning = true;
         self
     }
 
@@ -159,7 +175,7 @@ impl Sources {
                 let cs = windows.relabel(cs);
                 match term::emit_into_string(&config, &windows, &cs) {
                     Ok(text) => out.push_str(&text),
-                    Err(_) => out.push_str(&format!("error: {}\n", d.message)),
+                    Err(_) => out.push_str(&format!("{}: {}\n", d.severity(), d.message)),
                 }
                 continue;
             }
@@ -172,7 +188,7 @@ impl Sources {
             }
             match term::emit_into_string(&config, &files, &cs) {
                 Ok(text) => out.push_str(&text),
-                Err(_) => out.push_str(&format!("error: {}\n", d.message)),
+                Err(_) => out.push_str(&format!("{}: {}\n", d.severity(), d.message)),
             }
         }
         out
@@ -186,9 +202,13 @@ impl Sources {
         for (p, note) in &d.others {
             labels.push(cs::Label::secondary(p.file, self.clamp(*p)).with_message(shorten(note)));
         }
-        let mut diag = cs::Diagnostic::error()
-            .with_message(shorten(&d.message))
-            .with_labels(labels);
+        let mut diag = if d.warning {
+            cs::Diagnostic::warning()
+        } else {
+            cs::Diagnostic::error()
+        }
+        .with_message(shorten(&d.message))
+        .with_labels(labels);
         if let Some(help) = &d.help {
             diag = diag.with_notes(vec![format!("help: {}", shorten(help))]);
         }

@@ -7,7 +7,10 @@ use common::*;
 fn bundled_graph_checks_from_anywhere() {
     let out = dossier_in(&std::env::temp_dir(), &["check"], None);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(stdout(&out), "ok: 22 entities, 39 relations, 5 facts\n");
+    assert_eq!(
+        stdout(&out),
+        "ok: 23 entities, 39 relations, 5 facts; 44 quotes verified (3 after normalising), 0 warnings\n"
+    );
     assert_eq!(stderr(&out), "");
 }
 

@@ -184,6 +184,13 @@ fn without_sources(json: &str) -> serde_json::Value {
             record.as_object_mut().unwrap().remove("source");
         }
     }
+    // A source's `file` is written to name the same document from where
+    // the new file is; the anchors (compared) say it is the same one.
+    for e in doc["entities"].as_array_mut().unwrap() {
+        if e["kind"] == "source" {
+            e["attributes"].as_object_mut().unwrap().remove("file");
+        }
+    }
     doc
 }
 
@@ -538,7 +545,7 @@ fn csv_writes_its_files_and_a_kuzu_script_that_loads_them() {
         "{nodes}"
     );
     assert!(nodes.lines().next().unwrap().ends_with(",:LABEL"));
-    assert_eq!(nodes.lines().count(), 1 + 22);
+    assert_eq!(nodes.lines().count(), 1 + 23);
     assert!(
         read("edges.csv")
             .starts_with(":START_ID(Entity),:END_ID(Entity),:TYPE,file,line:long,attributes,")
@@ -610,7 +617,7 @@ fn a_statement_restated_after_a_snapshot_is_one_statement() {
     let again = dir.path().join("again.kg");
     std::fs::write(
         &again,
-        "China permanent_member_of Security_Council {quote: \"a veto-wielding permanent member\", veto: true}\n\
+        "China permanent_member_of Security_Council {quote: \"a veto-wielding permanent member\", source: Article, veto: true}\n\
          China permanent_member_of Security_Council {veto: false}\n",
     )
     .unwrap();

@@ -237,7 +237,7 @@ fn meta_commands_answer() {
         "{out}"
     );
     let out = ask(&mut p, ".stats");
-    assert!(out.contains("22 entities, 39 relations, 5 facts"), "{out}");
+    assert!(out.contains("23 entities, 39 relations, 5 facts"), "{out}");
     let out = ask(&mut p, ".mdoe table");
     assert!(
         out.contains("unknown command .mdoe; did you mean .mode?"),

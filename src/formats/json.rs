@@ -18,6 +18,9 @@
 //!   ],
 //!   "declarations": [
 //!     {"relation": "borders", "subject": ["state"], "object": ["state"], "symmetric": true, "transitive": false, "inverse_of": null, "source": {...}}
+//!   ],
+//!   "anchors": [
+//!     {"source": "Article", "quote": "a veto-wielding permanent member", "occurrence": 0, "file": "data/sources/...", "start": 2868, "end": 2900, "line": 24, "column": 298, "exact": "...", "prefix": "...", "suffix": "...", "match": "exact"}
 //!   ]
 //! }
 //! ```
@@ -196,6 +199,29 @@ pub fn json(graph: &Graph) -> String {
         parts.source(out, d.origin);
         out.push('}');
     });
+    // Where each verified quote is: a load of this file does not read the
+    // documents again.
+    let anchors: Vec<_> = graph.anchors.iter().collect();
+    list(&mut out, "anchors", anchors.len(), |out, i| {
+        let (k, a) = anchors[i];
+        out.push_str("{\"source\": ");
+        string(out, &k.source);
+        out.push_str(", \"quote\": ");
+        string(out, &k.quote);
+        let _ = write!(out, ", \"occurrence\": {}, \"file\": ", k.occurrence);
+        string(out, &a.file);
+        let _ = write!(
+            out,
+            ", \"start\": {}, \"end\": {}, \"line\": {}, \"column\": {}, \"exact\": ",
+            a.start, a.end, a.line, a.column
+        );
+        string(out, &a.exact);
+        out.push_str(", \"prefix\": ");
+        string(out, &a.prefix);
+        out.push_str(", \"suffix\": ");
+        string(out, &a.suffix);
+        let _ = write!(out, ", \"match\": \"{}\"}}", a.rung.name());
+    });
     // The last list ends the document.
     out.truncate(out.len() - 2);
     out.push_str("\n}\n");
@@ -308,13 +334,68 @@ impl Loader<'_> {
                 },
             })
         };
+        check_json_names(&doc)?;
+        // The quotes were checked when the graph was made; its anchors
+        // come with it.
+        self.from_export = true;
+        let read = self.json_records(&doc, &at);
+        self.from_export = false;
+        read?;
+        for a in &doc.anchors {
+            let rung = crate::graph::Match::from_name(&a.rung).ok_or_else(|| {
+                format!(
+                    "`{}` is not a match (exact, whitespace or typography)",
+                    a.rung
+                )
+            })?;
+            if a.start > a.end {
+                return Err(format!("an anchor of `{}` ends before it starts", a.source));
+            }
+            self.graph.anchors.insert(
+                crate::graph::AnchorKey {
+                    source: crate::name::nfc(a.source.clone()).into_owned(),
+                    quote: a.quote.to_string(),
+                    occurrence: a.occurrence,
+                },
+                crate::graph::Anchor {
+                    file: a.file.to_string(),
+                    start: a.start,
+                    end: a.end,
+                    line: a.line,
+                    column: a.column,
+                    exact: a.exact.to_string(),
+                    prefix: a.prefix.to_string(),
+                    suffix: a.suffix.to_string(),
+                    rung,
+                },
+            );
+        }
+        // Undeclared entities were made by the statements above, in the
+        // file's order rather than the original one: their records say
+        // where they were first used.
+        for e in doc.entities.iter().filter(|e| !e.declared) {
+            let origin = at(&e.source)?.origin;
+            if let Some(node) = self.graph.find(&e.name)
+                && !self.graph.entity(node).declared
+            {
+                self.graph.entity_mut(node).origin = origin;
+            }
+        }
+        Ok(())
+    }
+
+    /// The declarations, entities, relations and facts of a document.
+    fn json_records(
+        &mut self,
+        doc: &JsonDoc<'_>,
+        at: &dyn Fn(&JsonSource<'_>) -> Result<At, String>,
+    ) -> Result<(), String> {
         fn text(s: &str) -> Text<'_> {
             Text {
                 text: crate::name::nfc(Cow::Borrowed(s)),
                 span: Span::new(0, 0),
             }
         }
-        check_json_names(&doc)?;
         for d in &doc.declarations {
             fn kinds<'t>(list: &'t Option<Vec<Cow<'_, str>>>) -> Option<Vec<Text<'t>>> {
                 list.as_ref().map(|l| l.iter().map(|k| text(k)).collect())
@@ -364,17 +445,6 @@ impl Loader<'_> {
                     },
                     at,
                 );
-            }
-        }
-        // Undeclared entities were made by the statements above, in the
-        // file's order rather than the original one: their records say
-        // where they were first used.
-        for e in doc.entities.iter().filter(|e| !e.declared) {
-            let origin = at(&e.source)?.origin;
-            if let Some(node) = self.graph.find(&e.name)
-                && !self.graph.entity(node).declared
-            {
-                self.graph.entity_mut(node).origin = origin;
             }
         }
         Ok(())
@@ -518,6 +588,32 @@ pub(crate) struct JsonDoc<'a> {
     facts: Vec<JsonStatement<'a>>,
     #[serde(default, borrow)]
     declarations: Vec<JsonDeclaration<'a>>,
+    #[serde(default, borrow)]
+    anchors: Vec<JsonAnchor<'a>>,
+}
+
+#[derive(serde::Deserialize)]
+pub(crate) struct JsonAnchor<'a> {
+    #[serde(borrow)]
+    source: Cow<'a, str>,
+    #[serde(borrow)]
+    quote: Cow<'a, str>,
+    #[serde(default)]
+    occurrence: u32,
+    #[serde(borrow)]
+    file: Cow<'a, str>,
+    start: u64,
+    end: u64,
+    line: u32,
+    column: u32,
+    #[serde(borrow)]
+    exact: Cow<'a, str>,
+    #[serde(borrow)]
+    prefix: Cow<'a, str>,
+    #[serde(borrow)]
+    suffix: Cow<'a, str>,
+    #[serde(rename = "match", borrow)]
+    rung: Cow<'a, str>,
 }
 
 impl JsonDoc<'_> {
@@ -530,6 +626,7 @@ impl JsonDoc<'_> {
             relations: Vec::new(),
             facts: Vec::new(),
             declarations: Vec::new(),
+            anchors: Vec::new(),
         }
     }
 }

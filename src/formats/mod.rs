@@ -125,7 +125,20 @@ pub fn export(graph: &Graph, export: &Export) -> Result<(), String> {
     match export.format {
         ExportFormat::Dot => text(dot::dot(graph).into_bytes()),
         ExportFormat::Json => text(json::json(graph).into_bytes()),
-        ExportFormat::Kg => text(kg::kg(graph).into_bytes()),
+        ExportFormat::Kg => {
+            let at = export
+                .out
+                .as_deref()
+                .map(|p| p.parent().unwrap_or(std::path::Path::new("")))
+                .map(|p| {
+                    if p.as_os_str().is_empty() {
+                        std::path::Path::new(".")
+                    } else {
+                        p
+                    }
+                });
+            text(kg::kg_at(graph, at).into_bytes())
+        }
         ExportFormat::Graphml => text(graphml::graphml(graph).into_bytes()),
         ExportFormat::Ntriples => {
             text(ntriples::ntriples(graph, &export.base, export.rdf12).into_bytes())

@@ -6,7 +6,7 @@
 //! Layout (little-endian): `DOSSIER-SNAPSHOT` (16 bytes), version (u32),
 //! payload length (u64), XXH3-128 checksum of the payload (16 bytes),
 //! payload: files, relations, kinds, attribute keys, attribute sets,
-//! entities, edges, facts, declarations, the name order and the rows.
+//! entities, edges, facts, declarations, anchors, the name order and the rows.
 //!
 //! The checksum finds damage, not forgery (anyone can compute it), so the
 //! reader also refuses whatever the relation-file loader would have
@@ -20,7 +20,7 @@ use petgraph::visit::EdgeRef;
 
 const MAGIC: &[u8; 16] = b"DOSSIER-SNAPSHOT";
 /// The format version; a snapshot of another version is refused.
-pub const VERSION: u32 = 4;
+pub const VERSION: u32 = 5;
 
 /// XXH3-128 of the payload: a strong checksum, fast on large snapshots.
 pub fn checksum(bytes: &[u8]) -> u128 {
@@ -161,6 +161,21 @@ pub fn write(graph: &Graph) -> Vec<u8> {
         w.u8(d.transitive as u8);
         w.u32(d.inverse_of.unwrap_or(u32::MAX));
         w.origin(d.origin);
+    }
+    w.u32(graph.anchors.len() as u32);
+    for (k, a) in &graph.anchors {
+        w.str(&k.source);
+        w.str(&k.quote);
+        w.u32(k.occurrence);
+        w.str(&a.file);
+        w.u64(a.start);
+        w.u64(a.end);
+        w.u32(a.line);
+        w.u32(a.column);
+        w.str(&a.exact);
+        w.str(&a.prefix);
+        w.str(&a.suffix);
+        w.u8(a.rung as u8);
     }
     // The query index's costly parts, so that a load need not sort again:
     // the name order, and the adjacency rows of both directions.
@@ -503,6 +518,47 @@ pub fn read(bytes: &[u8]) -> Result<Graph, String> {
         );
     }
     check_declarations(&graph, &fact_keys)?;
+    let anchors = r.count(57)?;
+    for _ in 0..anchors {
+        let source = r.str()?.to_string();
+        let quote = r.str()?.to_string();
+        let occurrence = r.u32()?;
+        let file = r.str()?.to_string();
+        let (start, end, line, column) = (r.u64()?, r.u64()?, r.u32()?, r.u32()?);
+        let (exact, prefix, suffix) = (
+            r.str()?.to_string(),
+            r.str()?.to_string(),
+            r.str()?.to_string(),
+        );
+        let rung = match r.u8()? {
+            0 => crate::graph::Match::Exact,
+            1 => crate::graph::Match::Whitespace,
+            2 => crate::graph::Match::Typography,
+            _ => return Err(DAMAGED.into()),
+        };
+        if start > end || line == 0 || column == 0 {
+            return Err(DAMAGED.into());
+        }
+        let key = crate::graph::AnchorKey {
+            source,
+            quote,
+            occurrence,
+        };
+        let anchor = crate::graph::Anchor {
+            file,
+            start,
+            end,
+            line,
+            column,
+            exact,
+            prefix,
+            suffix,
+            rung,
+        };
+        if graph.anchors.insert(key, anchor).is_some() {
+            return Err(DAMAGED.into());
+        }
+    }
     let ranks = r.u32s()?;
     let out = (r.u32s()?, r.u32s()?);
     let incoming = (r.u32s()?, r.u32s()?);

@@ -5,11 +5,13 @@
 //! ranks built after a load, `subgraph.rs` the part of a graph an answer
 //! touches.
 
+mod anchors;
 mod attrs;
 mod index;
 mod names;
 mod subgraph;
 
+pub use anchors::{Anchor, AnchorKey, Cited, Match, PROVENANCE_KEYS};
 pub(crate) use attrs::AttrSets;
 pub use attrs::Interner;
 pub(crate) use index::Index;
@@ -130,6 +132,8 @@ pub struct Graph {
     pub files: Vec<String>,
     /// Relation declarations, by relation.
     pub declarations: std::collections::BTreeMap<Sym, RelationInfo>,
+    /// Where each verified quote is in its source's document.
+    pub anchors: std::collections::BTreeMap<AnchorKey, Anchor>,
     hasher: FixedState,
 }
 
@@ -160,6 +164,7 @@ impl Graph {
             keys: Interner::default(),
             files: Vec::new(),
             declarations: std::collections::BTreeMap::new(),
+            anchors: std::collections::BTreeMap::new(),
             hasher: FixedState::with_seed(0x05ee_dd05_51e2),
         }
     }

@@ -31,6 +31,7 @@ impl Graph {
             keys: self.keys.clone(),
             files: self.files.clone(),
             declarations: self.declarations.clone(),
+            anchors: std::collections::BTreeMap::new(),
             hasher: self.hasher.clone(),
         };
         // The labels and attribute sets of what is kept, not all of them.
@@ -64,6 +65,25 @@ impl Graph {
                     attrs,
                     ..*f
                 });
+            }
+        }
+        // The anchors of the quotes kept.
+        if !self.anchors.is_empty() {
+            let mut sets: Vec<AttrsId> = sub.entities().map(|(_, e)| e.attrs).collect();
+            sets.extend(sub.graph.edge_weights().map(|e| e.attrs));
+            sets.extend(sub.facts.iter().map(|f| f.attrs));
+            for id in sets {
+                let cited = sub.cited(id);
+                if let (Some(source), Some(quote)) = (cited.source, cited.quote) {
+                    let key = AnchorKey {
+                        source: source.to_string(),
+                        quote: quote.to_string(),
+                        occurrence: cited.occurrence,
+                    };
+                    if let Some(a) = self.anchors.get(&key) {
+                        sub.anchors.insert(key, a.clone());
+                    }
+                }
             }
         }
         sub.finish();

@@ -31,6 +31,7 @@ impl Loader<'_> {
         }
         let mut cited = None;
         let mut quote = None;
+        let mut occurrence = None;
         for a in attrs.iter() {
             match (&a.value, &*a.key.text) {
                 (crate::ast::Value::Name(name), "source") => {
@@ -39,21 +40,59 @@ impl Loader<'_> {
                     cited = Some(name);
                 }
                 (crate::ast::Value::Str(text), "quote") => quote = Some((text, a.value_span)),
+                (crate::ast::Value::Int(n), "occurrence") if *n >= 1 && *n <= u32::MAX as i64 => {
+                    occurrence = Some((*n as u32, a.value_span));
+                }
+                (_, "occurrence") => self.diagnostics.push(
+                    Diagnostic::at(
+                        at.file,
+                        a.value_span,
+                        "an `occurrence` is a whole number from 1",
+                    )
+                    .label("not an occurrence")
+                    .help("`occurrence: 2` anchors a quote at its second place in the source"),
+                ),
                 _ => {}
             }
         }
-        if let (Some(source), Some((text, span))) = (cited, quote) {
-            self.quotes.push(quotes::QuoteRef {
+        match (cited, quote) {
+            _ if self.from_export => {}
+            (Some(source), Some((text, span))) => self.quotes.push(quotes::QuoteRef {
                 quote: text.to_string(),
                 source,
+                occurrence,
                 file: at.file,
                 span,
-            });
+            }),
+            (None, Some((_, span))) => self.unsourced.push((at.file, span)),
+            _ => {}
         }
     }
 
     pub(crate) fn declaration(&mut self, mut d: Declaration<'_>, at: At) {
         self.with_attrs(&mut d.attrs, at);
+        if d.kind.text == "source"
+            && !self.from_export
+            && let Some(a) = d.attrs.iter().find(|a| a.key.text == "file")
+        {
+            if let crate::ast::Value::Str(_) = a.value {
+                self.source_files.push(quotes::SourceFile {
+                    source: crate::name::nfc(d.name.text.clone()).into_owned(),
+                    file: at.file,
+                    span: a.value_span,
+                });
+            } else {
+                self.diagnostics.push(
+                    Diagnostic::at(
+                        at.file,
+                        a.value_span,
+                        "a source's `file` is a path in quotes",
+                    )
+                    .label("not a string")
+                    .help("write `file: \"sources/article.txt\"`, relative to this file"),
+                );
+            }
+        }
         let Some(node) = self.entity(&d.name, at) else {
             return;
         };

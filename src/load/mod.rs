@@ -4,6 +4,7 @@
 //! `progress.rs` draws the progress bar. The readers of TSV, JSON and
 //! snapshots are in `src/formats/`.
 
+pub mod document;
 mod items;
 pub(crate) mod progress;
 pub mod quotes;
@@ -49,6 +50,11 @@ pub struct Options {
     /// An include may name only files inside the folder of the first file
     /// loaded (`--confine-includes`), for files from people you do not trust.
     pub confine_includes: bool,
+    /// A quote not found in its source is a warning, not an error
+    /// (`--lenient-quotes`, for work in progress).
+    pub lenient_quotes: bool,
+    /// Warnings are errors (`--deny-warnings`).
+    pub deny_warnings: bool,
 }
 
 /// What a successful load added.
@@ -66,6 +72,10 @@ pub struct LoadError {
     /// Errors found past the first [`MAX_KEPT`], counted but not kept.
     pub not_kept: usize,
 }
+
+/// The warnings of a load that went through: shown like errors, with
+/// `warning:`.
+pub type Warnings = LoadError;
 
 /// At most this many diagnostics are shown; a binary file would otherwise
 /// bury the terminal.
@@ -97,6 +107,16 @@ impl Graph {
     /// Loads inputs into the graph. On any error the graph is left exactly
     /// as it was and every problem found is returned.
     pub fn load(&mut self, inputs: &[Input], options: Options) -> Result<Added, LoadError> {
+        self.load_with_warnings(inputs, options)
+            .map(|(added, _)| added)
+    }
+
+    /// [`Graph::load`], with the load's warnings (an ambiguous quote, say).
+    pub fn load_with_warnings(
+        &mut self,
+        inputs: &[Input],
+        options: Options,
+    ) -> Result<(Added, Warnings), LoadError> {
         let before = (
             self.entity_count(),
             self.relation_count(),
@@ -125,6 +145,10 @@ impl Graph {
             with: Vec::new(),
             citations: Vec::new(),
             quotes: Vec::new(),
+            source_files: Vec::new(),
+            unsourced: Vec::new(),
+            warnings: Vec::new(),
+            from_export: false,
         };
         loader.confined_to = inputs.iter().find_map(|i| match i {
             Input::Path(p) => std::fs::canonicalize(p)
@@ -139,13 +163,34 @@ impl Graph {
         loader.check_declarations();
         loader.check_citations();
         loader.check_quotes();
+        let mut warnings = std::mem::take(&mut loader.warnings);
+        if options.deny_warnings {
+            for w in &mut warnings {
+                w.warning = false;
+                w.help = Some(match w.help.take() {
+                    Some(h) => format!("{h} (a warning made an error by --deny-warnings)"),
+                    None => "a warning made an error by --deny-warnings".into(),
+                });
+            }
+            loader.diagnostics.append(&mut warnings);
+        }
         if !loader.diagnostics.is_empty() {
+            loader.diagnostics.append(&mut warnings);
             return Err(LoadError {
                 sources: loader.sources,
                 diagnostics: loader.diagnostics,
                 not_kept: loader.not_kept,
             });
         }
+        let warnings = LoadError {
+            sources: if warnings.is_empty() {
+                Sources::new()
+            } else {
+                loader.sources.clone()
+            },
+            diagnostics: warnings,
+            not_kept: 0,
+        };
         let edges = std::mem::take(&mut loader.edges);
         let whole_snapshot = loader.whole_snapshot && edges.is_empty();
         drop(loader);
@@ -156,11 +201,12 @@ impl Graph {
         }
         *self = next;
         release_free_memory();
-        Ok(Added {
+        let added = Added {
             entities: self.entity_count() - before.0,
             relations: self.relation_count() - before.1,
             facts: self.fact_count() - before.2,
-        })
+        };
+        Ok((added, warnings))
     }
 
     /// A new graph of `inputs`.
@@ -209,6 +255,15 @@ pub(crate) struct Loader<'g> {
     pub(crate) citations: Vec<(String, FileId, Span)>,
     /// Each quote that cites a source, to check against its document.
     pub(crate) quotes: Vec<quotes::QuoteRef>,
+    /// Each source declared with a `file`, to check that it can be read.
+    pub(crate) source_files: Vec<quotes::SourceFile>,
+    /// Each quote that cites no source (a warning under `--strict`).
+    pub(crate) unsourced: Vec<(FileId, Span)>,
+    /// Warnings: they never stop a load.
+    pub(crate) warnings: Vec<Diagnostic>,
+    /// Reading an export (JSON) whose anchors come with it: its quotes are
+    /// not checked again.
+    pub(crate) from_export: bool,
 }
 
 /// The file, graph file number and line being loaded.

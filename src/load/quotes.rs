@@ -1,141 +1,277 @@
 //! Quotes checked against the documents they cite: a statement with a
 //! `quote` and a `source` whose entity has a `file` must find its quote in
-//! that file, exactly, or after white space is normalised (any run is one
-//! space), or after typography is too (curly quotes, dashes, ellipses,
-//! non-breaking spaces) and Unicode NFC. Case and words never are. A quote
-//! found nowhere is an error at the quote, with the document's closest
-//! passage and where it is.
+//! that file (`document.rs` says how), and each quote found is anchored
+//! where it is. A quote found nowhere is an error at the quote (a warning
+//! under `--lenient-quotes`), with the document's closest passage; one
+//! found more than once is anchored at the one its `occurrence` names, or
+//! at the first with a warning. A source whose file cannot be read is an
+//! error at its declaration.
 
+use super::document::{Document, closest};
 use super::*;
-use unicode_normalization::UnicodeNormalization;
+use crate::graph::{AnchorKey, Match};
 
 /// A quote to check, where it was written.
 pub(crate) struct QuoteRef {
     pub(crate) quote: String,
     pub(crate) source: String,
+    pub(crate) occurrence: Option<(u32, Span)>,
     pub(crate) file: FileId,
     pub(crate) span: Span,
 }
 
-/// How a quote was found: the rung of normalisation it needed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Match {
-    Exact,
-    Whitespace,
-    Typography,
+/// A source's `file` as declared in this load, where it was written.
+pub(crate) struct SourceFile {
+    pub(crate) source: String,
+    pub(crate) file: FileId,
+    pub(crate) span: Span,
 }
 
-fn whitespace(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
+/// The documents of the bundled graph, for a binary run away from its
+/// source tree: the path as the bundled graph names it, and the text.
+pub const BUNDLED_DOCUMENTS: [(&str, &str); 1] = [(
+    "data/sources/articles/un-calls-for-prosecution-of-north-korean-leadership.txt",
+    include_str!(
+        "../../data/sources/articles/un-calls-for-prosecution-of-north-korean-leadership.txt"
+    ),
+)];
 
-fn typography(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\u{2019}' | '\u{2018}' | '\u{2bc}' => out.push('\''),
-            '\u{201c}' | '\u{201d}' => out.push('"'),
-            '\u{2013}' | '\u{2014}' => out.push('-'),
-            '\u{2026}' => out.push_str("..."),
-            '\u{a0}' | '\u{202f}' => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    whitespace(&out.nfc().collect::<String>())
-}
+/// A source file is read whole; past this size it is refused.
+pub const MAX_DOCUMENT: u64 = 1 << 30;
 
-/// A source's text, with its normalised forms made once, when a quote
-/// first needs them.
-pub struct Document {
-    pub text: String,
-    whitespace: std::cell::OnceCell<String>,
-    typography: std::cell::OnceCell<String>,
-}
-
-impl Document {
-    pub fn new(text: String) -> Document {
-        Document {
-            text,
-            whitespace: std::cell::OnceCell::new(),
-            typography: std::cell::OnceCell::new(),
-        }
-    }
-
-    /// Where `quote` is, if anywhere, and by which rung.
-    pub fn find(&self, quote: &str) -> Option<Match> {
-        if self.text.contains(quote) {
-            return Some(Match::Exact);
-        }
-        let spaced = self.whitespace.get_or_init(|| whitespace(&self.text));
-        if spaced.contains(&whitespace(quote)) {
-            return Some(Match::Whitespace);
-        }
-        let typed = self.typography.get_or_init(|| typography(&self.text));
-        typed
-            .contains(&typography(quote))
-            .then_some(Match::Typography)
-    }
-}
-
-/// Where `quote` is in `document`, if anywhere, and by which rung.
-pub fn find(document: &str, quote: &str) -> Option<Match> {
-    Document::new(document.to_string()).find(quote)
-}
-
-/// The passage of `document` most like `quote` (the window of as many
-/// words that shares the most of them), and its 1-based line and column.
-pub fn closest(document: &str, quote: &str) -> Option<(String, usize, usize)> {
-    let words: Vec<(usize, &str)> = document
-        .split_word_bound_indices_simple()
-        .into_iter()
-        .filter(|(_, w)| w.chars().any(char::is_alphanumeric))
-        .collect();
-    let wanted: Vec<String> = typography(quote)
-        .split_whitespace()
-        .map(|w| {
-            w.trim_matches(|c: char| !c.is_alphanumeric())
-                .to_lowercase()
-        })
-        .filter(|w| !w.is_empty())
-        .collect();
-    if words.is_empty() || wanted.is_empty() {
+/// The path of the document of source `node` (its `file`, relative to the
+/// file that declared it), if it has one.
+pub fn document_path(graph: &Graph, node: NodeIndex) -> Option<PathBuf> {
+    let entity = graph.entity(node);
+    if graph.kinds.get("source") != Some(entity.kind) {
         return None;
     }
-    let n = wanted.len().min(words.len());
-    // Each document word lower-cased once, and whether the quote has it;
-    // the window's shared words are then counted as it slides.
-    let wanted_set: std::collections::HashSet<&str> = wanted.iter().map(String::as_str).collect();
-    let lower: Vec<String> = words.iter().map(|(_, w)| w.to_lowercase()).collect();
-    let shared: Vec<usize> = lower
+    let key = graph.keys.get("file")?;
+    let Some(Value::Str(path)) = graph
+        .attrs(entity.attrs)
         .iter()
-        .map(|w| usize::from(wanted_set.contains(w.as_str())))
-        .collect();
-    // Shared words first; then a window that starts and ends where the
-    // quote does.
-    let mut count: usize = shared[..n].iter().sum();
-    let mut best = (0, 0);
-    for i in 0..=words.len() - n {
-        if i > 0 {
-            count = count + shared[i + n - 1] - shared[i - 1];
+        .find(|(k, _)| *k == key)
+        .map(|(_, v)| v)
+    else {
+        return None;
+    };
+    let declared_in = graph.files.get(entity.origin.file as usize)?;
+    Some(
+        Path::new(declared_in)
+            .parent()
+            .unwrap_or(Path::new(""))
+            .join(&**path),
+    )
+}
+
+/// Reads a document: a regular file of UTF-8 text. The bundled graph's
+/// documents are in the binary too, for when the file is not beside it.
+pub fn read_document(path: &Path, declared_in: &str) -> Result<Document, String> {
+    let shown = path.display();
+    let from_disk = (|| {
+        let meta = std::fs::metadata(path)
+            .map_err(|e| format!("cannot read `{shown}`: {}", io_message(&e)))?;
+        if meta.is_dir() {
+            return Err(format!("`{shown}` is a folder, not a text"));
         }
-        let first = lower[i] == wanted[0];
-        let last = Some(&lower[i + n - 1]) == wanted.last();
-        let score = count * 4 + usize::from(first) * 2 + usize::from(last);
-        if score > best.1 {
-            best = (i, score);
+        if !meta.is_file() {
+            return Err(format!("`{shown}` is not a regular file"));
+        }
+        if meta.len() > MAX_DOCUMENT {
+            return Err(format!(
+                "`{shown}` is {} bytes; a source's file is read whole, and at most {MAX_DOCUMENT} bytes",
+                meta.len()
+            ));
+        }
+        std::fs::read(path).map_err(|e| format!("cannot read `{shown}`: {}", io_message(&e)))
+    })();
+    let bytes = match from_disk {
+        Ok(bytes) => bytes,
+        Err(e) => match BUNDLED_DOCUMENTS
+            .iter()
+            .find(|(p, _)| declared_in == BUNDLED_NAME && Path::new(p) == path)
+        {
+            Some((_, text)) => text.as_bytes().to_vec(),
+            None => return Err(e),
+        },
+    };
+    String::from_utf8(bytes).map(Document::new).map_err(|e| {
+        format!(
+            "`{shown}` is not UTF-8 text: the byte at offset {} is not",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+impl Loader<'_> {
+    /// The document of `path`, read once per load.
+    fn document<'d>(
+        &self,
+        documents: &'d mut HashMap<PathBuf, Result<Document, String>>,
+        path: &Path,
+        declared_in: &str,
+    ) -> &'d Result<Document, String> {
+        documents.entry(path.to_path_buf()).or_insert_with(|| {
+            if self.options.confine_includes
+                && let Some(root) = &self.confined_to
+                && !std::fs::canonicalize(path).is_ok_and(|p| p.starts_with(root))
+            {
+                return Err(format!(
+                    "`{}` is outside {}, and --confine-includes reads nothing outside it",
+                    path.display(),
+                    root.display()
+                ));
+            }
+            read_document(path, declared_in)
+        })
+    }
+
+    /// Every source declared with a `file` can be read, and every quote
+    /// that cites one is in it.
+    pub(crate) fn check_quotes(&mut self) {
+        let mut documents: HashMap<PathBuf, Result<Document, String>> = HashMap::new();
+        // A document that cannot be read is said at its declaration, or
+        // once at the first quote when it was declared by an earlier load.
+        let mut said: HashSet<PathBuf> = HashSet::new();
+        for s in std::mem::take(&mut self.source_files) {
+            let Some(node) = self.graph.find(&s.source) else {
+                continue;
+            };
+            let Some(path) = document_path(self.graph, node) else {
+                continue;
+            };
+            let declared_in =
+                self.graph.files[self.graph.entity(node).origin.file as usize].clone();
+            if let Err(message) = self.document(&mut documents, &path, &declared_in)
+                && said.insert(path.clone())
+            {
+                let d = Diagnostic::at(s.file, s.span, message.clone())
+                    .label("the source's file")
+                    .help(format!("a source's `file` is read relative to the file that declares it ({declared_in})"));
+                self.diagnostics.push(d);
+            }
+        }
+        for q in std::mem::take(&mut self.quotes) {
+            let Some(node) = self.graph.find(&q.source) else {
+                continue; // said by check_citations
+            };
+            let Some(path) = document_path(self.graph, node) else {
+                continue; // not a source, or one without a file: cited, not checked
+            };
+            let declared_in =
+                self.graph.files[self.graph.entity(node).origin.file as usize].clone();
+            let shown = path.display().to_string();
+            let document = match self.document(&mut documents, &path, &declared_in) {
+                Ok(d) => d,
+                Err(message) => {
+                    if said.insert(path.clone()) {
+                        let d = Diagnostic::at(q.file, q.span, format!("the source `{}` cannot be checked: {message}", q.source))
+                            .label("this quote cites it")
+                            .help(format!("a source's `file` is read relative to the file that declares it ({declared_in})"));
+                        self.diagnostics.push(d);
+                    }
+                    continue;
+                }
+            };
+            let Some(found) = document.find(&q.quote) else {
+                let mut d = Diagnostic::at(
+                    q.file,
+                    q.span,
+                    format!("this quote is not in `{shown}`, the file of `{}`", q.source),
+                )
+                .label("not found in the source");
+                d = match closest(document.text(), &q.quote) {
+                    Some((passage, line, column)) => d.help(format!(
+                        "the source says \u{201c}{}\u{201d} at {shown}:{line}:{column}",
+                        cut(&passage, 200)
+                    )),
+                    None => d.help("quote the source's own words".to_string()),
+                };
+                if self.options.lenient_quotes {
+                    self.warnings.push(d.warning());
+                } else {
+                    self.diagnostics.push(d);
+                }
+                continue;
+            };
+            let places = |skip: usize| -> String {
+                let mut list: Vec<String> = found
+                    .at
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i != skip)
+                    .take(5)
+                    .map(|(i, at)| {
+                        let (_, line, column) = document.position(at.0);
+                        format!("{} at {line}:{column}", i + 1)
+                    })
+                    .collect();
+                if found.at.len() > 6 {
+                    list.push(format!("and {} more", found.at.len() - 6));
+                }
+                list.join(", ")
+            };
+            let at = match q.occurrence {
+                Some((n, span)) if n as usize > found.at.len() => {
+                    let times = times(found.at.len());
+                    let d = Diagnostic::at(
+                        q.file,
+                        span,
+                        format!("there is no occurrence {n}: the quote is in `{shown}` {times}"),
+                    )
+                    .label("no such occurrence")
+                    .help(format!("its occurrences are {}", places(usize::MAX)));
+                    self.diagnostics.push(d);
+                    continue;
+                }
+                Some((n, _)) => found.at[n as usize - 1],
+                None => {
+                    if found.at.len() > 1 {
+                        let (_, line, column) = document.position(found.at[0].0);
+                        let d = Diagnostic::at(
+                            q.file,
+                            q.span,
+                            format!(
+                                "this quote is in `{shown}` {}: anchored at the first ({line}:{column})",
+                                times(found.at.len())
+                            ),
+                        )
+                        .label("more than one place in the source")
+                        .help(format!(
+                            "say which with `occurrence: N`; the others are {}",
+                            places(0)
+                        ));
+                        self.warnings.push(d.warning());
+                    }
+                    found.at[0]
+                }
+            };
+            let anchor = document.anchor(&shown, at, found.rung);
+            let key = AnchorKey {
+                source: q.source,
+                quote: q.quote,
+                occurrence: q.occurrence.map_or(0, |o| o.0),
+            };
+            self.graph.anchors.insert(key, anchor);
+        }
+        for (file, span) in std::mem::take(&mut self.unsourced) {
+            if self.options.strict {
+                let d = Diagnostic::at(file, span, "this quote cites no source")
+                    .label("no `source`")
+                    .help("give the statement `source: NAME`, or a `with {source: NAME}` line before it")
+                    .warning();
+                self.warnings.push(d);
+            }
         }
     }
-    let best = best.0;
-    let start = words[best].0;
-    let (last_at, last) = words[best + n - 1];
-    let passage = whitespace(&document[start..last_at + last.len()]);
-    let line = document[..start].matches('\n').count() + 1;
-    let column = document[..start]
-        .rsplit('\n')
-        .next()
-        .map_or(0, |l| l.chars().count())
-        + 1;
-    Some((passage, line, column))
+}
+
+fn times(n: usize) -> String {
+    match n {
+        1 => "once".into(),
+        2 => "twice".into(),
+        n => format!("{n} times"),
+    }
 }
 
 /// `text` cut to `max` characters, with `…` where it was cut.
@@ -146,148 +282,54 @@ fn cut(text: &str, max: usize) -> String {
     }
 }
 
-/// Splits text into words (letters and digits) and the rest, with byte
-/// offsets.
-trait Words {
-    fn split_word_bound_indices_simple(&self) -> Vec<(usize, &str)>;
+/// What a graph's quotes are: verified (and how many after normalising),
+/// citing a source that has no file or whose check was waived, and citing
+/// no source.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct QuoteCounts {
+    pub verified: usize,
+    pub normalised: usize,
+    pub unchecked: usize,
+    pub unsourced: usize,
 }
 
-impl Words for str {
-    fn split_word_bound_indices_simple(&self) -> Vec<(usize, &str)> {
-        let mut out = Vec::new();
-        let mut start = None;
-        for (i, c) in self.char_indices() {
-            match (
-                start,
-                c.is_alphanumeric() || matches!(c, '\'' | '\u{2019}' | '-'),
-            ) {
-                (None, true) => start = Some(i),
-                (Some(s), false) => {
-                    out.push((s, &self[s..i]));
-                    start = None;
-                }
-                _ => {}
-            }
-        }
-        if let Some(s) = start {
-            out.push((s, &self[s..]));
-        }
-        out
+impl QuoteCounts {
+    pub fn total(&self) -> usize {
+        self.verified + self.unchecked + self.unsourced
     }
 }
 
-impl Loader<'_> {
-    /// Every quote that cites a source with a `file` is in that file.
-    pub(crate) fn check_quotes(&mut self) {
-        if self.quotes.is_empty() {
-            return;
-        }
-        let source_kind = self.graph.kinds.get("source");
-        let file_key = self.graph.keys.get("file");
-        let mut documents: HashMap<PathBuf, Result<Document, String>> = HashMap::new();
-        let mut errors = Vec::new();
-        // A document that cannot be read is said once, not at every quote.
-        let mut unreadable: HashSet<PathBuf> = HashSet::new();
-        for q in std::mem::take(&mut self.quotes) {
-            let Some(node) = self.graph.find(&q.source) else {
-                continue; // said by check_citations
-            };
-            let entity = self.graph.entity(node);
-            if Some(entity.kind) != source_kind {
-                continue;
+impl Graph {
+    /// Counts the quotes of every declaration, statement and fact.
+    pub fn quote_counts(&self) -> QuoteCounts {
+        let mut counts = QuoteCounts::default();
+        let Some(quote) = self.keys.get("quote") else {
+            return counts;
+        };
+        let mut count = |attrs: AttrsId| {
+            if attrs == NO_ATTRS || !self.attrs(attrs).iter().any(|(k, _)| *k == quote) {
+                return;
             }
-            let Some(Value::Str(path)) = file_key.and_then(|k| {
-                self.graph
-                    .attrs(entity.attrs)
-                    .iter()
-                    .find(|(key, _)| *key == k)
-                    .map(|(_, v)| v)
-            }) else {
-                continue; // a source without a file is cited, not checked
-            };
-            // Relative to the file that declared the source.
-            let declared_in = &self.graph.files[entity.origin.file as usize];
-            let full = Path::new(declared_in)
-                .parent()
-                .unwrap_or(Path::new(""))
-                .join(&**path);
-            let document =
-                documents
-                    .entry(full.clone())
-                    .or_insert_with(|| match std::fs::read(&full) {
-                        Ok(bytes) => String::from_utf8(bytes).map(Document::new).map_err(|e| {
-                            format!(
-                                "`{}` is not UTF-8 text (a bad byte at offset {})",
-                                full.display(),
-                                e.utf8_error().valid_up_to()
-                            )
-                        }),
-                        Err(e) => Err(format!(
-                            "cannot read `{}`: {}",
-                            full.display(),
-                            io_message(&e)
-                        )),
-                    });
-            let shown = full.display().to_string();
-            match document {
-                Err(_) if !unreadable.insert(full.clone()) => {}
-                Err(message) => {
-                    let d = Diagnostic::at(q.file, q.span, format!("the source `{}` cannot be checked: {message}", q.source))
-                        .label("this quote cites it")
-                        .help(format!("the source's `file` is read relative to the file that declares it ({declared_in})"));
-                    errors.push(d);
-                }
-                Ok(text) => {
-                    if text.find(&q.quote).is_some() {
-                        continue;
+            match (self.cited(attrs).source, self.anchor(attrs)) {
+                (None, _) => counts.unsourced += 1,
+                (Some(_), Some(a)) => {
+                    counts.verified += 1;
+                    if a.rung != Match::Exact {
+                        counts.normalised += 1;
                     }
-                    let mut d = Diagnostic::at(
-                        q.file,
-                        q.span,
-                        format!("this quote is not in `{shown}`, the file of `{}`", q.source),
-                    )
-                    .label("not found in the source");
-                    d = match closest(&text.text, &q.quote) {
-                        Some((passage, line, column)) => d.help(format!(
-                            "the source says \u{201c}{}\u{201d} at {shown}:{line}:{column}",
-                            cut(&passage, 200)
-                        )),
-                        None => d.help("quote the source's own words".to_string()),
-                    };
-                    errors.push(d);
                 }
+                (Some(_), None) => counts.unchecked += 1,
             }
+        };
+        for (_, e) in self.entities() {
+            count(e.attrs);
         }
-        self.diagnostics.extend(errors);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn each_rung_and_no_other() {
-        let doc = "It said:\n  a \u{201c}veto\u{2011}free\u{201d}  council \u{2013} at\u{a0}last\u{2026} Caf\u{e9}";
-        assert_eq!(find(doc, "It said:"), Some(Match::Exact));
-        assert_eq!(find(doc, "said: a"), Some(Match::Whitespace));
-        assert_eq!(find(doc, "council - at last..."), Some(Match::Typography));
-        // NFC: a decomposed é matches the composed one.
-        assert_eq!(find(doc, "last... Cafe\u{301}"), Some(Match::Typography));
-        // Case and words are never normalised.
-        assert_eq!(find(doc, "it said:"), None);
-        assert_eq!(find(doc, "It says:"), None);
-    }
-
-    #[test]
-    fn the_closest_passage_and_where_it_is() {
-        let doc = "First line.\nThe vote was 111 to 19, with 55 abstentions.\n";
-        let (passage, line, column) = closest(doc, "the vote was 111 to 18").unwrap();
-        assert_eq!(
-            (passage.as_str(), line, column),
-            ("The vote was 111 to 19", 2, 1)
-        );
-        let (_, line, column) = closest(doc, "55 abstentions").unwrap();
-        assert_eq!((line, column), (2, 30));
+        for e in self.petgraph().edge_weights() {
+            count(e.attrs);
+        }
+        for f in self.facts() {
+            count(f.attrs);
+        }
+        counts
     }
 }

@@ -247,7 +247,7 @@ pub(crate) fn json_plain(graph: &Graph, answer: &Answer) -> serde_json::Value {
         }
         Answer::Show(node) => {
             let e = graph.entity(*node);
-            json!({
+            let mut doc = json!({
                 "name": &*e.name,
                 "kind": graph.kind_name(*node),
                 "label": graph.label_of(e),
@@ -259,7 +259,12 @@ pub(crate) fn json_plain(graph: &Graph, answer: &Answer) -> serde_json::Value {
                 "declared": e.declared,
                 "statements": statements_about(graph, *node),
                 "source": { "file": &graph.files[e.origin.file as usize], "line": e.origin.line },
-            })
+            });
+            // A source's: what cites it, in the document's order.
+            if graph.kind_name(*node) == "source" {
+                doc["cited_by"] = json!(crate::output::sources::citing(graph, *node));
+            }
+            doc
         }
     }
 }

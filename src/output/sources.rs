@@ -3,7 +3,8 @@
 
 use super::*;
 
-/// Where a statement was written, what it says, and its `quote`.
+/// Where a statement was written, what it says, its `quote`, and the
+/// source it cites with where the quote is in that source's document.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Source {
     pub file: String,
@@ -11,19 +12,73 @@ pub struct Source {
     pub text: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quote: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Evidence>,
+}
+
+/// The source a statement cites, and where its quote is in the source's
+/// document when it was verified.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    pub source: String,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub anchor: Option<AnchorJson>,
+}
+
+/// An anchor as JSON: `file`, `start`, `end` (code points), `line`,
+/// `column`, `prefix`, `suffix`, and `match` (the rung).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AnchorJson {
+    pub file: String,
+    pub start: u64,
+    pub end: u64,
+    pub line: u32,
+    pub column: u32,
+    pub prefix: String,
+    pub suffix: String,
+    #[serde(rename = "match")]
+    pub rung: crate::graph::Match,
+}
+
+impl Evidence {
+    /// What `attrs` cites, if anything.
+    pub fn of(graph: &Graph, attrs: u32) -> Option<Evidence> {
+        let source = graph.cited(attrs).source?.to_string();
+        let anchor = graph.anchor(attrs).map(|a| AnchorJson {
+            file: a.file.clone(),
+            start: a.start,
+            end: a.end,
+            line: a.line,
+            column: a.column,
+            prefix: a.prefix.clone(),
+            suffix: a.suffix.clone(),
+            rung: a.rung,
+        });
+        Some(Evidence { source, anchor })
+    }
 }
 
 impl Source {
-    fn line_text(&self) -> String {
+    /// `file:line  text  “quote”  (Source, document:line:column)`.
+    pub fn line_text(&self) -> String {
         let mut s = format!("{}:{}  {}", self.file, self.line, self.text);
         if let Some(q) = &self.quote {
             s.push_str(&format!("  \u{201c}{q}\u{201d}"));
+        }
+        if let Some(e) = &self.evidence {
+            let mut name = String::new();
+            crate::value::write_name(&mut name, &e.source).expect("writing to a String");
+            match &e.anchor {
+                Some(a) => s.push_str(&format!("  ({name}, {}:{}:{})", a.file, a.line, a.column)),
+                None => s.push_str(&format!("  ({name})")),
+            }
         }
         s
     }
 }
 
-/// A statement as relation-file text, its `quote` apart.
+/// A statement as relation-file text, its evidence (`quote`, `source`,
+/// `occurrence`) apart.
 pub(crate) fn statement_text(
     graph: &Graph,
     subject: NodeIndex,
@@ -49,6 +104,7 @@ pub(crate) fn statement_text(
                 quote = Some(q.to_string());
                 None
             }
+            ("source", Value::Name(_)) | ("occurrence", Value::Int(_)) => None,
             (key, v) => Some(format!("{key}: {v}")),
         })
         .collect();
@@ -69,6 +125,7 @@ pub fn edge_source(graph: &Graph, edge: EdgeIndex) -> Source {
         line: w.origin.line,
         text,
         quote,
+        evidence: Evidence::of(graph, w.attrs),
     }
 }
 
@@ -80,6 +137,7 @@ pub fn fact_source(graph: &Graph, f: &Fact) -> Source {
         line: f.origin.line,
         text,
         quote,
+        evidence: Evidence::of(graph, f.attrs),
     }
 }
 
@@ -94,6 +152,7 @@ pub fn declaration_sources(graph: &Graph, r: Sym) -> Vec<Source> {
                 line: d.origin.line,
                 text,
                 quote: None,
+                evidence: None,
             };
             if !out.contains(&source) {
                 out.push(source);
@@ -233,4 +292,57 @@ pub(crate) fn why_table(out: &mut dyn Write, graph: &Graph, answer: &Answer) -> 
         }
         other => table(out, graph, other, &View::default()),
     }
+}
+
+/// The statements, facts and declarations that cite source `node`: those
+/// whose quote is anchored in the document's order, then the rest in file
+/// order.
+pub fn citing(graph: &Graph, node: NodeIndex) -> Vec<Source> {
+    let name = &*graph.entity(node).name;
+    let cites = |attrs: u32| attrs != 0 && graph.cited(attrs).source == Some(name);
+    let mut keyed: Vec<((u64, crate::graph::Origin), Source)> = Vec::new();
+    let key = |s: &Source, origin| {
+        let at = s
+            .evidence
+            .as_ref()
+            .and_then(|e| e.anchor.as_ref())
+            .map_or(u64::MAX, |a| a.start);
+        (at, origin)
+    };
+    use petgraph::visit::EdgeRef;
+    for e in graph.petgraph().edge_references() {
+        if cites(e.weight().attrs) {
+            let s = edge_source(graph, e.id());
+            keyed.push((key(&s, e.weight().origin), s));
+        }
+    }
+    for f in graph.facts() {
+        if cites(f.attrs) {
+            let s = fact_source(graph, f);
+            keyed.push((key(&s, f.origin), s));
+        }
+    }
+    for (n, e) in graph.entities() {
+        if cites(e.attrs) {
+            let mut text = String::new();
+            crate::value::write_name(&mut text, &e.name).expect("writing to a String");
+            text.push_str(": ");
+            text.push_str(graph.kind_name(n));
+            if let Some(l) = graph.label_of(e) {
+                text.push(' ');
+                crate::value::write_quoted(&mut text, l).expect("writing to a String");
+            }
+            let quote = graph.cited(e.attrs).quote.map(str::to_string);
+            let s = Source {
+                file: graph.files[e.origin.file as usize].clone(),
+                line: e.origin.line,
+                text,
+                quote,
+                evidence: Evidence::of(graph, e.attrs),
+            };
+            keyed.push((key(&s, e.origin), s));
+        }
+    }
+    keyed.sort_by_key(|k| k.0);
+    keyed.into_iter().map(|(_, s)| s).collect()
 }

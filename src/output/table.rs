@@ -128,7 +128,14 @@ pub(crate) fn table(
             if !statements.is_empty() {
                 writeln!(out, "  statements:")?;
                 for st in statements {
-                    writeln!(out, "    {}:{}  {}", st.file, st.line, st.text)?;
+                    writeln!(out, "    {}", st.line_text())?;
+                }
+            }
+            let cited = crate::output::sources::citing(graph, *node);
+            if !cited.is_empty() {
+                writeln!(out, "  cited by, in the document's order:")?;
+                for st in cited {
+                    writeln!(out, "    {}", st.line_text())?;
                 }
             }
             Ok(())

@@ -431,8 +431,11 @@ impl Session {
             .map(|f| Input::Path(PathBuf::from(f)))
             .collect();
         let start = Instant::now();
-        match self.graph.load(&inputs, self.options) {
-            Ok(added) => {
+        match self.graph.load_with_warnings(&inputs, self.options) {
+            Ok((added, warnings)) => {
+                if !warnings.diagnostics.is_empty() {
+                    crate::load::report(&warnings);
+                }
                 self.inputs.extend(inputs);
                 eprintln!(
                     "loaded {}: {}",
@@ -456,8 +459,12 @@ impl Session {
     }
 
     fn reload(&mut self) {
-        match Graph::from_inputs(&self.inputs, self.options) {
-            Ok(graph) => {
+        let mut graph = Graph::new();
+        match graph.load_with_warnings(&self.inputs, self.options) {
+            Ok((_, warnings)) => {
+                if !warnings.diagnostics.is_empty() {
+                    crate::load::report(&warnings);
+                }
                 let summary = describe::reload_changes(&self.graph, &graph);
                 self.graph = graph;
                 eprintln!("reloaded: {summary}");

@@ -7,6 +7,9 @@
 //!
 //! What it cannot carry: where each statement came from. The file is a
 //! new source: loaded back, every statement's source is its line in it.
+//! A source's `file` is rewritten to name the same document from where the
+//! new file is written (from the working folder when it goes to stdout),
+//! so that its quotes check and anchor again.
 
 pub mod ast;
 pub mod parse;
@@ -14,15 +17,29 @@ mod read;
 
 use super::json::{Order, Parts};
 use crate::graph::{AttrsId, Graph};
+use crate::value::Value;
 use crate::value::{write_name, write_quoted, write_relation};
 use std::fmt::Write;
+use std::path::{Component, Path, PathBuf};
 
 fn attrs(out: &mut String, graph: &Graph, id: AttrsId) {
+    attrs_with(out, graph, id, None);
+}
+
+/// The attributes, with `file` given as `file` when it is `Some`.
+fn attrs_with(out: &mut String, graph: &Graph, id: AttrsId, file: Option<&str>) {
     let set = graph.attrs(id);
     if set.is_empty() {
         return;
     }
-    let mut list: Vec<_> = set.iter().map(|(k, v)| (graph.keys.name(*k), v)).collect();
+    let file = file.map(|f| Value::Str(f.into()));
+    let mut list: Vec<_> = set
+        .iter()
+        .map(|(k, v)| match (graph.keys.name(*k), &file) {
+            ("file", Some(f)) => ("file", f),
+            (k, _) => (k, v),
+        })
+        .collect();
     list.sort_by(|a, b| a.0.cmp(b.0));
     out.push_str(" {");
     for (i, (k, v)) in list.into_iter().enumerate() {
@@ -44,8 +61,45 @@ fn subject(out: &mut String, name: &str) {
     }
 }
 
-/// The graph as a relation file.
+/// `path` as seen from the folder `from` (both from the working folder
+/// when relative).
+pub fn relative(path: &Path, from: &Path) -> PathBuf {
+    let (Ok(path), Ok(from)) = (std::path::absolute(path), std::path::absolute(from)) else {
+        return path.to_path_buf();
+    };
+    fn clean(p: &Path) -> Vec<Component<'_>> {
+        let mut out: Vec<Component<'_>> = Vec::new();
+        for c in p.components() {
+            match c {
+                Component::CurDir => {}
+                Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                    out.pop();
+                }
+                c => out.push(c),
+            }
+        }
+        out
+    }
+    let (p, f) = (clean(&path), clean(&from));
+    let common = p.iter().zip(&f).take_while(|(a, b)| a == b).count();
+    let mut out = PathBuf::new();
+    for _ in common..f.len() {
+        out.push("..");
+    }
+    for c in &p[common..] {
+        out.push(c.as_os_str());
+    }
+    out
+}
+
+/// The graph as a relation file to be read from the working folder.
 pub fn kg(graph: &Graph) -> String {
+    kg_at(graph, None)
+}
+
+/// The graph as a relation file to be written in folder `at` (the working
+/// folder when `None`).
+pub fn kg_at(graph: &Graph, at: Option<&Path>) -> String {
     let g = graph.petgraph();
     let parts = Parts::new(graph);
     let order = Order::new(graph, &parts);
@@ -83,7 +137,13 @@ pub fn kg(graph: &Graph) -> String {
             out.push(' ');
             let _ = write_quoted(&mut out, label);
         }
-        attrs(&mut out, graph, e.attrs);
+        let file = crate::load::quotes::document_path(graph, n).map(|p| match at {
+            Some(dir) => relative(&p, dir),
+            None if p.is_absolute() => p,
+            None => relative(&p, Path::new(".")),
+        });
+        let file = file.as_ref().and_then(|f| f.to_str());
+        attrs_with(&mut out, graph, e.attrs, file);
         out.push('\n');
     }
 

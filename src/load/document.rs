@@ -1,0 +1,527 @@
+//! A source's text, searched for quotes: exactly, or after white space is
+//! normalised (any run is one space), or after typography is too (curly
+//! quotes, dashes, ellipses, non-breaking spaces) and Unicode NFC. Each
+//! normalised form is made once, when a quote first needs it, and keeps
+//! where each of its bytes came from, so that a match found only after
+//! normalising is anchored in the document's own text. A form searched
+//! often is indexed once (a suffix array) instead of scanned per quote.
+
+use crate::graph::{Anchor, Match};
+use std::cell::{Cell, OnceCell};
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::canonical_combining_class;
+
+/// A form searched this many times gets a suffix array.
+const INDEX_AFTER: u32 = 24;
+/// Code points of context kept on each side of an anchor.
+const CONTEXT: usize = 32;
+
+/// Typography made plain: what the typography rung maps each character to.
+fn plain(c: char, out: &mut Vec<char>) {
+    match c {
+        '\u{2019}' | '\u{2018}' | '\u{2bc}' => out.push('\''),
+        '\u{201c}' | '\u{201d}' => out.push('"'),
+        '\u{2013}' | '\u{2014}' => out.push('-'),
+        '\u{2026}' => out.extend(['.', '.', '.']),
+        '\u{a0}' | '\u{202f}' => out.push(' '),
+        c => out.push(c),
+    }
+}
+
+/// Characters with the byte range of the document each came from.
+type Traced = Vec<(char, u32, u32)>;
+
+fn traced(text: &str) -> Traced {
+    text.char_indices()
+        .map(|(i, c)| (c, i as u32, (i + c.len_utf8()) as u32))
+        .collect()
+}
+
+fn typography(chars: Traced) -> Traced {
+    let mut out = Vec::with_capacity(chars.len());
+    let mut mapped = Vec::new();
+    for (c, s, e) in chars {
+        mapped.clear();
+        plain(c, &mut mapped);
+        out.extend(mapped.iter().map(|&m| (m, s, e)));
+    }
+    // NFC, one starter and the marks after it at a time, so that each
+    // composed character still knows where it came from.
+    let mut composed = Vec::with_capacity(out.len());
+    let mut i = 0;
+    while i < out.len() {
+        let mut j = i + 1;
+        while j < out.len() && canonical_combining_class(out[j].0) != 0 {
+            j += 1;
+        }
+        let (s, e) = (out[i].1, out[j - 1].2);
+        if j == i + 1 && out[i].0.is_ascii() {
+            composed.push(out[i]);
+        } else {
+            let segment: String = out[i..j].iter().map(|t| t.0).collect();
+            composed.extend(segment.nfc().map(|c| (c, s, e)));
+        }
+        i = j;
+    }
+    composed
+}
+
+/// Any run of white space as one space, none at either end.
+fn spaced(chars: Traced) -> Traced {
+    let mut out: Traced = Vec::with_capacity(chars.len());
+    let mut in_space = false;
+    for (c, s, e) in chars {
+        if c.is_whitespace() {
+            if !in_space && !out.is_empty() {
+                out.push((' ', s, e));
+            } else if in_space && let Some(last) = out.last_mut() {
+                last.2 = e;
+            }
+            in_space = true;
+        } else {
+            in_space = false;
+            out.push((c, s, e));
+        }
+    }
+    if out.last().is_some_and(|t| t.0 == ' ') {
+        out.pop();
+    }
+    out
+}
+
+/// `text` as the rung compares it.
+pub fn normalise(text: &str, rung: Match) -> String {
+    let chars = traced(text);
+    let chars = match rung {
+        Match::Exact => return text.to_string(),
+        Match::Whitespace => spaced(chars),
+        Match::Typography => spaced(typography(chars)),
+    };
+    chars.iter().map(|t| t.0).collect()
+}
+
+/// One form of the document, searchable.
+struct Form {
+    text: String,
+    /// For each byte of `text`, the document's bytes it came from (empty
+    /// for the document itself).
+    from: Vec<(u32, u32)>,
+    table: OnceCell<suffix::SuffixTable<'static, 'static>>,
+    searches: Cell<u32>,
+}
+
+impl Form {
+    fn new(text: String, from: Vec<(u32, u32)>) -> Form {
+        Form {
+            text,
+            from,
+            table: OnceCell::new(),
+            searches: Cell::new(0),
+        }
+    }
+
+    fn of(chars: Traced) -> Form {
+        let mut text = String::with_capacity(chars.len());
+        let mut from = Vec::with_capacity(chars.len());
+        for (c, s, e) in chars {
+            text.push(c);
+            from.extend(std::iter::repeat_n((s, e), c.len_utf8()));
+        }
+        Form::new(text, from)
+    }
+
+    /// Every place `needle` starts, in order; overlapping ones too.
+    fn positions(&self, needle: &str) -> Vec<usize> {
+        let n = self.searches.get();
+        self.searches.set(n.saturating_add(1));
+        if n >= INDEX_AFTER || self.table.get().is_some() {
+            let table = self
+                .table
+                .get_or_init(|| suffix::SuffixTable::new(self.text.clone()));
+            let mut at: Vec<usize> = table
+                .positions(needle)
+                .iter()
+                .map(|&p| p as usize)
+                .collect();
+            at.sort_unstable();
+            return at;
+        }
+        let finder = memchr::memmem::Finder::new(needle.as_bytes());
+        let bytes = self.text.as_bytes();
+        let mut at = Vec::new();
+        let mut from = 0;
+        while let Some(i) = finder.find(&bytes[from..]) {
+            at.push(from + i);
+            from += i + 1;
+        }
+        at
+    }
+
+    /// The document's byte range of `len` bytes of this form at `start`.
+    fn original(&self, start: usize, len: usize) -> (usize, usize) {
+        if self.from.is_empty() {
+            return (start, start + len);
+        }
+        (
+            self.from[start].0 as usize,
+            self.from[start + len - 1].1 as usize,
+        )
+    }
+}
+
+/// Where each line starts, and the code points before it, with a mark
+/// every few kilobytes within long lines.
+struct Marks(Vec<(usize, usize, u32, usize)>);
+
+impl Marks {
+    fn of(text: &str) -> Marks {
+        const EVERY: usize = 4096;
+        let mut marks = vec![(0, 0, 1, 0)];
+        let (mut chars, mut line, mut line_chars) = (0, 1u32, 0);
+        let mut next = EVERY;
+        for (i, c) in text.char_indices() {
+            if i >= next {
+                marks.push((i, chars, line, line_chars));
+                next = i + EVERY;
+            }
+            chars += 1;
+            if c == '\n' {
+                line += 1;
+                line_chars = chars;
+                marks.push((i + 1, chars, line, line_chars));
+                next = i + 1 + EVERY;
+            }
+        }
+        Marks(marks)
+    }
+
+    /// Code points before `byte`, and its line and column (1-based, the
+    /// column in code points).
+    fn at(&self, text: &str, byte: usize) -> (usize, u32, usize) {
+        let i = self.0.partition_point(|m| m.0 <= byte) - 1;
+        let (from, mut chars, mut line, mut line_chars) = self.0[i];
+        for c in text[from..byte].chars() {
+            chars += 1;
+            if c == '\n' {
+                line += 1;
+                line_chars = chars;
+            }
+        }
+        (chars, line, chars - line_chars + 1)
+    }
+}
+
+/// Where a quote is: the document's byte ranges of each occurrence, at the
+/// first rung that finds it.
+pub struct Found {
+    pub rung: Match,
+    pub at: Vec<(usize, usize)>,
+}
+
+/// A source's text, with its normalised forms and marks made when first
+/// needed.
+pub struct Document {
+    exact: Form,
+    whitespace: OnceCell<Form>,
+    typography: OnceCell<Form>,
+    marks: OnceCell<Marks>,
+}
+
+impl Document {
+    pub fn new(text: String) -> Document {
+        Document {
+            exact: Form::new(text, Vec::new()),
+            whitespace: OnceCell::new(),
+            typography: OnceCell::new(),
+            marks: OnceCell::new(),
+        }
+    }
+
+    pub fn text(&self) -> &str {
+        &self.exact.text
+    }
+
+    fn form(&self, rung: Match) -> &Form {
+        match rung {
+            Match::Exact => &self.exact,
+            Match::Whitespace => self
+                .whitespace
+                .get_or_init(|| Form::of(spaced(traced(self.text())))),
+            Match::Typography => self
+                .typography
+                .get_or_init(|| Form::of(spaced(typography(traced(self.text()))))),
+        }
+    }
+
+    /// Every occurrence of `quote`, at the first rung where it has one.
+    pub fn find(&self, quote: &str) -> Option<Found> {
+        for rung in [Match::Exact, Match::Whitespace, Match::Typography] {
+            let needle = normalise(quote, rung);
+            if needle.is_empty() {
+                return None;
+            }
+            let form = self.form(rung);
+            let at = form.positions(&needle);
+            if !at.is_empty() {
+                let at = at
+                    .into_iter()
+                    .map(|s| form.original(s, needle.len()))
+                    .collect();
+                return Some(Found { rung, at });
+            }
+        }
+        None
+    }
+
+    /// Code points before `byte`, and its 1-based line and column.
+    pub fn position(&self, byte: usize) -> (usize, u32, usize) {
+        let text = self.text();
+        self.marks.get_or_init(|| Marks::of(text)).at(text, byte)
+    }
+
+    /// The anchor of the bytes `start..end`, found by `rung`, in the
+    /// document shown as `file`.
+    pub fn anchor(&self, file: &str, (start, end): (usize, usize), rung: Match) -> Anchor {
+        let text = self.text();
+        let (first, line, column) = self.position(start);
+        let exact = &text[start..end];
+        let mut prefix: Vec<char> = text[..start].chars().rev().take(CONTEXT).collect();
+        prefix.reverse();
+        Anchor {
+            file: file.to_string(),
+            start: first as u64,
+            end: (first + exact.chars().count()) as u64,
+            line,
+            column: column as u32,
+            exact: exact.to_string(),
+            prefix: prefix.into_iter().collect(),
+            suffix: text[end..].chars().take(CONTEXT).collect(),
+            rung,
+        }
+    }
+
+    /// The document's sentences (Unicode sentence boundaries), as code
+    /// point ranges with their first line, white space at their ends left
+    /// out; sentences of only white space are none. A single line break
+    /// is read as a space (a hard-wrapped paragraph is one), a blank line
+    /// ends a paragraph.
+    pub fn sentences(&self) -> Vec<Sentence> {
+        use unicode_segmentation::UnicodeSegmentation;
+        let text = self.text();
+        let bytes = text.as_bytes();
+        let unwrapped: String = text
+            .char_indices()
+            .map(|(i, c)| {
+                let lone = c == '\n'
+                    && bytes.get(i + 1) != Some(&b'\n')
+                    && (i == 0 || bytes[i - 1] != b'\n');
+                if lone { ' ' } else { c }
+            })
+            .collect();
+        let mut out = Vec::new();
+        for (at, s) in unwrapped.split_sentence_bound_indices() {
+            let s = &text[at..at + s.len()];
+            let trimmed = s.trim();
+            if trimmed.is_empty() {
+                continue;
+            }
+            let lead = s.len() - s.trim_start().len();
+            let (start, line, _) = self.position(at + lead);
+            out.push(Sentence {
+                start: start as u64,
+                end: (start + trimmed.chars().count()) as u64,
+                line,
+                text: trimmed.split_whitespace().collect::<Vec<_>>().join(" "),
+            });
+        }
+        out
+    }
+}
+
+/// A sentence of a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sentence {
+    pub start: u64,
+    pub end: u64,
+    pub line: u32,
+    pub text: String,
+}
+
+/// Where `quote` is in `document`, if anywhere, and by which rung.
+pub fn find(document: &str, quote: &str) -> Option<Match> {
+    Document::new(document.to_string())
+        .find(quote)
+        .map(|f| f.rung)
+}
+
+/// The passage of `document` most like `quote` (the window of as many
+/// words that shares the most of them), and its 1-based line and column.
+pub fn closest(document: &str, quote: &str) -> Option<(String, usize, usize)> {
+    let words: Vec<(usize, &str)> = words(document)
+        .into_iter()
+        .filter(|(_, w)| w.chars().any(char::is_alphanumeric))
+        .collect();
+    let wanted: Vec<String> = normalise(quote, Match::Typography)
+        .split_whitespace()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.is_empty() || wanted.is_empty() {
+        return None;
+    }
+    let n = wanted.len().min(words.len());
+    // Each document word lower-cased once, and whether the quote has it;
+    // the window's shared words are then counted as it slides.
+    let wanted_set: std::collections::HashSet<&str> = wanted.iter().map(String::as_str).collect();
+    let lower: Vec<String> = words.iter().map(|(_, w)| w.to_lowercase()).collect();
+    let shared: Vec<usize> = lower
+        .iter()
+        .map(|w| usize::from(wanted_set.contains(w.as_str())))
+        .collect();
+    // Shared words first; then a window that starts and ends where the
+    // quote does.
+    let mut count: usize = shared[..n].iter().sum();
+    let mut best = (0, 0);
+    for i in 0..=words.len() - n {
+        if i > 0 {
+            count = count + shared[i + n - 1] - shared[i - 1];
+        }
+        let first = lower[i] == wanted[0];
+        let last = Some(&lower[i + n - 1]) == wanted.last();
+        let score = count * 4 + usize::from(first) * 2 + usize::from(last);
+        if score > best.1 {
+            best = (i, score);
+        }
+    }
+    let best = best.0;
+    let start = words[best].0;
+    let (last_at, last) = words[best + n - 1];
+    let passage = normalise(&document[start..last_at + last.len()], Match::Whitespace);
+    let line = document[..start].matches('\n').count() + 1;
+    let column = document[..start]
+        .rsplit('\n')
+        .next()
+        .map_or(0, |l| l.chars().count())
+        + 1;
+    Some((passage, line, column))
+}
+
+/// Splits text into words (letters, digits, apostrophes and hyphens), with
+/// byte offsets.
+fn words(text: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        match (
+            start,
+            c.is_alphanumeric() || matches!(c, '\'' | '\u{2019}' | '-'),
+        ) {
+            (None, true) => start = Some(i),
+            (Some(s), false) => {
+                out.push((s, &text[s..i]));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, &text[s..]));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_rung_and_no_other() {
+        let doc = "It said:\n  a \u{201c}veto\u{2011}free\u{201d}  council \u{2013} at\u{a0}last\u{2026} Caf\u{e9}";
+        assert_eq!(find(doc, "It said:"), Some(Match::Exact));
+        assert_eq!(find(doc, "said: a"), Some(Match::Whitespace));
+        assert_eq!(find(doc, "council - at last..."), Some(Match::Typography));
+        // NFC: a decomposed é matches the composed one.
+        assert_eq!(find(doc, "last... Cafe\u{301}"), Some(Match::Typography));
+        // Case and words are never normalised.
+        assert_eq!(find(doc, "it said:"), None);
+        assert_eq!(find(doc, "It says:"), None);
+    }
+
+    #[test]
+    fn anchors_are_in_the_documents_own_text() {
+        let text = "Line one.\nHe said \u{201c}no\u{201d}\u{a0}\u{2014}  twice\u{2026} Then \u{e9}t\u{e9}.";
+        let doc = Document::new(text.to_string());
+        let found = doc.find("said \"no\" - twice...").unwrap();
+        assert_eq!(found.rung, Match::Typography);
+        let anchor = doc.anchor("d.txt", found.at[0], found.rung);
+        assert_eq!(
+            anchor.exact,
+            "said \u{201c}no\u{201d}\u{a0}\u{2014}  twice\u{2026}"
+        );
+        assert_eq!((anchor.line, anchor.column), (2, 4));
+        let chars: Vec<char> = text.chars().collect();
+        let at: String = chars[anchor.start as usize..anchor.end as usize]
+            .iter()
+            .collect();
+        assert_eq!(at, anchor.exact);
+        assert_eq!(anchor.prefix, "Line one.\nHe ");
+        assert_eq!(anchor.suffix, " Then \u{e9}t\u{e9}.");
+        // A decomposed quote finds the composed text, and the anchor is
+        // the composed text.
+        let found = doc.find("Then e\u{301}te\u{301}").unwrap();
+        assert_eq!(
+            doc.anchor("d.txt", found.at[0], found.rung).exact,
+            "Then \u{e9}t\u{e9}"
+        );
+    }
+
+    #[test]
+    fn every_occurrence_scanned_or_indexed() {
+        let text = "aa b aa b aaa ".repeat(40);
+        let doc = Document::new(text.clone());
+        let scanned = doc.find("aa b").unwrap().at;
+        for _ in 0..INDEX_AFTER {
+            doc.find("b a");
+        }
+        assert!(doc.exact.table.get().is_some());
+        assert_eq!(doc.find("aa b").unwrap().at, scanned);
+        assert_eq!(scanned.len(), text.matches("aa b").count());
+        // Overlapping occurrences count.
+        assert_eq!(doc.find("aa").unwrap().at.len(), 40 * 4);
+    }
+
+    #[test]
+    fn positions_in_long_lines_and_many_lines() {
+        let text = format!("{}\n{}é.", "x".repeat(10_000), "y".repeat(9_000));
+        let doc = Document::new(text.clone());
+        let byte = text.find('é').unwrap();
+        assert_eq!(doc.position(byte), (10_001 + 9_000, 2, 9_001));
+        assert_eq!(doc.position(5000), (5000, 1, 5001));
+    }
+
+    #[test]
+    fn the_closest_passage_and_where_it_is() {
+        let doc = "First line.\nThe vote was 111 to 19, with 55 abstentions.\n";
+        let (passage, line, column) = closest(doc, "the vote was 111 to 18").unwrap();
+        assert_eq!(
+            (passage.as_str(), line, column),
+            ("The vote was 111 to 19", 2, 1)
+        );
+        let (_, line, column) = closest(doc, "55 abstentions").unwrap();
+        assert_eq!((line, column), (2, 30));
+    }
+
+    #[test]
+    fn sentences_with_their_lines() {
+        let doc = Document::new("One two.  Three\nfour? \n\nFive.".to_string());
+        let s = doc.sentences();
+        let texts: Vec<&str> = s.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(texts, ["One two.", "Three four?", "Five."]);
+        assert_eq!(s[1].line, 1);
+        assert_eq!(s[2].line, 4);
+        assert_eq!((s[1].start, s[1].end), (10, 21));
+    }
+}
