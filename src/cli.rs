@@ -157,6 +157,30 @@ pub enum Command {
         /// Relation files to check (default: the bundled data/koreas.kg)
         files: Vec<PathBuf>,
     },
+    /// List the sources: what cites each, its quotes verified, and how much
+    /// of its document they cover
+    #[command(
+        after_help = "Coverage is the share of the document's sentences that some quote overlaps.\n\nExamples:\n  dossier sources\n  dossier sources --uncited\n  dossier sources notes.kg --json"
+    )]
+    Sources {
+        /// Relation files to load (default: the bundled data/koreas.kg)
+        files: Vec<PathBuf>,
+        /// List the sentences no quote touches, with their lines, instead
+        #[arg(long)]
+        uncited: bool,
+        /// How to print the list
+        #[arg(long, value_enum, default_value_t = Format::Table, conflicts_with_all = ["json", "csv"])]
+        format: Format,
+        /// Print JSON (same as --format json)
+        #[arg(long)]
+        json: bool,
+        /// Print CSV (same as --format csv)
+        #[arg(long, conflicts_with = "json")]
+        csv: bool,
+        /// No header rows in tables, CSV and tabs
+        #[arg(short = 't', long = "no-header")]
+        no_header: bool,
+    },
     /// Print a shell completion script
     #[command(
         after_help = "Examples:\n  dossier completions bash > ~/.local/share/bash-completion/completions/dossier\n  dossier completions zsh > ~/.zfunc/_dossier\n  dossier completions fish > ~/.config/fish/completions/dossier.fish"
@@ -299,6 +323,48 @@ fn run(cli: Cli, steps: Vec<Step>) -> ExitCode {
                 report(&error);
                 ExitCode::FAILURE
             }
+        };
+    }
+    if let Some(Command::Sources {
+        files,
+        uncited,
+        format,
+        json,
+        csv,
+        no_header,
+    }) = &cli.command
+    {
+        let graph = match load(files, options) {
+            Ok((graph, _)) => graph,
+            Err(error) => {
+                report(&error);
+                return ExitCode::FAILURE;
+            }
+        };
+        let (rows, problems) = crate::coverage::sources(&graph);
+        for p in &problems {
+            eprintln!("warning: {p}; its coverage is left out");
+        }
+        let list = if *uncited {
+            crate::coverage::uncited_report(&rows)
+        } else {
+            crate::coverage::report(&rows)
+        };
+        let format = match (json, csv) {
+            (true, _) => Format::Json,
+            (_, true) => Format::Csv,
+            _ => *format,
+        };
+        let view = crate::output::View {
+            headers: !no_header,
+            max_width: None,
+        };
+        let mut bytes = Vec::new();
+        let _ = crate::output::write_report(&mut bytes, &list, format, &view);
+        return if print_line(String::from_utf8_lossy(&bytes).trim_end_matches('\n')) {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
         };
     }
     if let Some(Command::Export {

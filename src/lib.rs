@@ -37,6 +37,7 @@ extern crate alloc;
 
 pub mod cancel;
 pub mod cli;
+pub mod coverage;
 pub mod diagnostic;
 pub mod files;
 pub mod formats;

@@ -391,5 +391,5 @@ fn two_evaluations_run_with_their_own_limits() {
         (few.join().unwrap(), all.join().unwrap())
     });
     assert_eq!(few, (3, true));
-    assert_eq!(all, (39, false));
+    assert_eq!(all, (40, false));
 }

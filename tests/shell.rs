@@ -237,7 +237,7 @@ fn meta_commands_answer() {
         "{out}"
     );
     let out = ask(&mut p, ".stats");
-    assert!(out.contains("23 entities, 39 relations, 5 facts"), "{out}");
+    assert!(out.contains("23 entities, 40 relations, 5 facts"), "{out}");
     let out = ask(&mut p, ".mdoe table");
     assert!(
         out.contains("unknown command .mdoe; did you mean .mode?"),
@@ -663,7 +663,7 @@ fn a_tall_answer_goes_through_the_pager_until_pager_off() {
     let mut p = spawn_in(dir.path(), cmd);
     p.exp_string("dossier> ").unwrap();
     let out = ask(&mut p, "?s ?r ?o");
-    assert!(out.contains("PAGED:(39 rows)"), "{out}");
+    assert!(out.contains("PAGED:(40 rows)"), "{out}");
     // A short answer is shown as it is.
     let out = ask(&mut p, "count ?x: state");
     assert!(has_line(&out, "4"), "{out}");

@@ -117,9 +117,8 @@ impl Loader<'_> {
                 && !std::fs::canonicalize(path).is_ok_and(|p| p.starts_with(root))
             {
                 return Err(format!(
-                    "`{}` is outside {}, and --confine-includes reads nothing outside it",
-                    path.display(),
-                    root.display()
+                    "`{}` is outside the folder of the first file, and --confine-includes reads nothing outside it",
+                    path.display()
                 ));
             }
             read_document(path, declared_in)

@@ -6,11 +6,13 @@
 
 mod csv;
 mod json;
+mod report;
 mod sources;
 mod table;
 
 pub use csv::*;
 pub use json::*;
+pub use report::*;
 pub use sources::*;
 pub use table::*;
 

@@ -31,6 +31,8 @@ pub enum Meta {
     Stats,
     /// `.schema`
     Schema,
+    /// `.sources [--uncited]`
+    Sources { uncited: bool },
     /// `.print TEXT`
     Print(String),
     /// `.read FILE`
@@ -63,7 +65,7 @@ pub enum Meta {
 
 /// The meta-commands with what they take, what they do, and an example,
 /// for help and completion.
-pub const COMMANDS: [(&str, &str, &str, &str); 25] = [
+pub const COMMANDS: [(&str, &str, &str, &str); 26] = [
     (
         ".help",
         "[TOPIC]",
@@ -159,6 +161,12 @@ pub const COMMANDS: [(&str, &str, &str, &str); 25] = [
         "",
         "count entities by kind and statements by relation",
         ".stats",
+    ),
+    (
+        ".sources",
+        "[--uncited]",
+        "list the sources: what cites each, quotes verified, coverage of its document",
+        ".sources --uncited",
     ),
     (
         ".schema",
@@ -302,6 +310,13 @@ pub fn parse_meta(line: &str) -> Option<Result<Meta, String>> {
         },
         ".stats" => none(Meta::Stats),
         ".schema" => none(Meta::Schema),
+        ".sources" => match args {
+            [] => Ok(Meta::Sources { uncited: false }),
+            [flag] if flag == "--uncited" => Ok(Meta::Sources { uncited: true }),
+            _ => Err(
+                ".sources takes nothing, or `--uncited` for the sentences no quote touches".into(),
+            ),
+        },
         ".quit" | ".exit" => none(Meta::Quit),
         other => {
             let near = did_you_mean(
@@ -476,6 +491,8 @@ mod tests {
             (".timer off", Meta::Timer(false)),
             (".stats", Meta::Stats),
             (".schema", Meta::Schema),
+            (".sources", Meta::Sources { uncited: false }),
+            (".sources --uncited", Meta::Sources { uncited: true }),
             (
                 ".export svg out.svg",
                 Meta::Export {

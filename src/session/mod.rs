@@ -331,6 +331,25 @@ impl Session {
                 let text = describe::schema(&self.graph);
                 self.emit(text.as_bytes());
             }
+            Meta::Sources { uncited } => {
+                let (rows, problems) = crate::coverage::sources(&self.graph);
+                for p in problems {
+                    eprintln!("warning: {p}; its coverage is left out");
+                }
+                let report = if uncited {
+                    crate::coverage::uncited_report(&rows)
+                } else {
+                    crate::coverage::report(&rows)
+                };
+                let view = output::View {
+                    headers: self.settings.headers,
+                    max_width: self.table_width(),
+                };
+                let format = self.settings.format;
+                self.sink.emit_with(self.settings.pager, |out| {
+                    output::write_report(out, &report, format, &view)
+                });
+            }
             Meta::Print(text) => self.emit(format!("{text}\n").as_bytes()),
             Meta::Export {
                 format,
