@@ -50,11 +50,10 @@ fn has_at_least_forty_statements_all_declared() {
 
 #[test]
 fn every_quote_is_the_articles_own_words() {
+    // Dossier checks each quote against the article on load; here each
+    // anchor is checked against the article's code points.
     let g = koreas();
-    // Compared with white space folded: the article has non-breaking
-    // spaces and line breaks where a quote has plain spaces.
-    let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
-    let article = fold(&article());
+    let article: Vec<char> = article().chars().collect();
     let pg = g.petgraph();
     let quotes = pg
         .edge_indices()
@@ -63,10 +62,16 @@ fn every_quote_is_the_articles_own_words() {
     let mut count = 0;
     for attrs in quotes {
         let quote = str_attr(&g, attrs, "quote").expect("every statement has a quote");
-        assert!(
-            article.contains(&fold(&quote)),
-            "not in the article: {quote:?}"
-        );
+        assert_eq!(g.cited(attrs).source, Some("Article"), "{quote}");
+        let anchor = g
+            .anchor(attrs)
+            .unwrap_or_else(|| panic!("not anchored: {quote:?}"));
+        let at: String = article[anchor.start as usize..anchor.end as usize]
+            .iter()
+            .collect();
+        assert_eq!(at, anchor.exact, "{quote}");
+        let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert_eq!(fold(&anchor.exact), fold(&quote));
         count += 1;
     }
     assert_eq!(count, g.relation_count() + g.fact_count());

@@ -2,10 +2,12 @@
 //! formats that pictures and bigger engines take. Files are written
 //! atomically.
 
+pub mod annotations;
 pub mod columns;
 pub mod csv;
 pub mod cypher;
 pub mod dot;
+pub mod ftm;
 pub mod graphml;
 pub mod json;
 pub mod kg;
@@ -46,6 +48,10 @@ pub enum ExportFormat {
     Png,
     /// A binary snapshot (`.dsnap`) that loads back without parsing
     Snapshot,
+    /// W3C Web Annotations (JSON Lines), one a quote, anchored in its source
+    Annotations,
+    /// FollowTheMoney entities (JSON Lines), for Aleph and OpenAleph
+    Ftm,
 }
 
 /// How to export.
@@ -144,6 +150,10 @@ pub fn export(graph: &Graph, export: &Export) -> Result<(), String> {
             text(ntriples::ntriples(graph, &export.base, export.rdf12).into_bytes())
         }
         ExportFormat::Cypher => text(cypher::neo4j(graph).into_bytes()),
+        ExportFormat::Annotations => {
+            text(annotations::annotations(graph, &export.base).into_bytes())
+        }
+        ExportFormat::Ftm => text(ftm::ftm(graph).into_bytes()),
         ExportFormat::Kuzu => text(cypher::kuzu(graph).into_bytes()),
         ExportFormat::Csv => {
             let dir = export

@@ -24,6 +24,16 @@
 //! Literals are typed (`xsd:integer`, `xsd:decimal`, `xsd:double` for
 //! decimals beyond `xsd:decimal`'s plain form, `xsd:boolean`, `xsd:date`);
 //! a name value is the entity IRI of that name.
+//!
+//! A statement's node is `<BASE statement/FILE:LINE>` (`-2`, `-3` after
+//! it for a second statement of one line), the IRI `--to annotations`
+//! gives it too. Provenance is PROV-O and the Web Annotation vocabulary:
+//! a source is a `prov:Entity`; a statement or declaration that cites one
+//! `prov:wasDerivedFrom` it, and its quote is `prov:wasQuotedFrom` an
+//! `oa:SpecificResource` of the source with an `oa:TextQuoteSelector`
+//! (`oa:exact`, `oa:prefix`, `oa:suffix`) and, when the quote was found in
+//! the source's file, an `oa:TextPositionSelector` (`oa:start`, `oa:end`,
+//! code points) and the document's `vocabulary:line` and `vocabulary:column`.
 
 use crate::graph::{AttrsId, Graph, Origin, Sym};
 use crate::value::Value;
@@ -33,6 +43,8 @@ const RDF: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#";
 const RDFS: &str = "http://www.w3.org/2000/01/rdf-schema#";
 const OWL: &str = "http://www.w3.org/2002/07/owl#";
 const XSD: &str = "http://www.w3.org/2001/XMLSchema#";
+const PROV: &str = "http://www.w3.org/ns/prov#";
+const OA: &str = "http://www.w3.org/ns/oa#";
 /// Dossier's own terms, the same whatever the base.
 pub const VOCABULARY: &str = "urn:dossier:vocabulary:";
 
@@ -66,7 +78,44 @@ fn iri(base: &str, space: &str, path: &str) -> String {
     out
 }
 
-fn literal(s: &str) -> String {
+/// The IRI of entity `name`, with its `<>`.
+pub(crate) fn entity_iri(base: &str, name: &str) -> String {
+    iri(base, "entity/", name)
+}
+
+/// The IRIs of statements: `BASE statement/FILE:LINE`, with `-N` for the
+/// Nth statement of one line, asked for in the graph's order (edges, then
+/// facts).
+pub(crate) struct StatementIris<'b> {
+    base: &'b str,
+    seen: std::collections::HashMap<Origin, u32>,
+}
+
+impl<'b> StatementIris<'b> {
+    pub(crate) fn new(base: &'b str) -> StatementIris<'b> {
+        StatementIris {
+            base,
+            seen: std::collections::HashMap::new(),
+        }
+    }
+
+    /// The next statement's IRI, and its annotation's, without `<>`.
+    pub(crate) fn next(&mut self, graph: &Graph, origin: Origin) -> (String, String) {
+        let n = self.seen.entry(origin).or_insert(0);
+        *n += 1;
+        let mut path = format!("{}:{}", graph.files[origin.file as usize], origin.line);
+        if *n > 1 {
+            let _ = write!(path, "-{n}");
+        }
+        let strip = |s: String| s[1..s.len() - 1].to_string();
+        (
+            strip(iri(self.base, "statement/", &path)),
+            strip(iri(self.base, "annotation/", &path)),
+        )
+    }
+}
+
+pub(crate) fn literal(s: &str) -> String {
     let mut out = String::from("\"");
     for c in s.chars() {
         match c {
@@ -91,6 +140,7 @@ struct Writer<'g> {
     rdf12: bool,
     out: String,
     blank: usize,
+    statements: StatementIris<'g>,
 }
 
 impl Writer<'_> {
@@ -152,7 +202,7 @@ impl Writer<'_> {
     /// (RDF 1.1), or what `rdf:reifies` its triple term (RDF 1.2).
     fn statement(&mut self, s: &str, p: &str, o: &str, attrs: AttrsId, origin: Origin) {
         self.triple(s, p, o);
-        let b = self.blank("s");
+        let b = format!("<{}>", self.statements.next(self.graph, origin).0);
         if self.rdf12 {
             self.triple(
                 &b,
@@ -167,6 +217,45 @@ impl Writer<'_> {
         }
         self.source(&b, origin);
         self.attrs(&b, attrs);
+        self.evidence(&b, attrs);
+    }
+
+    /// What `node` rests on: the source it cites, and where its quote is.
+    fn evidence(&mut self, node: &str, attrs: AttrsId) {
+        let cited = self.graph.cited(attrs);
+        let Some(source) = cited.source else {
+            return;
+        };
+        let source = self.entity(source);
+        self.triple(node, &format!("<{PROV}wasDerivedFrom>"), &source);
+        let Some(quote) = cited.quote else {
+            return;
+        };
+        let anchor = self.graph.anchor(attrs);
+        let part = self.blank("e");
+        let rdf_type = format!("<{RDF}type>");
+        self.triple(node, &format!("<{PROV}wasQuotedFrom>"), &part);
+        self.triple(&part, &rdf_type, &format!("<{OA}SpecificResource>"));
+        self.triple(&part, &format!("<{OA}hasSource>"), &source);
+        let q = self.blank("q");
+        self.triple(&part, &format!("<{OA}hasSelector>"), &q);
+        self.triple(&q, &rdf_type, &format!("<{OA}TextQuoteSelector>"));
+        let exact = anchor.map_or(quote, |a| &a.exact);
+        self.triple(&q, &format!("<{OA}exact>"), &literal(exact));
+        let Some(a) = anchor else {
+            return;
+        };
+        self.triple(&q, &format!("<{OA}prefix>"), &literal(&a.prefix));
+        self.triple(&q, &format!("<{OA}suffix>"), &literal(&a.suffix));
+        let p = self.blank("p");
+        self.triple(&part, &format!("<{OA}hasSelector>"), &p);
+        self.triple(&p, &rdf_type, &format!("<{OA}TextPositionSelector>"));
+        let count = |n: u64| format!("\"{n}\"^^<{XSD}nonNegativeInteger>");
+        self.triple(&p, &format!("<{OA}start>"), &count(a.start));
+        self.triple(&p, &format!("<{OA}end>"), &count(a.end));
+        let integer = |n: u32| format!("\"{n}\"^^<{XSD}integer>");
+        self.triple(&part, &Self::term("line"), &integer(a.line));
+        self.triple(&part, &Self::term("column"), &integer(a.column));
     }
 
     /// A declaration's kinds as a class: the kind, or the union of kinds.
@@ -197,7 +286,9 @@ pub fn ntriples(graph: &Graph, base: &str, rdf12: bool) -> String {
         rdf12,
         out: String::new(),
         blank: 0,
+        statements: StatementIris::new(base),
     };
+    let source_kind = graph.kinds.get("source");
     let rdf_type = format!("<{RDF}type>");
     let declarations = graph.declared_relations();
     for (_, r) in declarations {
@@ -232,7 +323,11 @@ pub fn ntriples(graph: &Graph, base: &str, rdf12: bool) -> String {
         if let Some(label) = graph.label_of(e) {
             w.triple(&s, &format!("<{RDFS}label>"), &literal(label));
         }
+        if Some(e.kind) == source_kind {
+            w.triple(&s, &rdf_type, &format!("<{PROV}Entity>"));
+        }
         w.attrs(&s, e.attrs);
+        w.evidence(&s, e.attrs);
         w.triple(
             &s,
             &Writer::term("declared"),

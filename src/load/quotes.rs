@@ -40,7 +40,8 @@ pub const BUNDLED_DOCUMENTS: [(&str, &str); 1] = [(
 pub const MAX_DOCUMENT: u64 = 1 << 30;
 
 /// The path of the document of source `node` (its `file`, relative to the
-/// file that declared it), if it has one.
+/// file that declared it, with `.` and `folder/..` taken out), if it has
+/// one.
 pub fn document_path(graph: &Graph, node: NodeIndex) -> Option<PathBuf> {
     let entity = graph.entity(node);
     if graph.kinds.get("source") != Some(entity.kind) {
@@ -56,12 +57,27 @@ pub fn document_path(graph: &Graph, node: NodeIndex) -> Option<PathBuf> {
         return None;
     };
     let declared_in = graph.files.get(entity.origin.file as usize)?;
-    Some(
-        Path::new(declared_in)
-            .parent()
-            .unwrap_or(Path::new(""))
-            .join(&**path),
-    )
+    let joined = Path::new(declared_in)
+        .parent()
+        .unwrap_or(Path::new(""))
+        .join(&**path);
+    // `out/../sources/a.txt` is shown, and read, as `sources/a.txt`.
+    let mut clean = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir
+                if matches!(
+                    clean.components().next_back(),
+                    Some(std::path::Component::Normal(_))
+                ) =>
+            {
+                clean.pop();
+            }
+            c => clean.push(c),
+        }
+    }
+    Some(clean)
 }
 
 /// Reads a document: a regular file of UTF-8 text. The bundled graph's
