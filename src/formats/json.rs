@@ -201,7 +201,7 @@ pub fn json(graph: &Graph) -> String {
     });
     // Where each verified quote is: a load of this file does not read the
     // documents again.
-    let anchors: Vec<_> = graph.anchors.iter().collect();
+    let anchors = graph.sorted_anchors();
     list(&mut out, "anchors", anchors.len(), |out, i| {
         let (k, a) = anchors[i];
         out.push_str("{\"source\": ");

@@ -163,7 +163,7 @@ pub fn write(graph: &Graph) -> Vec<u8> {
         w.origin(d.origin);
     }
     w.u32(graph.anchors.len() as u32);
-    for (k, a) in &graph.anchors {
+    for (k, a) in graph.sorted_anchors() {
         w.str(&k.source);
         w.str(&k.quote);
         w.u32(k.occurrence);

@@ -57,6 +57,10 @@ pub struct AnchorKey {
     pub occurrence: u32,
 }
 
+/// The anchors of a graph, by what they are kept by; written out in the
+/// keys' order ([`Graph::sorted_anchors`]).
+pub type Anchors = std::collections::HashMap<AnchorKey, Anchor, foldhash::fast::FixedState>;
+
 /// A statement's provenance read from its attributes: the source it cites,
 /// its quote and the occurrence asked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,6 +92,13 @@ impl Graph {
             }
         }
         cited
+    }
+
+    /// The anchors in their keys' order.
+    pub fn sorted_anchors(&self) -> Vec<(&AnchorKey, &Anchor)> {
+        let mut list: Vec<_> = self.anchors.iter().collect();
+        list.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        list
     }
 
     /// The anchor of the quote of `attrs`, if it was verified.

@@ -11,7 +11,7 @@ mod index;
 mod names;
 mod subgraph;
 
-pub use anchors::{Anchor, AnchorKey, Cited, Match, PROVENANCE_KEYS};
+pub use anchors::{Anchor, AnchorKey, Anchors, Cited, Match, PROVENANCE_KEYS};
 pub(crate) use attrs::AttrSets;
 pub use attrs::Interner;
 pub(crate) use index::Index;
@@ -133,7 +133,7 @@ pub struct Graph {
     /// Relation declarations, by relation.
     pub declarations: std::collections::BTreeMap<Sym, RelationInfo>,
     /// Where each verified quote is in its source's document.
-    pub anchors: std::collections::BTreeMap<AnchorKey, Anchor>,
+    pub anchors: Anchors,
     hasher: FixedState,
 }
 
@@ -164,7 +164,7 @@ impl Graph {
             keys: Interner::default(),
             files: Vec::new(),
             declarations: std::collections::BTreeMap::new(),
-            anchors: std::collections::BTreeMap::new(),
+            anchors: Anchors::default(),
             hasher: FixedState::with_seed(0x05ee_dd05_51e2),
         }
     }

@@ -31,7 +31,7 @@ impl Graph {
             keys: self.keys.clone(),
             files: self.files.clone(),
             declarations: self.declarations.clone(),
-            anchors: std::collections::BTreeMap::new(),
+            anchors: Anchors::default(),
             hasher: self.hasher.clone(),
         };
         // The labels and attribute sets of what is kept, not all of them.

@@ -4,15 +4,74 @@
 //! normalised form is made once, when a quote first needs it, and keeps
 //! where each of its bytes came from, so that a match found only after
 //! normalising is anchored in the document's own text. A form searched
-//! often is indexed once (a suffix array) instead of scanned per quote.
+//! often is indexed once (where each 8-byte window of it starts, bucketed
+//! by the window) instead of scanned per quote: a quote is then looked up
+//! by its first 8 bytes and checked at each place they are.
 
 use crate::graph::{Anchor, Match};
 use std::cell::{Cell, OnceCell};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::canonical_combining_class;
 
-/// A form searched this many times gets a suffix array.
+/// A form searched this many times gets an index of its windows.
 const INDEX_AFTER: u32 = 24;
+/// The bytes of a window of the index; a shorter quote is scanned for.
+const WINDOW: usize = 8;
+
+/// Where each window of `WINDOW` bytes of a text starts, bucketed by the
+/// window: the places of bucket `b` are `places[starts[b]..starts[b + 1]]`,
+/// in increasing order.
+struct Windows {
+    starts: Vec<u32>,
+    places: Vec<u32>,
+    shift: u32,
+}
+
+impl Windows {
+    fn key(bytes: &[u8]) -> u64 {
+        u64::from_le_bytes(bytes[..WINDOW].try_into().expect("a window"))
+    }
+
+    fn bucket(&self, key: u64) -> usize {
+        (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize
+    }
+
+    fn of(text: &str) -> Windows {
+        let bytes = text.as_bytes();
+        let n = (bytes.len() + 1).saturating_sub(WINDOW);
+        let buckets = n.next_power_of_two().max(2);
+        let mut w = Windows {
+            starts: vec![0; buckets + 1],
+            places: vec![0; n],
+            shift: 64 - buckets.trailing_zeros(),
+        };
+        let keys: Vec<u32> = (0..n)
+            .map(|p| w.bucket(Self::key(&bytes[p..])) as u32)
+            .collect();
+        for &b in &keys {
+            w.starts[b as usize + 1] += 1;
+        }
+        for b in 0..buckets {
+            w.starts[b + 1] += w.starts[b];
+        }
+        let mut next = w.starts.clone();
+        for (p, &b) in keys.iter().enumerate() {
+            w.places[next[b as usize] as usize] = p as u32;
+            next[b as usize] += 1;
+        }
+        w
+    }
+
+    /// Every place `needle` (at least `WINDOW` bytes) starts in `text`.
+    fn positions(&self, text: &[u8], needle: &[u8]) -> Vec<usize> {
+        let b = self.bucket(Self::key(needle));
+        self.places[self.starts[b] as usize..self.starts[b + 1] as usize]
+            .iter()
+            .map(|&p| p as usize)
+            .filter(|&p| text[p..].starts_with(needle))
+            .collect()
+    }
+}
 /// Code points of context kept on each side of an anchor.
 const CONTEXT: usize = 32;
 
@@ -28,76 +87,107 @@ fn plain(c: char, out: &mut Vec<char>) {
     }
 }
 
-/// Characters with the byte range of the document each came from.
-type Traced = Vec<(char, u32, u32)>;
-
-fn traced(text: &str) -> Traced {
-    text.char_indices()
-        .map(|(i, c)| (c, i as u32, (i + c.len_utf8()) as u32))
-        .collect()
-}
-
-fn typography(chars: Traced) -> Traced {
-    let mut out = Vec::with_capacity(chars.len());
+/// A text as a rung compares it, with the document's bytes each of its
+/// bytes came from: for the typography rung, typography made plain, then
+/// NFC (one starter and the marks after it at a time, so that each composed
+/// character still knows where it came from); then, for both, any run of
+/// white space as one space, none at either end. One pass, no copy of the
+/// text as characters.
+fn normalised(text: &str, typography: bool, trace: bool) -> (String, Vec<(u32, u32)>) {
+    struct Out {
+        text: String,
+        from: Vec<(u32, u32)>,
+        trace: bool,
+        in_space: bool,
+    }
+    impl Out {
+        fn push(&mut self, c: char, s: u32, e: u32) {
+            if c.is_whitespace() {
+                if !self.in_space && !self.text.is_empty() {
+                    self.text.push(' ');
+                    if self.trace {
+                        self.from.push((s, e));
+                    }
+                } else if self.in_space
+                    && self.trace
+                    && let Some(last) = self.from.last_mut()
+                {
+                    last.1 = e;
+                }
+                self.in_space = true;
+                return;
+            }
+            self.in_space = false;
+            self.text.push(c);
+            if self.trace {
+                self.from.extend(std::iter::repeat_n((s, e), c.len_utf8()));
+            }
+        }
+    }
+    let mut out = Out {
+        text: String::with_capacity(text.len()),
+        from: Vec::with_capacity(if trace { text.len() } else { 0 }),
+        trace,
+        in_space: false,
+    };
+    // The segment being gathered for NFC: a starter and its marks.
+    let mut segment: Vec<char> = Vec::new();
+    let mut at = (0u32, 0u32);
+    let flush = |segment: &mut Vec<char>, at: (u32, u32), out: &mut Out| {
+        match segment.as_slice() {
+            [] => {}
+            [c] if c.is_ascii() => out.push(*c, at.0, at.1),
+            _ => {
+                let composed: String = segment.iter().copied().nfc().collect();
+                for c in composed.chars() {
+                    out.push(c, at.0, at.1);
+                }
+            }
+        }
+        segment.clear();
+    };
     let mut mapped = Vec::new();
-    for (c, s, e) in chars {
+    for (i, c) in text.char_indices() {
+        let (s, e) = (i as u32, (i + c.len_utf8()) as u32);
+        if !typography {
+            out.push(c, s, e);
+            continue;
+        }
+        if c.is_ascii() {
+            flush(&mut segment, at, &mut out);
+            at = (s, e);
+            segment.push(c);
+            continue;
+        }
         mapped.clear();
         plain(c, &mut mapped);
-        out.extend(mapped.iter().map(|&m| (m, s, e)));
-    }
-    // NFC, one starter and the marks after it at a time, so that each
-    // composed character still knows where it came from.
-    let mut composed = Vec::with_capacity(out.len());
-    let mut i = 0;
-    while i < out.len() {
-        let mut j = i + 1;
-        while j < out.len() && canonical_combining_class(out[j].0) != 0 {
-            j += 1;
-        }
-        let (s, e) = (out[i].1, out[j - 1].2);
-        if j == i + 1 && out[i].0.is_ascii() {
-            composed.push(out[i]);
-        } else {
-            let segment: String = out[i..j].iter().map(|t| t.0).collect();
-            composed.extend(segment.nfc().map(|c| (c, s, e)));
-        }
-        i = j;
-    }
-    composed
-}
-
-/// Any run of white space as one space, none at either end.
-fn spaced(chars: Traced) -> Traced {
-    let mut out: Traced = Vec::with_capacity(chars.len());
-    let mut in_space = false;
-    for (c, s, e) in chars {
-        if c.is_whitespace() {
-            if !in_space && !out.is_empty() {
-                out.push((' ', s, e));
-            } else if in_space && let Some(last) = out.last_mut() {
-                last.2 = e;
+        for &m in &mapped {
+            if canonical_combining_class(m) == 0 {
+                flush(&mut segment, at, &mut out);
+                at = (s, e);
+            } else {
+                at.1 = e;
             }
-            in_space = true;
-        } else {
-            in_space = false;
-            out.push((c, s, e));
+            segment.push(m);
         }
     }
-    if out.last().is_some_and(|t| t.0 == ' ') {
-        out.pop();
+    flush(&mut segment, at, &mut out);
+    if out.text.ends_with(' ') {
+        out.text.pop();
+        if trace {
+            out.from.pop();
+        }
     }
-    out
+    (out.text, out.from)
 }
 
 /// `text` as the rung compares it.
 pub fn normalise(text: &str, rung: Match) -> String {
-    let chars = traced(text);
-    let chars = match rung {
-        Match::Exact => return text.to_string(),
-        Match::Whitespace => spaced(chars),
-        Match::Typography => spaced(typography(chars)),
-    };
-    chars.iter().map(|t| t.0).collect()
+    match rung {
+        Match::Exact => text.to_string(),
+        Match::Whitespace => normalised(text, false, false).0,
+        Match::Typography => normalised(text, true, false).0,
+    }
 }
 
 /// One form of the document, searchable.
@@ -106,7 +196,7 @@ struct Form {
     /// For each byte of `text`, the document's bytes it came from (empty
     /// for the document itself).
     from: Vec<(u32, u32)>,
-    table: OnceCell<suffix::SuffixTable<'static, 'static>>,
+    windows: OnceCell<Windows>,
     searches: Cell<u32>,
 }
 
@@ -115,18 +205,13 @@ impl Form {
         Form {
             text,
             from,
-            table: OnceCell::new(),
+            windows: OnceCell::new(),
             searches: Cell::new(0),
         }
     }
 
-    fn of(chars: Traced) -> Form {
-        let mut text = String::with_capacity(chars.len());
-        let mut from = Vec::with_capacity(chars.len());
-        for (c, s, e) in chars {
-            text.push(c);
-            from.extend(std::iter::repeat_n((s, e), c.len_utf8()));
-        }
+    fn of(text: &str, typography: bool) -> Form {
+        let (text, from) = normalised(text, typography, true);
         Form::new(text, from)
     }
 
@@ -134,17 +219,9 @@ impl Form {
     fn positions(&self, needle: &str) -> Vec<usize> {
         let n = self.searches.get();
         self.searches.set(n.saturating_add(1));
-        if n >= INDEX_AFTER || self.table.get().is_some() {
-            let table = self
-                .table
-                .get_or_init(|| suffix::SuffixTable::new(self.text.clone()));
-            let mut at: Vec<usize> = table
-                .positions(needle)
-                .iter()
-                .map(|&p| p as usize)
-                .collect();
-            at.sort_unstable();
-            return at;
+        if needle.len() >= WINDOW && (n >= INDEX_AFTER || self.windows.get().is_some()) {
+            let windows = self.windows.get_or_init(|| Windows::of(&self.text));
+            return windows.positions(self.text.as_bytes(), needle.as_bytes());
         }
         let finder = memchr::memmem::Finder::new(needle.as_bytes());
         let bytes = self.text.as_bytes();
@@ -175,7 +252,7 @@ struct Marks(Vec<(usize, usize, u32, usize)>);
 
 impl Marks {
     fn of(text: &str) -> Marks {
-        const EVERY: usize = 4096;
+        const EVERY: usize = 256;
         let mut marks = vec![(0, 0, 1, 0)];
         let (mut chars, mut line, mut line_chars) = (0, 1u32, 0);
         let mut next = EVERY;
@@ -244,33 +321,70 @@ impl Document {
     fn form(&self, rung: Match) -> &Form {
         match rung {
             Match::Exact => &self.exact,
-            Match::Whitespace => self
-                .whitespace
-                .get_or_init(|| Form::of(spaced(traced(self.text())))),
-            Match::Typography => self
-                .typography
-                .get_or_init(|| Form::of(spaced(typography(traced(self.text()))))),
+            Match::Whitespace => self.whitespace.get_or_init(|| Form::of(self.text(), false)),
+            Match::Typography => self.typography.get_or_init(|| Form::of(self.text(), true)),
         }
     }
 
     /// Every occurrence of `quote`, at the first rung where it has one.
+    ///
+    /// The typography form is searched before the white space one: each
+    /// of its occurrences whose text differs from the quote only in white
+    /// space is one of the white space rung's, so that form (and its
+    /// index) is made only when NFC at a quote's end hides a match from
+    /// the typography form.
     pub fn find(&self, quote: &str) -> Option<Found> {
-        for rung in [Match::Exact, Match::Whitespace, Match::Typography] {
-            let needle = normalise(quote, rung);
-            if needle.is_empty() {
-                return None;
-            }
-            let form = self.form(rung);
-            let at = form.positions(&needle);
-            if !at.is_empty() {
-                let at = at
-                    .into_iter()
-                    .map(|s| form.original(s, needle.len()))
-                    .collect();
-                return Some(Found { rung, at });
-            }
+        if quote.is_empty() {
+            return None;
         }
-        None
+        let at = self.exact.positions(quote);
+        if !at.is_empty() {
+            let at = at.into_iter().map(|s| (s, s + quote.len())).collect();
+            return Some(Found {
+                rung: Match::Exact,
+                at,
+            });
+        }
+        let spaced = normalise(quote, Match::Whitespace);
+        let typed = normalise(quote, Match::Typography);
+        if spaced.is_empty() || typed.is_empty() {
+            return None;
+        }
+        let form = self.form(Match::Typography);
+        let at: Vec<(usize, usize)> = form
+            .positions(&typed)
+            .into_iter()
+            .map(|s| form.original(s, typed.len()))
+            .collect();
+        if at.is_empty() {
+            let form = self.form(Match::Whitespace);
+            let at: Vec<(usize, usize)> = form
+                .positions(&spaced)
+                .into_iter()
+                .map(|s| form.original(s, spaced.len()))
+                .collect();
+            return (!at.is_empty()).then_some(Found {
+                rung: Match::Whitespace,
+                at,
+            });
+        }
+        let text = self.text();
+        let only_spaces: Vec<(usize, usize)> = at
+            .iter()
+            .copied()
+            .filter(|&(s, e)| normalise(&text[s..e], Match::Whitespace) == spaced)
+            .collect();
+        Some(if only_spaces.is_empty() {
+            Found {
+                rung: Match::Typography,
+                at,
+            }
+        } else {
+            Found {
+                rung: Match::Whitespace,
+                at: only_spaces,
+            }
+        })
     }
 
     /// Code points before `byte`, and its 1-based line and column.
@@ -484,13 +598,15 @@ mod tests {
         let doc = Document::new(text.clone());
         let scanned = doc.find("aa b").unwrap().at;
         for _ in 0..INDEX_AFTER {
-            doc.find("b a");
+            doc.find("b aa b aaa");
         }
-        assert!(doc.exact.table.get().is_some());
+        assert!(doc.exact.windows.get().is_some());
         assert_eq!(doc.find("aa b").unwrap().at, scanned);
         assert_eq!(scanned.len(), text.matches("aa b").count());
-        // Overlapping occurrences count.
+        // Overlapping occurrences count, indexed or scanned.
         assert_eq!(doc.find("aa").unwrap().at.len(), 40 * 4);
+        assert_eq!(doc.find("aa b aa b aaa aa").unwrap().at.len(), 39);
+        assert_eq!(doc.find("aaa aa b").unwrap().at.len(), 39);
     }
 
     #[test]

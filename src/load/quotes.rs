@@ -119,35 +119,55 @@ pub fn read_document(path: &Path, declared_in: &str) -> Result<Document, String>
     })
 }
 
+/// A map with a fast hash, for the per-quote look-ups.
+type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+
+/// The documents of a load: each read once, by index.
+struct Documents {
+    index: FastMap<PathBuf, usize>,
+    /// The path, the file that declared the source, the path as shown,
+    /// and the text or why it cannot be read.
+    list: Vec<(PathBuf, String, String, Result<Document, String>)>,
+}
+
 impl Loader<'_> {
-    /// The document of `path`, read once per load.
-    fn document<'d>(
-        &self,
-        documents: &'d mut HashMap<PathBuf, Result<Document, String>>,
-        path: &Path,
-        declared_in: &str,
-    ) -> &'d Result<Document, String> {
-        documents.entry(path.to_path_buf()).or_insert_with(|| {
-            if self.options.confine_includes
-                && let Some(root) = &self.confined_to
-                && !std::fs::canonicalize(path).is_ok_and(|p| p.starts_with(root))
-            {
-                return Err(format!(
-                    "`{}` is outside the folder of the first file, and --confine-includes reads nothing outside it",
-                    path.display()
-                ));
-            }
+    /// The index of the document of `path`, read the first time.
+    fn document(&self, documents: &mut Documents, path: &Path, declared_in: &str) -> usize {
+        if let Some(&i) = documents.index.get(path) {
+            return i;
+        }
+        let read = if self.options.confine_includes
+            && let Some(root) = &self.confined_to
+            && !std::fs::canonicalize(path).is_ok_and(|p| p.starts_with(root))
+        {
+            Err(format!(
+                "`{}` is outside the folder of the first file, and --confine-includes reads nothing outside it",
+                path.display()
+            ))
+        } else {
             read_document(path, declared_in)
-        })
+        };
+        let i = documents.list.len();
+        documents.list.push((
+            path.to_path_buf(),
+            declared_in.to_string(),
+            path.display().to_string(),
+            read,
+        ));
+        documents.index.insert(path.to_path_buf(), i);
+        i
     }
 
     /// Every source declared with a `file` can be read, and every quote
     /// that cites one is in it.
     pub(crate) fn check_quotes(&mut self) {
-        let mut documents: HashMap<PathBuf, Result<Document, String>> = HashMap::new();
+        let mut documents = Documents {
+            index: FastMap::default(),
+            list: Vec::new(),
+        };
         // A document that cannot be read is said at its declaration, or
         // once at the first quote when it was declared by an earlier load.
-        let mut said: HashSet<PathBuf> = HashSet::new();
+        let mut said: HashSet<usize> = HashSet::new();
         for s in std::mem::take(&mut self.source_files) {
             let Some(node) = self.graph.find(&s.source) else {
                 continue;
@@ -157,8 +177,9 @@ impl Loader<'_> {
             };
             let declared_in =
                 self.graph.files[self.graph.entity(node).origin.file as usize].clone();
-            if let Err(message) = self.document(&mut documents, &path, &declared_in)
-                && said.insert(path.clone())
+            let i = self.document(&mut documents, &path, &declared_in);
+            if let Err(message) = &documents.list[i].3
+                && said.insert(i)
             {
                 let d = Diagnostic::at(s.file, s.span, message.clone())
                     .label("the source's file")
@@ -166,20 +187,43 @@ impl Loader<'_> {
                 self.diagnostics.push(d);
             }
         }
-        for q in std::mem::take(&mut self.quotes) {
-            let Some(node) = self.graph.find(&q.source) else {
-                continue; // said by check_citations
+        let quotes = std::mem::take(&mut self.quotes);
+        // The document of each cited source, looked up once a source.
+        let mut located: FastMap<&str, Option<usize>> = FastMap::default();
+        for q in &quotes {
+            if located.contains_key(q.source.as_str()) {
+                continue;
+            }
+            let doc = self.graph.find(&q.source).and_then(|node| {
+                let path = document_path(self.graph, node)?;
+                let declared_in =
+                    self.graph.files[self.graph.entity(node).origin.file as usize].clone();
+                Some(self.document(&mut documents, &path, &declared_in))
+            });
+            located.insert(&q.source, doc);
+        }
+        // Every distinct quote of a document found once.
+        let mut finds: FastMap<(usize, &str), Option<super::document::Found>> = FastMap::default();
+        for q in &quotes {
+            let Some(i) = located[q.source.as_str()] else {
+                continue;
             };
-            let Some(path) = document_path(self.graph, node) else {
+            if let (Ok(document), std::collections::hash_map::Entry::Vacant(slot)) =
+                (&documents.list[i].3, finds.entry((i, q.quote.as_str())))
+            {
+                slot.insert(document.find(&q.quote));
+            }
+        }
+        let mut anchors = Vec::with_capacity(quotes.len());
+        for q in &quotes {
+            let Some(i) = located[q.source.as_str()] else {
                 continue; // not a source, or one without a file: cited, not checked
             };
-            let declared_in =
-                self.graph.files[self.graph.entity(node).origin.file as usize].clone();
-            let shown = path.display().to_string();
-            let document = match self.document(&mut documents, &path, &declared_in) {
+            let (_, declared_in, shown, document) = &documents.list[i];
+            let document = match document {
                 Ok(d) => d,
                 Err(message) => {
-                    if said.insert(path.clone()) {
+                    if said.insert(i) {
                         let d = Diagnostic::at(q.file, q.span, format!("the source `{}` cannot be checked: {message}", q.source))
                             .label("this quote cites it")
                             .help(format!("a source's `file` is read relative to the file that declares it ({declared_in})"));
@@ -188,7 +232,7 @@ impl Loader<'_> {
                     continue;
                 }
             };
-            let Some(found) = document.find(&q.quote) else {
+            let Some(Some(found)) = finds.get(&(i, q.quote.as_str())) else {
                 let mut d = Diagnostic::at(
                     q.file,
                     q.span,
@@ -261,10 +305,16 @@ impl Loader<'_> {
                     found.at[0]
                 }
             };
-            let anchor = document.anchor(&shown, at, found.rung);
+            let anchor = document.anchor(shown, at, found.rung);
+            anchors.push((q, anchor));
+        }
+        drop(finds);
+        drop(located);
+        self.graph.anchors.reserve(anchors.len());
+        for (q, anchor) in anchors {
             let key = AnchorKey {
-                source: q.source,
-                quote: q.quote,
+                source: q.source.clone(),
+                quote: q.quote.clone(),
                 occurrence: q.occurrence.map_or(0, |o| o.0),
             };
             self.graph.anchors.insert(key, anchor);
