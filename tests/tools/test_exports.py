@@ -41,7 +41,7 @@ def dossier(*args, cwd=ROOT):
 
 def counts(*files):
     """(entities, relations, facts) as `dossier check` counts them."""
-    line = dossier("check", *files).strip()
+    line = dossier("check", *files).strip().split(";")[0]
     parts = line.removeprefix("ok: ").split(", ")
     return tuple(int(p.split()[0]) for p in parts)
 
