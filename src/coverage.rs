@@ -107,15 +107,7 @@ pub fn sources(graph: &Graph) -> (Vec<SourceRow>, Vec<String>) {
             ranges[i].push((a.start, a.end));
         }
     };
-    for (_, e) in graph.entities() {
-        count(e.attrs);
-    }
-    for e in graph.petgraph().edge_weights() {
-        count(e.attrs);
-    }
-    for f in graph.facts() {
-        count(f.attrs);
-    }
+    graph.item_attrs().for_each(&mut count);
     for (i, &(n, _)) in list.iter().enumerate() {
         let Some(path) = document_path(graph, n) else {
             continue;

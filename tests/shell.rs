@@ -670,7 +670,7 @@ fn a_tall_answer_goes_through_the_pager_until_pager_off() {
     ask(&mut p, ".pager off");
     let out = ask(&mut p, "?s ?r ?o");
     assert!(
-        out.contains("(39 rows)") && !out.contains("PAGED:"),
+        out.contains("(40 rows)") && !out.contains("PAGED:"),
         "{out}"
     );
     p.send_line(".quit").unwrap();

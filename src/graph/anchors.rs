@@ -94,6 +94,14 @@ impl Graph {
         cited
     }
 
+    /// The attribute sets of every declaration, statement and fact.
+    pub fn item_attrs(&self) -> impl Iterator<Item = AttrsId> + '_ {
+        self.entities()
+            .map(|(_, e)| e.attrs)
+            .chain(self.petgraph().edge_weights().map(|e| e.attrs))
+            .chain(self.facts().iter().map(|f| f.attrs))
+    }
+
     /// The anchors in their keys' order.
     pub fn sorted_anchors(&self) -> Vec<(&AnchorKey, &Anchor)> {
         let mut list: Vec<_> = self.anchors.iter().collect();

@@ -69,9 +69,7 @@ impl Graph {
         }
         // The anchors of the quotes kept.
         if !self.anchors.is_empty() {
-            let mut sets: Vec<AttrsId> = sub.entities().map(|(_, e)| e.attrs).collect();
-            sets.extend(sub.graph.edge_weights().map(|e| e.attrs));
-            sets.extend(sub.facts.iter().map(|f| f.attrs));
+            let sets: Vec<AttrsId> = sub.item_attrs().collect();
             for id in sets {
                 let cited = sub.cited(id);
                 if let (Some(source), Some(quote)) = (cited.source, cited.quote) {

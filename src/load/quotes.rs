@@ -386,15 +386,7 @@ impl Graph {
                 (Some(_), None) => counts.unchecked += 1,
             }
         };
-        for (_, e) in self.entities() {
-            count(e.attrs);
-        }
-        for e in self.petgraph().edge_weights() {
-            count(e.attrs);
-        }
-        for f in self.facts() {
-            count(f.attrs);
-        }
+        self.item_attrs().for_each(&mut count);
         counts
     }
 }
