@@ -278,3 +278,32 @@ fn annotations_are_web_annotations_with_both_selectors() {
         serde_json::json!([{"type": "TextQuoteSelector", "exact": "not checked"}])
     );
 }
+
+#[test]
+fn hostile_quotes_stay_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    // A quote with 20,000 places: the first 10,000 are kept.
+    std::fs::write(dir.path().join("doc.txt"), "ab ".repeat(20_000)).unwrap();
+    let mut kg = String::from(
+        "D: source \"D\" {file: \"doc.txt\"}\nwith {source: D}\nA r B {quote: \"ab\"}\nA s B {quote: \"ab ab\", occurrence: 15000}\n",
+    );
+    // Quotes not found: the closest passage for the first 20 only.
+    for i in 0..25 {
+        kg.push_str(&format!("A m{i} B {{quote: \"cd {i}\"}}\n"));
+    }
+    std::fs::write(dir.path().join("a.kg"), kg).unwrap();
+    let out = dossier_in(dir.path(), &["check", "a.kg"], None);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("warning: this quote is in `doc.txt` more than 10000 times"),
+        "{err}"
+    );
+    assert!(err.contains("error: there is no occurrence 15000"), "{err}");
+    assert_eq!(err.matches("help: the source says").count(), 20, "{err}");
+    assert_eq!(
+        err.matches("shown for the first 20 quotes not found")
+            .count(),
+        5
+    );
+}

@@ -69,11 +69,15 @@ impl Windows {
             .iter()
             .map(|&p| p as usize)
             .filter(|&p| text[p..].starts_with(needle))
+            .take(MAX_OCCURRENCES + 1)
             .collect()
     }
 }
 /// Code points of context kept on each side of an anchor.
 const CONTEXT: usize = 32;
+/// The most occurrences of one quote that are kept (a one-letter quote in
+/// a large document would otherwise list millions).
+pub const MAX_OCCURRENCES: usize = 10_000;
 
 /// Typography made plain: what the typography rung maps each character to.
 fn plain(c: char, out: &mut Vec<char>) {
@@ -227,22 +231,28 @@ impl Form {
         let bytes = self.text.as_bytes();
         let mut at = Vec::new();
         let mut from = 0;
-        while let Some(i) = finder.find(&bytes[from..]) {
+        while at.len() <= MAX_OCCURRENCES
+            && let Some(i) = finder.find(&bytes[from..])
+        {
             at.push(from + i);
             from += i + 1;
         }
         at
     }
 
-    /// The document's byte range of `len` bytes of this form at `start`.
-    fn original(&self, start: usize, len: usize) -> (usize, usize) {
+    /// The document's byte range of `len` bytes of this form at `start`,
+    /// unless they begin or end inside what one piece of the document
+    /// became (the second `.` of a `…`, a character of a composed pair):
+    /// such a match is not one of the document's own text.
+    fn original(&self, start: usize, len: usize) -> Option<(usize, usize)> {
         if self.from.is_empty() {
-            return (start, start + len);
+            return Some((start, start + len));
         }
-        (
-            self.from[start].0 as usize,
-            self.from[start + len - 1].1 as usize,
-        )
+        let end = start + len;
+        let cut_before = start > 0 && self.from[start - 1] == self.from[start];
+        let cut_after = end < self.from.len() && self.from[end - 1] == self.from[end];
+        (!cut_before && !cut_after)
+            .then(|| (self.from[start].0 as usize, self.from[end - 1].1 as usize))
     }
 }
 
@@ -292,7 +302,18 @@ impl Marks {
 /// first rung that finds it.
 pub struct Found {
     pub rung: Match,
+    /// At most [`MAX_OCCURRENCES`] of them, in order.
     pub at: Vec<(usize, usize)>,
+    /// There are more than [`MAX_OCCURRENCES`].
+    pub more: bool,
+}
+
+impl Found {
+    fn new(rung: Match, mut at: Vec<(usize, usize)>) -> Found {
+        let more = at.len() > MAX_OCCURRENCES;
+        at.truncate(MAX_OCCURRENCES);
+        Found { rung, at, more }
+    }
 }
 
 /// A source's text, with its normalised forms and marks made when first
@@ -340,10 +361,7 @@ impl Document {
         let at = self.exact.positions(quote);
         if !at.is_empty() {
             let at = at.into_iter().map(|s| (s, s + quote.len())).collect();
-            return Some(Found {
-                rung: Match::Exact,
-                at,
-            });
+            return Some(Found::new(Match::Exact, at));
         }
         let spaced = normalise(quote, Match::Whitespace);
         let typed = normalise(quote, Match::Typography);
@@ -354,19 +372,16 @@ impl Document {
         let at: Vec<(usize, usize)> = form
             .positions(&typed)
             .into_iter()
-            .map(|s| form.original(s, typed.len()))
+            .filter_map(|s| form.original(s, typed.len()))
             .collect();
         if at.is_empty() {
             let form = self.form(Match::Whitespace);
             let at: Vec<(usize, usize)> = form
                 .positions(&spaced)
                 .into_iter()
-                .map(|s| form.original(s, spaced.len()))
+                .filter_map(|s| form.original(s, spaced.len()))
                 .collect();
-            return (!at.is_empty()).then_some(Found {
-                rung: Match::Whitespace,
-                at,
-            });
+            return (!at.is_empty()).then(|| Found::new(Match::Whitespace, at));
         }
         let text = self.text();
         let only_spaces: Vec<(usize, usize)> = at
@@ -375,15 +390,9 @@ impl Document {
             .filter(|&(s, e)| normalise(&text[s..e], Match::Whitespace) == spaced)
             .collect();
         Some(if only_spaces.is_empty() {
-            Found {
-                rung: Match::Typography,
-                at,
-            }
+            Found::new(Match::Typography, at)
         } else {
-            Found {
-                rung: Match::Whitespace,
-                at: only_spaces,
-            }
+            Found::new(Match::Whitespace, only_spaces)
         })
     }
 
@@ -628,6 +637,69 @@ mod tests {
         );
         let (_, line, column) = closest(doc, "55 abstentions").unwrap();
         assert_eq!((line, column), (2, 30));
+    }
+
+    use proptest::prelude::*;
+
+    /// Text of a few letters, spaces, line breaks, curly quotes, dashes,
+    /// non-breaking spaces and a combining accent.
+    fn text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                Just("a"),
+                Just("b"),
+                Just("e"),
+                Just(" "),
+                Just("\n"),
+                Just("  "),
+                Just("\u{201c}"),
+                Just("\""),
+                Just("\u{2014}"),
+                Just("-"),
+                Just("\u{a0}"),
+                Just("\u{301}"),
+                Just("\u{e9}"),
+                Just("\u{2026}"),
+                Just("..."),
+            ],
+            0..60,
+        )
+        .prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// Each occurrence found is the document's own text that the quote
+        /// matches at the rung said; an exact quote is every place it is,
+        /// and an index finds what a scan does.
+        #[test]
+        fn what_is_found_is_there(doc in text(), quote in text()) {
+            let d = Document::new(doc.clone());
+            let Some(found) = d.find(&quote) else {
+                prop_assert!(!doc.contains(&quote) || quote.is_empty());
+                return Ok(());
+            };
+            for &(s, e) in &found.at {
+                let at = &doc[s..e];
+                prop_assert_eq!(normalise(at, found.rung), normalise(&quote, found.rung), "{:?}", at);
+            }
+            if found.rung == Match::Exact {
+                let every: Vec<usize> = (0..doc.len())
+                    .filter(|&i| doc.is_char_boundary(i) && doc[i..].starts_with(&quote))
+                    .collect();
+                let starts: Vec<usize> = found.at.iter().map(|a| a.0).collect();
+                prop_assert_eq!(starts, every);
+            } else {
+                prop_assert!(!doc.contains(&quote));
+            }
+            let indexed = Document::new(doc.clone());
+            for _ in 0..=INDEX_AFTER {
+                indexed.find("zzzzzzzzzz");
+            }
+            let again = indexed.find(&quote).unwrap();
+            prop_assert_eq!(again.at, found.at);
+            prop_assert_eq!(again.rung, found.rung);
+        }
     }
 
     #[test]

@@ -36,8 +36,12 @@ pub const BUNDLED_DOCUMENTS: [(&str, &str); 1] = [(
     ),
 )];
 
+/// The closest passage is shown for at most this many quotes not found in
+/// one load.
+pub const CLOSEST_FOR: usize = 20;
+
 /// A source file is read whole; past this size it is refused.
-pub const MAX_DOCUMENT: u64 = 1 << 30;
+pub const MAX_DOCUMENT: u64 = 256 << 20;
 
 /// The path of the document of source `node` (its `file`, relative to the
 /// file that declared it, with `.` and `folder/..` taken out), if it has
@@ -215,6 +219,9 @@ impl Loader<'_> {
             }
         }
         let mut anchors = Vec::with_capacity(quotes.len());
+        // The closest passage is looked for at the first few quotes not
+        // found: each look reads the whole document.
+        let mut misses = 0;
         for q in &quotes {
             let Some(i) = located[q.source.as_str()] else {
                 continue; // not a source, or one without a file: cited, not checked
@@ -239,10 +246,19 @@ impl Loader<'_> {
                     format!("this quote is not in `{shown}`, the file of `{}`", q.source),
                 )
                 .label("not found in the source");
-                d = match closest(document.text(), &q.quote) {
+                misses += 1;
+                let near = if misses <= CLOSEST_FOR {
+                    closest(document.text(), &q.quote)
+                } else {
+                    None
+                };
+                d = match near {
                     Some((passage, line, column)) => d.help(format!(
                         "the source says \u{201c}{}\u{201d} at {shown}:{line}:{column}",
                         cut(&passage, 200)
+                    )),
+                    None if misses > CLOSEST_FOR => d.help(format!(
+                        "quote the source's own words (the closest passage is shown for the first {CLOSEST_FOR} quotes not found)"
                     )),
                     None => d.help("quote the source's own words".to_string()),
                 };
@@ -272,7 +288,7 @@ impl Loader<'_> {
             };
             let at = match q.occurrence {
                 Some((n, span)) if n as usize > found.at.len() => {
-                    let times = times(found.at.len());
+                    let times = times(found.at.len(), found.more);
                     let d = Diagnostic::at(
                         q.file,
                         span,
@@ -292,7 +308,7 @@ impl Loader<'_> {
                             q.span,
                             format!(
                                 "this quote is in `{shown}` {}: anchored at the first ({line}:{column})",
-                                times(found.at.len())
+                                times(found.at.len(), found.more)
                             ),
                         )
                         .label("more than one place in the source")
@@ -331,11 +347,14 @@ impl Loader<'_> {
     }
 }
 
-fn times(n: usize) -> String {
-    match n {
-        1 => "once".into(),
-        2 => "twice".into(),
-        n => format!("{n} times"),
+/// `once`, `twice`, `N times`, or, past the occurrences kept, `more than
+/// N times`.
+fn times(n: usize, more: bool) -> String {
+    match (n, more) {
+        (n, true) => format!("more than {n} times (an occurrence past them cannot be named)"),
+        (1, _) => "once".into(),
+        (2, _) => "twice".into(),
+        (n, _) => format!("{n} times"),
     }
 }
 
