@@ -168,18 +168,18 @@ pub enum Command {
         /// List the sentences no quote touches, with their lines, instead
         #[arg(long)]
         uncited: bool,
-        /// How to print the list
-        #[arg(long, value_enum, default_value_t = Format::Table, conflicts_with_all = ["json", "csv"])]
-        format: Format,
-        /// Print JSON (same as --format json)
-        #[arg(long)]
-        json: bool,
-        /// Print CSV (same as --format csv)
-        #[arg(long, conflicts_with = "json")]
-        csv: bool,
-        /// No header rows in tables, CSV and tabs
-        #[arg(short = 't', long = "no-header")]
-        no_header: bool,
+        #[command(flatten)]
+        print: ReportArgs,
+    },
+    /// List the claims that fewer than two sources support
+    #[command(
+        after_help = "A claim is a subject, relation and object (or a fact), however many statements make it.\n\nExamples:\n  dossier claims\n  dossier claims data/koreas.kg notes.kg --csv"
+    )]
+    Claims {
+        /// Relation files to load (default: the bundled data/koreas.kg)
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        print: ReportArgs,
     },
     /// Print a shell completion script
     #[command(
@@ -218,6 +218,45 @@ pub enum Command {
         #[arg(long)]
         rdf12: bool,
     },
+}
+
+/// How `sources` and `claims` print.
+#[derive(clap::Args, Debug)]
+pub struct ReportArgs {
+    /// How to print the list
+    #[arg(long, value_enum, default_value_t = Format::Table, conflicts_with_all = ["json", "csv"])]
+    format: Format,
+    /// Print JSON (same as --format json)
+    #[arg(long)]
+    json: bool,
+    /// Print CSV (same as --format csv)
+    #[arg(long, conflicts_with = "json")]
+    csv: bool,
+    /// No header rows in tables, CSV and tabs
+    #[arg(short = 't', long = "no-header")]
+    no_header: bool,
+}
+
+impl ReportArgs {
+    /// Prints `report` on stdout as asked.
+    fn print(&self, report: &crate::output::Report) -> ExitCode {
+        let format = match (self.json, self.csv) {
+            (true, _) => Format::Json,
+            (_, true) => Format::Csv,
+            _ => self.format,
+        };
+        let view = crate::output::View {
+            headers: !self.no_header,
+            max_width: None,
+        };
+        let mut bytes = Vec::new();
+        let _ = crate::output::write_report(&mut bytes, report, format, &view);
+        if print_line(String::from_utf8_lossy(&bytes).trim_end_matches('\n')) {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// `--base`: an absolute IRI, or a usage error.
@@ -325,13 +364,19 @@ fn run(cli: Cli, steps: Vec<Step>) -> ExitCode {
             }
         };
     }
+    if let Some(Command::Claims { files, print }) = &cli.command {
+        return match load(files, options) {
+            Ok((graph, _)) => print.print(&crate::claims::report(&graph)),
+            Err(error) => {
+                report(&error);
+                ExitCode::FAILURE
+            }
+        };
+    }
     if let Some(Command::Sources {
         files,
         uncited,
-        format,
-        json,
-        csv,
-        no_header,
+        print,
     }) = &cli.command
     {
         let graph = match load(files, options) {
@@ -350,22 +395,7 @@ fn run(cli: Cli, steps: Vec<Step>) -> ExitCode {
         } else {
             crate::coverage::report(&rows)
         };
-        let format = match (json, csv) {
-            (true, _) => Format::Json,
-            (_, true) => Format::Csv,
-            _ => *format,
-        };
-        let view = crate::output::View {
-            headers: !no_header,
-            max_width: None,
-        };
-        let mut bytes = Vec::new();
-        let _ = crate::output::write_report(&mut bytes, &list, format, &view);
-        return if print_line(String::from_utf8_lossy(&bytes).trim_end_matches('\n')) {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::FAILURE
-        };
+        return print.print(&list);
     }
     if let Some(Command::Export {
         files,

@@ -36,6 +36,7 @@
 extern crate alloc;
 
 pub mod cancel;
+pub mod claims;
 pub mod cli;
 pub mod coverage;
 pub mod diagnostic;

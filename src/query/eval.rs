@@ -477,6 +477,7 @@ impl<'g> Eval<'g> {
             derived: Vec::new(),
             matched_facts: Vec::new(),
             error: None,
+            claim_sources: std::cell::OnceCell::new(),
         };
         run.solve(0, &mut binding);
         if let Some(e) = run.error {

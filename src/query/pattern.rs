@@ -84,6 +84,9 @@ pub(super) struct Run<'p, 'g> {
     /// The facts of the current partial match.
     pub(super) matched_facts: Vec<crate::graph::Fact>,
     pub(super) error: Option<Box<Diagnostic>>,
+    /// The number of distinct sources of each claim, made when `@sources`
+    /// first asks.
+    pub(super) claim_sources: std::cell::OnceCell<crate::claims::SourceCounts>,
 }
 
 impl Run<'_, '_> {
@@ -241,7 +244,8 @@ impl Run<'_, '_> {
                         (slot_var(relation), Cell::Relation(weight.relation)),
                         (slot_var(object), Cell::Entity(to)),
                     ];
-                    if !self.attrs_match(attrs, weight.attrs, binding, &mut new) {
+                    let claim = (weight.relation, from, Some(to));
+                    if !self.attrs_match(attrs, weight.attrs, claim, binding, &mut new) {
                         continue;
                     }
                     let Some(new) = consistent(&new, binding) else {
@@ -291,7 +295,8 @@ impl Run<'_, '_> {
                         (slot_var(subject), Cell::Entity(f.subject)),
                         (slot_var(predicate), Cell::Relation(f.predicate)),
                     ];
-                    if !self.attrs_match(attrs, f.attrs, binding, &mut new) {
+                    let claim = (f.predicate, f.subject, None);
+                    if !self.attrs_match(attrs, f.attrs, claim, binding, &mut new) {
                         continue;
                     }
                     let Some(new) = consistent(&new, binding) else {
@@ -332,13 +337,23 @@ impl Run<'_, '_> {
         &self,
         wanted: &[(Sym, Slot<Value>)],
         attrs: u32,
+        claim: crate::claims::ClaimKey,
         binding: &[Option<Cell>],
         new: &mut Vec<(Option<usize>, Cell)>,
     ) -> bool {
         let have = self.eval.graph.attrs(attrs);
+        let mut sources = None;
         for (key, slot) in wanted {
-            let Some((_, value)) = have.iter().find(|(k, _)| k == key) else {
-                return false;
+            let value = if *key == super::plan::SOURCES_KEY {
+                let counts = self
+                    .claim_sources
+                    .get_or_init(|| crate::claims::source_counts(self.eval.graph));
+                sources.insert(Value::Int(counts.get(&claim).copied().unwrap_or(0) as i64))
+            } else {
+                let Some((_, value)) = have.iter().find(|(k, _)| k == key) else {
+                    return false;
+                };
+                value
             };
             match slot {
                 Slot::Fixed(v) => {

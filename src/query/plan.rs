@@ -3,6 +3,9 @@
 
 use super::eval::*;
 
+/// The key of `@sources` in a plan: no attribute key's symbol.
+pub(super) const SOURCES_KEY: Sym = Sym::MAX;
+
 /// A resolved place in a clause.
 #[derive(Debug, Clone)]
 pub(super) enum Slot<T> {
@@ -78,6 +81,23 @@ impl Plan {
              -> PResult<Vec<(Sym, Slot<Value>)>> {
                 a.iter()
                     .map(|a| {
+                        if let Some(reserved) = a.key.text.strip_prefix('@') {
+                            if reserved != "sources" {
+                                let d = Diagnostic::at(
+                                    eval.file,
+                                    a.key.span,
+                                    format!("`{}` is not one of Dossier's keys", a.key.text),
+                                )
+                                .label("unknown reserved key")
+                                .help("keys starting with `@` are Dossier's: `@sources` binds the number of distinct sources behind the claim");
+                                return Err(Box::new(d));
+                            }
+                            let value = match &a.value {
+                                Operand::Value(v, _) => Slot::Fixed(v.clone()),
+                                Operand::Var(n) => Slot::Var(var(n)),
+                            };
+                            return Ok((SOURCES_KEY, value));
+                        }
                         let key = eval
                             .graph
                             .keys

@@ -33,6 +33,8 @@ pub enum Meta {
     Schema,
     /// `.sources [--uncited]`
     Sources { uncited: bool },
+    /// `.claims`
+    Claims,
     /// `.print TEXT`
     Print(String),
     /// `.read FILE`
@@ -65,7 +67,7 @@ pub enum Meta {
 
 /// The meta-commands with what they take, what they do, and an example,
 /// for help and completion.
-pub const COMMANDS: [(&str, &str, &str, &str); 26] = [
+pub const COMMANDS: [(&str, &str, &str, &str); 27] = [
     (
         ".help",
         "[TOPIC]",
@@ -167,6 +169,12 @@ pub const COMMANDS: [(&str, &str, &str, &str); 26] = [
         "[--uncited]",
         "list the sources: what cites each, quotes verified, coverage of its document",
         ".sources --uncited",
+    ),
+    (
+        ".claims",
+        "",
+        "list the claims that fewer than two sources support",
+        ".claims",
     ),
     (
         ".schema",
@@ -310,6 +318,7 @@ pub fn parse_meta(line: &str) -> Option<Result<Meta, String>> {
         },
         ".stats" => none(Meta::Stats),
         ".schema" => none(Meta::Schema),
+        ".claims" => none(Meta::Claims),
         ".sources" => match args {
             [] => Ok(Meta::Sources { uncited: false }),
             [flag] if flag == "--uncited" => Ok(Meta::Sources { uncited: true }),
@@ -492,6 +501,7 @@ mod tests {
             (".stats", Meta::Stats),
             (".schema", Meta::Schema),
             (".sources", Meta::Sources { uncited: false }),
+            (".claims", Meta::Claims),
             (".sources --uncited", Meta::Sources { uncited: true }),
             (
                 ".export svg out.svg",

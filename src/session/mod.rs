@@ -331,15 +331,21 @@ impl Session {
                 let text = describe::schema(&self.graph);
                 self.emit(text.as_bytes());
             }
-            Meta::Sources { uncited } => {
-                let (rows, problems) = crate::coverage::sources(&self.graph);
-                for p in problems {
-                    eprintln!("warning: {p}; its coverage is left out");
-                }
-                let report = if uncited {
-                    crate::coverage::uncited_report(&rows)
-                } else {
-                    crate::coverage::report(&rows)
+            Meta::Sources { .. } | Meta::Claims => {
+                let report = match meta {
+                    Meta::Claims => crate::claims::report(&self.graph),
+                    Meta::Sources { uncited } => {
+                        let (rows, problems) = crate::coverage::sources(&self.graph);
+                        for p in problems {
+                            eprintln!("warning: {p}; its coverage is left out");
+                        }
+                        if uncited {
+                            crate::coverage::uncited_report(&rows)
+                        } else {
+                            crate::coverage::report(&rows)
+                        }
+                    }
+                    _ => unreachable!("matched above"),
                 };
                 let view = output::View {
                     headers: self.settings.headers,
