@@ -71,3 +71,24 @@ fn at_sources_binds_the_number_of_distinct_sources_of_the_claim() {
         stderr(&out)
     );
 }
+
+#[test]
+fn why_gives_every_piece_of_a_claims_evidence_by_source() {
+    let dir = tempfile::tempdir().unwrap();
+    // B's statement first in the file, A's second, one citing nothing.
+    std::fs::write(
+        dir.path().join("g.kg"),
+        "A: source \"First\"\nB: source \"Second\"\nX courts Y {source: B}\nX courts Y\nX courts Y {source: A}\n",
+    )
+    .unwrap();
+    let expected = "    <- g.kg:5  X courts Y  (A)\n    <- g.kg:3  X courts Y  (B)\n    <- g.kg:4  X courts Y\n";
+    let out = dossier_in(dir.path(), &["g.kg", "-c", "why ?a courts ?b"], None);
+    assert_eq!(stdout(&out), format!("a  b\nX  Y\n{expected}(1 row)\n"));
+    // A hop of a path is its claim: all three statements, not the one
+    // edge the search went along.
+    let out = dossier_in(dir.path(), &["g.kg", "-c", "why path X Y"], None);
+    assert_eq!(
+        stdout(&out),
+        format!("X -[courts]-> Y\n  X -[courts]-> Y\n{expected}")
+    );
+}

@@ -168,10 +168,42 @@ pub fn declaration_sources(graph: &Graph, r: Sym) -> Vec<Source> {
     out
 }
 
-/// What a hop rests on: its stored statement, and for a derived hop the
-/// declarations that derive it.
+/// Evidence in the order `why` gives it: by the source cited (statements
+/// citing none last), then file and line.
+fn by_source(list: &mut [Source]) {
+    list.sort_by(|a, b| {
+        let key = |s: &Source| {
+            (
+                s.evidence.as_ref().map(|e| e.source.clone()).is_none(),
+                s.evidence.as_ref().map(|e| e.source.clone()),
+            )
+        };
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| a.file.cmp(&b.file))
+            .then(a.line.cmp(&b.line))
+    });
+}
+
+/// Every statement of the claim that `edge` makes (its subject, relation
+/// and object), in the order of [`by_source`].
+pub fn claim_sources(graph: &Graph, edge: EdgeIndex) -> Vec<Source> {
+    let g = graph.petgraph();
+    let (a, b) = g.edge_endpoints(edge).expect("edges have ends");
+    let relation = g[edge].relation;
+    let mut out: Vec<Source> = graph
+        .adjacent(a, petgraph::Direction::Outgoing)
+        .filter(|e| e.target == b && e.weight.relation == relation)
+        .map(|e| edge_source(graph, e.id))
+        .collect();
+    by_source(&mut out);
+    out
+}
+
+/// What a hop rests on: every statement of its claim, and for a derived
+/// hop the declarations that derive it.
 pub fn hop_sources(graph: &Graph, edge: EdgeIndex, relation: Sym, derived: bool) -> Vec<Source> {
-    let mut out = vec![edge_source(graph, edge)];
+    let mut out = claim_sources(graph, edge);
     if derived {
         out.extend(declaration_sources(graph, relation));
         out.extend(
@@ -189,7 +221,26 @@ pub fn row_sources(graph: &Graph, rows: &Rows, i: usize) -> Vec<Source> {
     let Some((edges, facts)) = rows.sources.get(i) else {
         return Vec::new();
     };
-    let mut out: Vec<Source> = edges.iter().map(|e| edge_source(graph, *e)).collect();
+    // The row's claims in the order its clauses matched them; the evidence
+    // of each claim by source.
+    let g = graph.petgraph();
+    let mut claims: Vec<(NodeIndex, Sym, NodeIndex)> = Vec::new();
+    let mut grouped: Vec<Vec<Source>> = Vec::new();
+    for &e in edges {
+        let (a, b) = g.edge_endpoints(e).expect("edges have ends");
+        let claim = (a, g[e].relation, b);
+        let at = claims.iter().position(|c| *c == claim).unwrap_or_else(|| {
+            claims.push(claim);
+            grouped.push(Vec::new());
+            claims.len() - 1
+        });
+        grouped[at].push(edge_source(graph, e));
+    }
+    let mut out: Vec<Source> = Vec::new();
+    for mut group in grouped {
+        by_source(&mut group);
+        out.extend(group);
+    }
     out.extend(facts.iter().map(|f| fact_source(graph, f)));
     if rows.derived.get(i).copied().unwrap_or(false) {
         for e in edges {
