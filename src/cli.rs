@@ -156,6 +156,9 @@ pub enum Command {
     Check {
         /// Relation files to check (default: the bundled data/koreas.kg)
         files: Vec<PathBuf>,
+        /// Fail (exit 1) when statements contradict each other, listing them
+        #[arg(long)]
+        conflicts: bool,
     },
     /// List the sources: what cites each, its quotes verified, and how much
     /// of its document they cover
@@ -176,6 +179,16 @@ pub enum Command {
         after_help = "A claim is a subject, relation and object (or a fact), however many statements make it.\n\nExamples:\n  dossier claims\n  dossier claims data/koreas.kg notes.kg --csv"
     )]
     Claims {
+        /// Relation files to load (default: the bundled data/koreas.kg)
+        files: Vec<PathBuf>,
+        #[command(flatten)]
+        print: ReportArgs,
+    },
+    /// List the statements that contradict each other, a pair an entry
+    #[command(
+        after_help = "Two statements of one claim contradict when they give one key two values and their times (date, from, until) overlap. Exits 0 whether or not it finds any; `dossier check --conflicts` fails on one.\n\nExamples:\n  dossier conflicts\n  dossier conflicts notes.kg --json"
+    )]
+    Conflicts {
         /// Relation files to load (default: the bundled data/koreas.kg)
         files: Vec<PathBuf>,
         #[command(flatten)]
@@ -349,14 +362,49 @@ fn run(cli: Cli, steps: Vec<Step>) -> ExitCode {
         }
         _ => {}
     }
-    if let Some(Command::Check { files }) = &cli.command {
+    if let Some(Command::Check { files, conflicts }) = &cli.command {
         return match load(files, options) {
             Ok((graph, warnings)) => {
-                if print_line(&summary(&graph, warnings)) {
-                    ExitCode::SUCCESS
-                } else {
-                    ExitCode::FAILURE
+                if !print_line(&summary(&graph, warnings)) {
+                    return ExitCode::FAILURE;
                 }
+                if *conflicts {
+                    let (list, n, cut) = crate::conflicts::report(&graph);
+                    if n > 0 {
+                        let mut bytes = Vec::new();
+                        let view = crate::output::View::default();
+                        let _ =
+                            crate::output::write_report(&mut bytes, &list, Format::Table, &view);
+                        eprint!("{}", String::from_utf8_lossy(&bytes));
+                        let more = if cut { " (the first of more)" } else { "" };
+                        let what = if n == 1 {
+                            "contradiction"
+                        } else {
+                            "contradictions"
+                        };
+                        eprintln!("error: {n} {what}{more}; `dossier conflicts` lists them");
+                        return ExitCode::FAILURE;
+                    }
+                }
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                report(&error);
+                ExitCode::FAILURE
+            }
+        };
+    }
+    if let Some(Command::Conflicts { files, print }) = &cli.command {
+        return match load(files, options) {
+            Ok((graph, _)) => {
+                let (list, _, cut) = crate::conflicts::report(&graph);
+                if cut {
+                    eprintln!(
+                        "note: more contradictions were left out; the first {} are listed",
+                        crate::conflicts::MAX_CONFLICTS
+                    );
+                }
+                print.print(&list)
             }
             Err(error) => {
                 report(&error);

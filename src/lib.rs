@@ -38,6 +38,7 @@ extern crate alloc;
 pub mod cancel;
 pub mod claims;
 pub mod cli;
+pub mod conflicts;
 pub mod coverage;
 pub mod diagnostic;
 pub mod files;

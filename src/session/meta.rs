@@ -35,6 +35,8 @@ pub enum Meta {
     Sources { uncited: bool },
     /// `.claims`
     Claims,
+    /// `.conflicts`
+    Conflicts,
     /// `.print TEXT`
     Print(String),
     /// `.read FILE`
@@ -67,7 +69,7 @@ pub enum Meta {
 
 /// The meta-commands with what they take, what they do, and an example,
 /// for help and completion.
-pub const COMMANDS: [(&str, &str, &str, &str); 27] = [
+pub const COMMANDS: [(&str, &str, &str, &str); 28] = [
     (
         ".help",
         "[TOPIC]",
@@ -175,6 +177,12 @@ pub const COMMANDS: [(&str, &str, &str, &str); 27] = [
         "",
         "list the claims that fewer than two sources support",
         ".claims",
+    ),
+    (
+        ".conflicts",
+        "",
+        "list the statements that contradict each other, a pair an entry",
+        ".conflicts",
     ),
     (
         ".schema",
@@ -319,6 +327,7 @@ pub fn parse_meta(line: &str) -> Option<Result<Meta, String>> {
         ".stats" => none(Meta::Stats),
         ".schema" => none(Meta::Schema),
         ".claims" => none(Meta::Claims),
+        ".conflicts" => none(Meta::Conflicts),
         ".sources" => match args {
             [] => Ok(Meta::Sources { uncited: false }),
             [flag] if flag == "--uncited" => Ok(Meta::Sources { uncited: true }),
@@ -502,6 +511,7 @@ mod tests {
             (".schema", Meta::Schema),
             (".sources", Meta::Sources { uncited: false }),
             (".claims", Meta::Claims),
+            (".conflicts", Meta::Conflicts),
             (".sources --uncited", Meta::Sources { uncited: true }),
             (
                 ".export svg out.svg",

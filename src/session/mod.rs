@@ -331,9 +331,19 @@ impl Session {
                 let text = describe::schema(&self.graph);
                 self.emit(text.as_bytes());
             }
-            Meta::Sources { .. } | Meta::Claims => {
+            Meta::Sources { .. } | Meta::Claims | Meta::Conflicts => {
                 let report = match meta {
                     Meta::Claims => crate::claims::report(&self.graph),
+                    Meta::Conflicts => {
+                        let (list, _, cut) = crate::conflicts::report(&self.graph);
+                        if cut {
+                            eprintln!(
+                                "note: more contradictions were left out; the first {} are listed",
+                                crate::conflicts::MAX_CONFLICTS
+                            );
+                        }
+                        list
+                    }
                     Meta::Sources { uncited } => {
                         let (rows, problems) = crate::coverage::sources(&self.graph);
                         for p in problems {

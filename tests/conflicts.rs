@@ -1,0 +1,107 @@
+//! Contradictions (issue 21, part): attribute conflicts between statements
+//! of one claim whose times overlap, listed by `dossier conflicts` and
+//! failing `dossier check --conflicts`; never a load error.
+
+mod common;
+use common::*;
+
+const GRAPH: &str = "\
+A: source \"First\"
+B: source \"Second\"
+HRC adopted Res {in_favour: 111, date: 2014-11-18, source: A}
+HRC adopted Res {in_favour: 112, date: 2014-11-18, source: B, quote: \"112 in favour\"}
+HRC adopted Res {in_favour: 111, source: B}
+X heads Y {party: \"old\", from: 2000-01-01, until: 2004-12-31, source: A}
+X heads Y {party: \"new\", from: 2005-01-01, source: B}
+X heads Y {party: \"newer\", from: 2004-06-01, until: 2004-06-30}
+Y insular {degree: 1}
+Y insular {degree: 2}
+Z r W {a: 1}
+Z r W {b: 2}
+";
+
+fn folder() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("g.kg"), GRAPH).unwrap();
+    dir
+}
+
+#[test]
+fn conflicts_are_pairs_of_overlapping_statements_with_two_values() {
+    let dir = folder();
+    let out = dossier_in(dir.path(), &["conflicts", "g.kg", "--json"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let list = doc["conflicts"].as_array().unwrap();
+    let pairs: Vec<(String, String, u64, u64)> = list
+        .iter()
+        .map(|c| {
+            (
+                c["key"].as_str().unwrap().to_string(),
+                format!(
+                    "{} {}",
+                    c["values"][0].as_str().unwrap(),
+                    c["values"][1].as_str().unwrap()
+                ),
+                c["statements"][0]["line"].as_u64().unwrap(),
+                c["statements"][1]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // 111 against 112 twice (line 5 has no date: it holds always); the
+    // party of 2000-2004 against the one of June 2004, not the one of 2005;
+    // the fact's degree; not a: 1 beside b: 2.
+    assert_eq!(
+        pairs,
+        [
+            ("in_favour".to_string(), "111 112".to_string(), 3, 4),
+            ("in_favour".to_string(), "112 111".to_string(), 4, 5),
+            ("party".to_string(), "\"old\" \"newer\"".to_string(), 6, 8),
+            ("degree".to_string(), "1 2".to_string(), 9, 10),
+        ]
+    );
+    assert!(list.iter().all(|c| c["kind"] == "attribute"));
+    let second = &list[0]["statements"][1];
+    assert_eq!(second["quote"], "112 in favour");
+    assert_eq!(second["evidence"]["source"], "B");
+    // Both sides stay in every answer.
+    let out = dossier_in(
+        dir.path(),
+        &["g.kg", "-c", "count HRC adopted Res {in_favour: ?n}"],
+        None,
+    );
+    assert_eq!(stdout(&out), "2\n");
+}
+
+#[test]
+fn check_with_conflicts_fails_only_when_there_is_one() {
+    let dir = folder();
+    let out = dossier_in(dir.path(), &["check", "g.kg"], None);
+    assert_eq!(out.status.code(), Some(0));
+    let out = dossier_in(dir.path(), &["check", "--conflicts", "g.kg"], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).ends_with("error: 4 contradictions; `dossier conflicts` lists them\n"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::write(
+        dir.path().join("calm.kg"),
+        "X r Y {a: 1}\nX r Y {a: 1, date: 2020-01-01}\n",
+    )
+    .unwrap();
+    let out = dossier_in(dir.path(), &["check", "--conflicts", "calm.kg"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = dossier_in(dir.path(), &["conflicts", "calm.kg", "--csv"], None);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        stdout(&out),
+        "kind,key,first,second,first statement,second statement\n"
+    );
+    let out = dossier_in(dir.path(), &["g.kg", "-c", ".conflicts"], None);
+    assert!(
+        stdout(&out).ends_with("(4 conflicts)\n"),
+        "{}",
+        stdout(&out)
+    );
+}
