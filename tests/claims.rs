@@ -92,3 +92,21 @@ fn why_gives_every_piece_of_a_claims_evidence_by_source() {
         format!("X -[courts]-> Y\n  X -[courts]-> Y\n{expected}")
     );
 }
+
+#[test]
+fn show_keeps_a_claims_statements_together_by_source() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("g.kg"),
+        "A: source \"First\"\nB: source \"Second\"\nX courts Y {source: B}\nX meets Z\nX courts Y {source: A}\nX courts Y\n",
+    )
+    .unwrap();
+    let out = dossier_in(dir.path(), &["g.kg", "-c", "show X"], None);
+    assert!(
+        stdout(&out).ends_with(
+            "  statements:\n    g.kg:5  X courts Y  (A)\n    g.kg:3  X courts Y  (B)\n    g.kg:6  X courts Y\n    g.kg:4  X meets Z\n"
+        ),
+        "{}",
+        stdout(&out)
+    );
+}

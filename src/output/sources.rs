@@ -256,20 +256,43 @@ pub fn row_sources(graph: &Graph, rows: &Rows, i: usize) -> Vec<Source> {
 
 /// Every statement that mentions `node`, in file order.
 pub fn statements_about(graph: &Graph, node: NodeIndex) -> Vec<Source> {
-    let mut keyed: Vec<(crate::graph::Origin, Source)> = Vec::new();
+    type Claim = (NodeIndex, Sym, Option<NodeIndex>);
+    let mut keyed: Vec<(Claim, crate::graph::Origin, Source)> = Vec::new();
     for dir in [petgraph::Direction::Outgoing, petgraph::Direction::Incoming] {
         for e in graph.adjacent(node, dir) {
             if dir == petgraph::Direction::Incoming && e.source == e.target {
                 continue;
             }
-            keyed.push((e.weight.origin, edge_source(graph, e.id)));
+            let claim = (e.source, e.weight.relation, Some(e.target));
+            keyed.push((claim, e.weight.origin, edge_source(graph, e.id)));
         }
     }
     for f in graph.facts_of(node) {
-        keyed.push((f.origin, fact_source(graph, f)));
+        keyed.push((
+            (f.subject, f.predicate, None),
+            f.origin,
+            fact_source(graph, f),
+        ));
     }
-    keyed.sort_by_key(|k| k.0);
-    keyed.into_iter().map(|(_, s)| s).collect()
+    // Claims in the order they were first stated; a claim's statements
+    // together, by the source they cite, then file and line.
+    let mut first: std::collections::HashMap<Claim, crate::graph::Origin> =
+        std::collections::HashMap::new();
+    for (claim, origin, _) in &keyed {
+        let at = first.entry(*claim).or_insert(*origin);
+        *at = (*at).min(*origin);
+    }
+    keyed.sort_by(|a, b| {
+        let cited = |s: &Source| {
+            let name = s.evidence.as_ref().map(|e| e.source.clone());
+            (name.is_none(), name)
+        };
+        (first[&a.0], a.0)
+            .cmp(&(first[&b.0], b.0))
+            .then_with(|| cited(&a.2).cmp(&cited(&b.2)))
+            .then(a.1.cmp(&b.1))
+    });
+    keyed.into_iter().map(|(_, _, s)| s).collect()
 }
 
 /// The table of an answer with, under each row or hop, its sources.
