@@ -1,6 +1,8 @@
-//! Contradictions between statements, flagged and never resolved: the
-//! same claim (subject, relation and object) given two values for one key
-//! by statements whose valid times overlap. `dossier conflicts` and
+//! Contradictions between statements, flagged and never resolved, when
+//! the statements' valid times overlap: the same claim (subject, relation
+//! and object) given two values for one key (`attribute`); one subject
+//! with two objects of a `functional` relation (`functional`); one subject
+//! and object with two relations that exclude each other (`excludes`). `dossier conflicts` and
 //! `.conflicts` list them, a pair of statements an entry; `dossier check
 //! --conflicts` fails when there is one. A contradiction never stops a
 //! load and never hides a statement.
@@ -22,8 +24,9 @@ const TIME_KEYS: [&str; 3] = ["date", "from", "until"];
 /// One contradiction: two statements, and what they disagree on.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Conflict {
-    /// `attribute` (the kinds that declarations give come later).
+    /// `attribute`, `functional` or `excludes`.
     pub kind: &'static str,
+    /// The attribute, or the relation(s) declared.
     pub key: String,
     pub values: (String, String),
     pub statements: (Source, Source),
@@ -88,6 +91,85 @@ pub fn conflicts(graph: &Graph) -> (Vec<Conflict>, bool) {
         Statement::Fact(i) => fact_source(graph, &graph.facts()[*i]),
     };
     let mut out = Vec::new();
+    // Declared contradictions: statements grouped by (relation, subject)
+    // for functional relations, by (subject, object) for exclusions.
+    let declared: Vec<(Sym, &crate::graph::RelationInfo)> =
+        graph.declarations.iter().map(|(r, d)| (*r, d)).collect();
+    let functional: std::collections::HashSet<Sym> = declared
+        .iter()
+        .filter(|(_, d)| d.functional)
+        .map(|(r, _)| *r)
+        .collect();
+    let excludes: Vec<(Sym, Sym)> = declared
+        .iter()
+        .filter_map(|(r, d)| d.excludes.map(|x| (*r, x)))
+        .collect();
+    if !functional.is_empty() || !excludes.is_empty() {
+        let mut by_subject: BTreeMap<(Sym, NodeIndex), Vec<petgraph::graph::EdgeIndex>> =
+            BTreeMap::new();
+        let mut by_pair: BTreeMap<(NodeIndex, NodeIndex), Vec<petgraph::graph::EdgeIndex>> =
+            BTreeMap::new();
+        let excluded: std::collections::HashSet<Sym> =
+            excludes.iter().flat_map(|(a, b)| [*a, *b]).collect();
+        for e in g.edge_indices() {
+            let (a, b) = g.edge_endpoints(e).expect("edges have ends");
+            if functional.contains(&g[e].relation) {
+                by_subject.entry((g[e].relation, a)).or_default().push(e);
+            }
+            if excluded.contains(&g[e].relation) {
+                by_pair.entry((a, b)).or_default().push(e);
+            }
+        }
+        let times = |e: petgraph::graph::EdgeIndex| valid_time(graph, g[e].attrs);
+        for list in by_subject.values() {
+            for (i, &x) in list.iter().enumerate() {
+                for &y in &list[i + 1..] {
+                    let (ox, oy) = (
+                        g.edge_endpoints(x).expect("ends").1,
+                        g.edge_endpoints(y).expect("ends").1,
+                    );
+                    if ox == oy || !overlap(times(x), times(y)) {
+                        continue;
+                    }
+                    if out.len() == MAX_CONFLICTS {
+                        return (out, true);
+                    }
+                    out.push(Conflict {
+                        kind: "functional",
+                        key: graph.relations.name(g[x].relation).to_string(),
+                        values: (
+                            graph.entity(ox).name.to_string(),
+                            graph.entity(oy).name.to_string(),
+                        ),
+                        statements: (edge_source(graph, x), edge_source(graph, y)),
+                    });
+                }
+            }
+        }
+        for list in by_pair.values() {
+            for (i, &x) in list.iter().enumerate() {
+                for &y in &list[i + 1..] {
+                    let (rx, ry) = (g[x].relation, g[y].relation);
+                    let clash = excludes
+                        .iter()
+                        .any(|&(a, b)| (a, b) == (rx, ry) || (b, a) == (rx, ry));
+                    if !clash || !overlap(times(x), times(y)) {
+                        continue;
+                    }
+                    if out.len() == MAX_CONFLICTS {
+                        return (out, true);
+                    }
+                    let (nx, ny) = (graph.relations.name(rx), graph.relations.name(ry));
+                    out.push(Conflict {
+                        kind: "excludes",
+                        key: format!("{nx} excludes {ny}"),
+                        values: (nx.to_string(), ny.to_string()),
+                        statements: (edge_source(graph, x), edge_source(graph, y)),
+                    });
+                }
+            }
+        }
+    }
     for list in claims.values() {
         if list.len() < 2 {
             continue;

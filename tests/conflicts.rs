@@ -105,3 +105,53 @@ fn check_with_conflicts_fails_only_when_there_is_one() {
         stdout(&out)
     );
 }
+
+#[test]
+fn declarations_say_what_cannot_both_be_true() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("d.kg"),
+        "relation head_of: person -> state functional
+relation voted_for excludes voted_against
+Kim: person
+Lee: person
+North_Korea: state
+South_Korea: state
+Kim head_of North_Korea {from: 2011-12-17}
+Kim head_of South_Korea {from: 2011-12-17, until: 2011-12-17}
+Lee head_of North_Korea {until: 2011-12-16}
+Lee head_of South_Korea {from: 2011-12-17}
+China voted_for Res
+China voted_against Res {date: 2014-11-18}
+Russia voted_for Res {until: 2014-01-01}
+Russia voted_against Res {date: 2014-11-18}
+",
+    )
+    .unwrap();
+    let out = dossier_in(dir.path(), &["conflicts", "d.kg", "--csv", "-t"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // Kim heads two states on one day; Lee's two terms do not meet; China
+    // both voted for and against; Russia's votes are years apart.
+    assert_eq!(
+        stdout(&out),
+        "functional,head_of,North_Korea,South_Korea,d.kg:7  Kim head_of North_Korea {from: 2011-12-17},\"d.kg:8  Kim head_of South_Korea {from: 2011-12-17, until: 2011-12-17}\"\n\
+         excludes,voted_for excludes voted_against,voted_for,voted_against,d.kg:11  China voted_for Res,d.kg:12  China voted_against Res {date: 2014-11-18}\n"
+    );
+    // The declarations survive every format that carries them.
+    for (to, file) in [("kg", "d2.kg"), ("json", "d.json"), ("snapshot", "d.dsnap")] {
+        let out = dossier_in(
+            dir.path(),
+            &["export", "d.kg", "--to", to, "-o", file],
+            None,
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let out = dossier_in(dir.path(), &["conflicts", file, "--csv", "-t"], None);
+        assert_eq!(stdout(&out).lines().count(), 2, "{to}: {}", stdout(&out));
+    }
+    let kg = std::fs::read_to_string(dir.path().join("d2.kg")).unwrap();
+    assert!(kg.contains("relation head_of: person -> state functional\nrelation voted_for excludes voted_against\n"), "{kg}");
+    let out = dossier_in(dir.path(), &["export", "d.kg", "--to", "ntriples"], None);
+    let nt = stdout(&out);
+    assert!(nt.contains("<urn:dossier:relation/head_of> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/2002/07/owl#FunctionalProperty> ."));
+    assert!(nt.contains("<urn:dossier:relation/voted_for> <http://www.w3.org/2002/07/owl#propertyDisjointWith> <urn:dossier:relation/voted_against> ."));
+}

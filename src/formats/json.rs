@@ -195,6 +195,11 @@ pub fn json(graph: &Graph) -> String {
             Some(v) => string(out, graph.relations.name(v)),
             None => out.push_str("null"),
         }
+        let _ = write!(out, ", \"functional\": {}, \"excludes\": ", d.functional);
+        match d.excludes {
+            Some(v) => string(out, graph.relations.name(v)),
+            None => out.push_str("null"),
+        }
         out.push_str(", ");
         parts.source(out, d.origin);
         out.push('}');
@@ -408,6 +413,8 @@ impl Loader<'_> {
                     symmetric: d.symmetric,
                     transitive: d.transitive,
                     inverse_of: d.inverse_of.as_deref().map(text),
+                    functional: d.functional,
+                    excludes: d.excludes.as_deref().map(text),
                     span: Span::new(0, 0),
                 },
                 at(&d.source)?,
@@ -682,6 +689,10 @@ pub(crate) struct JsonDeclaration<'a> {
     transitive: bool,
     #[serde(borrow)]
     inverse_of: Option<Cow<'a, str>>,
+    #[serde(default)]
+    functional: bool,
+    #[serde(default, borrow)]
+    excludes: Option<Cow<'a, str>>,
     #[serde(borrow)]
     source: JsonSource<'a>,
 }

@@ -19,7 +19,8 @@
 //! statements of the same triple stay two; with `--rdf12`, the node
 //! `rdf:reifies` the statement's RDF 1.2 triple term `<<( s p o )>>`
 //! instead. Relation declarations are OWL:
-//! `owl:SymmetricProperty`, `owl:TransitiveProperty`, `owl:inverseOf`, and
+//! `owl:SymmetricProperty`, `owl:TransitiveProperty`, `owl:inverseOf`,
+//! `owl:FunctionalProperty`, `owl:propertyDisjointWith` (`excludes`), and
 //! `rdfs:domain`/`rdfs:range` (an `owl:unionOf` for several kinds).
 //! Literals are typed (`xsd:integer`, `xsd:decimal`, `xsd:double` for
 //! decimals beyond `xsd:decimal`'s plain form, `xsd:boolean`, `xsd:date`);
@@ -304,6 +305,13 @@ pub fn ntriples(graph: &Graph, base: &str, rdf12: bool) -> String {
         if let Some(i) = d.inverse_of {
             let i = w.relation(i);
             w.triple(&p, &format!("<{OWL}inverseOf>"), &i);
+        }
+        if d.functional {
+            w.triple(&p, &rdf_type, &format!("<{OWL}FunctionalProperty>"));
+        }
+        if let Some(x) = d.excludes {
+            let x = w.relation(x);
+            w.triple(&p, &format!("<{OWL}propertyDisjointWith>"), &x);
         }
         for (list, term) in [(&d.subject, "domain"), (&d.object, "range")] {
             if let Some(kinds) = list {

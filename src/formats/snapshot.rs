@@ -20,7 +20,7 @@ use petgraph::visit::EdgeRef;
 
 const MAGIC: &[u8; 16] = b"DOSSIER-SNAPSHOT";
 /// The format version; a snapshot of another version is refused.
-pub const VERSION: u32 = 5;
+pub const VERSION: u32 = 6;
 
 /// XXH3-128 of the payload: a strong checksum, fast on large snapshots.
 pub fn checksum(bytes: &[u8]) -> u128 {
@@ -160,6 +160,8 @@ pub fn write(graph: &Graph) -> Vec<u8> {
         w.u8(d.symmetric as u8);
         w.u8(d.transitive as u8);
         w.u32(d.inverse_of.unwrap_or(u32::MAX));
+        w.u8(d.functional as u8);
+        w.u32(d.excludes.unwrap_or(u32::MAX));
         w.origin(d.origin);
     }
     w.u32(graph.anchors.len() as u32);
@@ -504,6 +506,14 @@ pub fn read(bytes: &[u8]) -> Result<Graph, String> {
         } else {
             Some(sym(inverse, relations)?)
         };
+        let functional = r.u8()? != 0;
+        let excludes = match r.u32()? {
+            u32::MAX => None,
+            x => Some(sym(x, relations)?),
+        };
+        if excludes == Some(rel) {
+            return Err(DAMAGED.into());
+        }
         let origin = check_origin(r.origin()?)?;
         graph.declarations.insert(
             rel,
@@ -513,6 +523,8 @@ pub fn read(bytes: &[u8]) -> Result<Graph, String> {
                 symmetric,
                 transitive,
                 inverse_of,
+                functional,
+                excludes,
                 origin,
             },
         );

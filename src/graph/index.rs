@@ -611,6 +611,12 @@ impl Graph {
                 crate::value::relation_text(self.relations.name(i))
             ));
         }
+        if let Some(x) = d.excludes {
+            return Some(format!(
+                "relation {name} excludes {}",
+                crate::value::relation_text(self.relations.name(x))
+            ));
+        }
         let kinds = |k: &Option<Vec<Sym>>| match k {
             None => "any".to_string(),
             Some(list) => list
@@ -621,8 +627,9 @@ impl Graph {
         };
         let arrow = if d.symmetric { "<->" } else { "->" };
         let transitive = if d.transitive { " transitive" } else { "" };
+        let functional = if d.functional { " functional" } else { "" };
         Some(format!(
-            "relation {name}: {} {arrow} {}{transitive}",
+            "relation {name}: {} {arrow} {}{transitive}{functional}",
             kinds(&d.subject),
             kinds(&d.object)
         ))

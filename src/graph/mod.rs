@@ -93,6 +93,11 @@ pub struct RelationInfo {
     pub transitive: bool,
     /// `relation has_member inverse member_of`: `a has_member b` is `b member_of a`.
     pub inverse_of: Option<Sym>,
+    /// `functional`: a subject has at most one object at any time.
+    pub functional: bool,
+    /// `relation voted_for excludes voted_against`: the same subject and
+    /// object cannot have both at once.
+    pub excludes: Option<Sym>,
     pub origin: Origin,
 }
 

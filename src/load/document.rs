@@ -477,85 +477,6 @@ pub fn find(document: &str, quote: &str) -> Option<Match> {
         .map(|f| f.rung)
 }
 
-/// The passage of `document` most like `quote` (the window of as many
-/// words that shares the most of them), and its 1-based line and column.
-pub fn closest(document: &str, quote: &str) -> Option<(String, usize, usize)> {
-    let words: Vec<(usize, &str)> = words(document)
-        .into_iter()
-        .filter(|(_, w)| w.chars().any(char::is_alphanumeric))
-        .collect();
-    let wanted: Vec<String> = normalise(quote, Match::Typography)
-        .split_whitespace()
-        .map(|w| {
-            w.trim_matches(|c: char| !c.is_alphanumeric())
-                .to_lowercase()
-        })
-        .filter(|w| !w.is_empty())
-        .collect();
-    if words.is_empty() || wanted.is_empty() {
-        return None;
-    }
-    let n = wanted.len().min(words.len());
-    // Each document word lower-cased once, and whether the quote has it;
-    // the window's shared words are then counted as it slides.
-    let wanted_set: std::collections::HashSet<&str> = wanted.iter().map(String::as_str).collect();
-    let lower: Vec<String> = words.iter().map(|(_, w)| w.to_lowercase()).collect();
-    let shared: Vec<usize> = lower
-        .iter()
-        .map(|w| usize::from(wanted_set.contains(w.as_str())))
-        .collect();
-    // Shared words first; then a window that starts and ends where the
-    // quote does.
-    let mut count: usize = shared[..n].iter().sum();
-    let mut best = (0, 0);
-    for i in 0..=words.len() - n {
-        if i > 0 {
-            count = count + shared[i + n - 1] - shared[i - 1];
-        }
-        let first = lower[i] == wanted[0];
-        let last = Some(&lower[i + n - 1]) == wanted.last();
-        let score = count * 4 + usize::from(first) * 2 + usize::from(last);
-        if score > best.1 {
-            best = (i, score);
-        }
-    }
-    let best = best.0;
-    let start = words[best].0;
-    let (last_at, last) = words[best + n - 1];
-    let passage = normalise(&document[start..last_at + last.len()], Match::Whitespace);
-    let line = document[..start].matches('\n').count() + 1;
-    let column = document[..start]
-        .rsplit('\n')
-        .next()
-        .map_or(0, |l| l.chars().count())
-        + 1;
-    Some((passage, line, column))
-}
-
-/// Splits text into words (letters, digits, apostrophes and hyphens), with
-/// byte offsets.
-fn words(text: &str) -> Vec<(usize, &str)> {
-    let mut out = Vec::new();
-    let mut start = None;
-    for (i, c) in text.char_indices() {
-        match (
-            start,
-            c.is_alphanumeric() || matches!(c, '\'' | '\u{2019}' | '-'),
-        ) {
-            (None, true) => start = Some(i),
-            (Some(s), false) => {
-                out.push((s, &text[s..i]));
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    if let Some(s) = start {
-        out.push((s, &text[s..]));
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -625,18 +546,6 @@ mod tests {
         let byte = text.find('é').unwrap();
         assert_eq!(doc.position(byte), (10_001 + 9_000, 2, 9_001));
         assert_eq!(doc.position(5000), (5000, 1, 5001));
-    }
-
-    #[test]
-    fn the_closest_passage_and_where_it_is() {
-        let doc = "First line.\nThe vote was 111 to 19, with 55 abstentions.\n";
-        let (passage, line, column) = closest(doc, "the vote was 111 to 18").unwrap();
-        assert_eq!(
-            (passage.as_str(), line, column),
-            ("The vote was 111 to 19", 2, 1)
-        );
-        let (_, line, column) = closest(doc, "55 abstentions").unwrap();
-        assert_eq!((line, column), (2, 30));
     }
 
     use proptest::prelude::*;

@@ -30,12 +30,26 @@ impl Loader<'_> {
             );
             return;
         }
+        let excludes = r
+            .excludes
+            .as_ref()
+            .map(|i| self.graph.relations.intern(&i.text));
+        if excludes == Some(name) {
+            self.diagnostics.push(
+                Diagnostic::at(at.file, r.span, format!("`{}` cannot exclude itself", r.name.text))
+                    .label("here")
+                    .help("`relation A excludes B` says that one subject and object cannot have both A and B"),
+            );
+            return;
+        }
         let info = crate::graph::RelationInfo {
             subject,
             object,
             symmetric: r.symmetric,
             transitive: r.transitive,
             inverse_of,
+            functional: r.functional,
+            excludes,
             origin: at.origin,
         };
         self.declaration_spans.insert(name, (at.file, r.span));

@@ -59,6 +59,10 @@ pub struct RelationDeclaration<'s> {
     pub transitive: bool,
     /// `relation has_member inverse member_of`
     pub inverse_of: Option<Text<'s>>,
+    /// `functional`: a subject has one object at any time.
+    pub functional: bool,
+    /// `relation voted_for excludes voted_against`
+    pub excludes: Option<Text<'s>>,
     /// The whole line's item.
     pub span: Span,
 }

@@ -200,6 +200,8 @@ impl Ctx {
             symmetric: false,
             transitive: false,
             inverse_of: None,
+            functional: false,
+            excludes: None,
             span,
         };
         let kinds = |pair: Pair<'s, Rule>| -> PResult<Option<Vec<Text<'s>>>> {
@@ -214,6 +216,7 @@ impl Ctx {
             })
         };
         let mut sides = 0;
+        let mut excludes = false;
         for p in inner {
             match p.as_rule() {
                 Rule::kinds if sides == 0 => {
@@ -223,6 +226,9 @@ impl Ctx {
                 Rule::kinds => declaration.object = kinds(p)?,
                 Rule::arrow => declaration.symmetric = p.as_str() == "<->",
                 Rule::transitive => declaration.transitive = true,
+                Rule::functional => declaration.functional = true,
+                Rule::excludes => excludes = true,
+                Rule::predicate if excludes => declaration.excludes = Some(self.text(p)?),
                 Rule::predicate => declaration.inverse_of = Some(self.text(p)?),
                 _ => {}
             }
