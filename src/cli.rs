@@ -2,7 +2,7 @@
 
 use crate::build::{LoadError, Options};
 use crate::graph::Graph;
-use crate::output::Format;
+use crate::output::{Format, Listing};
 use crate::session::Control;
 use clap::{Parser, Subcommand};
 use std::io::{self, IsTerminal, Write};
@@ -394,56 +394,24 @@ fn run(cli: Cli, steps: Vec<Step>) -> ExitCode {
             }
         };
     }
-    if let Some(Command::Conflicts { files, print }) = &cli.command {
+    let listing = match &cli.command {
+        Some(Command::Claims { files, print }) => Some((files, print, Listing::Claims)),
+        Some(Command::Conflicts { files, print }) => Some((files, print, Listing::Conflicts)),
+        Some(Command::Sources {
+            files,
+            uncited,
+            print,
+        }) => Some((files, print, Listing::Sources { uncited: *uncited })),
+        _ => None,
+    };
+    if let Some((files, print, listing)) = listing {
         return match load(files, options) {
-            Ok((graph, _)) => {
-                let (list, _, cut) = crate::conflicts::report(&graph);
-                if cut {
-                    eprintln!(
-                        "note: more contradictions were left out; the first {} are listed",
-                        crate::conflicts::MAX_CONFLICTS
-                    );
-                }
-                print.print(&list)
-            }
+            Ok((graph, _)) => print.print(&listing.report(&graph)),
             Err(error) => {
                 report(&error);
                 ExitCode::FAILURE
             }
         };
-    }
-    if let Some(Command::Claims { files, print }) = &cli.command {
-        return match load(files, options) {
-            Ok((graph, _)) => print.print(&crate::claims::report(&graph)),
-            Err(error) => {
-                report(&error);
-                ExitCode::FAILURE
-            }
-        };
-    }
-    if let Some(Command::Sources {
-        files,
-        uncited,
-        print,
-    }) = &cli.command
-    {
-        let graph = match load(files, options) {
-            Ok((graph, _)) => graph,
-            Err(error) => {
-                report(&error);
-                return ExitCode::FAILURE;
-            }
-        };
-        let (rows, problems) = crate::coverage::sources(&graph);
-        for p in &problems {
-            eprintln!("warning: {p}; its coverage is left out");
-        }
-        let list = if *uncited {
-            crate::coverage::uncited_report(&rows)
-        } else {
-            crate::coverage::report(&rows)
-        };
-        return print.print(&list);
     }
     if let Some(Command::Export {
         files,

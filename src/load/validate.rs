@@ -18,30 +18,34 @@ impl Loader<'_> {
         };
         let subject = kinds(&r.subject);
         let object = kinds(&r.object);
-        let inverse_of = r
-            .inverse_of
-            .as_ref()
-            .map(|i| self.graph.relations.intern(&i.text));
-        if inverse_of == Some(name) {
-            self.diagnostics.push(
-                Diagnostic::at(at.file, r.span, format!("`{}` cannot be its own inverse", r.name.text))
-                    .label("here")
-                    .help("a relation that reads the same both ways is symmetric: `relation NAME: KIND <-> KIND`"),
-            );
+        // The partner of `inverse` or `excludes`, which cannot be the
+        // relation itself.
+        let mut partner = |other: &Option<Text<'_>>, what: &str, help: &str| {
+            let other = other.as_ref().map(|i| self.graph.relations.intern(&i.text));
+            if other == Some(name) {
+                self.diagnostics.push(
+                    Diagnostic::at(at.file, r.span, format!("`{}` cannot {what}", r.name.text))
+                        .label("here")
+                        .help(help.to_string()),
+                );
+                return Err(());
+            }
+            Ok(other)
+        };
+        let Ok(inverse_of) = partner(
+            &r.inverse_of,
+            "be its own inverse",
+            "a relation that reads the same both ways is symmetric: `relation NAME: KIND <-> KIND`",
+        ) else {
             return;
-        }
-        let excludes = r
-            .excludes
-            .as_ref()
-            .map(|i| self.graph.relations.intern(&i.text));
-        if excludes == Some(name) {
-            self.diagnostics.push(
-                Diagnostic::at(at.file, r.span, format!("`{}` cannot exclude itself", r.name.text))
-                    .label("here")
-                    .help("`relation A excludes B` says that one subject and object cannot have both A and B"),
-            );
+        };
+        let Ok(excludes) = partner(
+            &r.excludes,
+            "exclude itself",
+            "`relation A excludes B` says that one subject and object cannot have both A and B",
+        ) else {
             return;
-        }
+        };
         let info = crate::graph::RelationInfo {
             subject,
             object,

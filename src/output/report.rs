@@ -19,6 +19,45 @@ pub struct Report {
     pub what: &'static str,
 }
 
+/// The reports of the command line and the shell: `sources` (or its
+/// sentences no quote touches), `claims` and `conflicts`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing {
+    Sources { uncited: bool },
+    Claims,
+    Conflicts,
+}
+
+impl Listing {
+    /// The report of `graph`; what it leaves out is said on stderr.
+    pub fn report(self, graph: &Graph) -> Report {
+        match self {
+            Listing::Claims => crate::claims::report(graph),
+            Listing::Conflicts => {
+                let (list, _, cut) = crate::conflicts::report(graph);
+                if cut {
+                    eprintln!(
+                        "note: more contradictions were left out; the first {} are listed",
+                        crate::conflicts::MAX_CONFLICTS
+                    );
+                }
+                list
+            }
+            Listing::Sources { uncited } => {
+                let (rows, problems) = crate::coverage::sources(graph);
+                for p in problems {
+                    eprintln!("warning: {p}; its coverage is left out");
+                }
+                if uncited {
+                    crate::coverage::uncited_report(&rows)
+                } else {
+                    crate::coverage::report(&rows)
+                }
+            }
+        }
+    }
+}
+
 /// Writes `report` in `format`.
 pub fn write_report(
     out: &mut dyn Write,

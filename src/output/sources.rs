@@ -168,18 +168,19 @@ pub fn declaration_sources(graph: &Graph, r: Sym) -> Vec<Source> {
     out
 }
 
+/// The key that orders evidence by the source it cites, statements citing
+/// none last.
+fn cited(s: &Source) -> (bool, Option<&str>) {
+    let name = s.evidence.as_ref().map(|e| e.source.as_str());
+    (name.is_none(), name)
+}
+
 /// Evidence in the order `why` gives it: by the source cited (statements
 /// citing none last), then file and line.
 fn by_source(list: &mut [Source]) {
     list.sort_by(|a, b| {
-        let key = |s: &Source| {
-            (
-                s.evidence.as_ref().map(|e| e.source.clone()).is_none(),
-                s.evidence.as_ref().map(|e| e.source.clone()),
-            )
-        };
-        key(a)
-            .cmp(&key(b))
+        cited(a)
+            .cmp(&cited(b))
             .then_with(|| a.file.cmp(&b.file))
             .then(a.line.cmp(&b.line))
     });
@@ -283,10 +284,6 @@ pub fn statements_about(graph: &Graph, node: NodeIndex) -> Vec<Source> {
         *at = (*at).min(*origin);
     }
     keyed.sort_by(|a, b| {
-        let cited = |s: &Source| {
-            let name = s.evidence.as_ref().map(|e| e.source.clone());
-            (name.is_none(), name)
-        };
         (first[&a.0], a.0)
             .cmp(&(first[&b.0], b.0))
             .then_with(|| cited(&a.2).cmp(&cited(&b.2)))

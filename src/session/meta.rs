@@ -1,7 +1,7 @@
 //! Meta-commands: `.load`, `.mode`, `.help` and the rest, parsed into an
 //! enum so that the shell and its tests share one reading of them.
 
-use crate::output::Format;
+use crate::output::{Format, Listing};
 use crate::suggest::did_you_mean;
 
 /// A command to the shell itself rather than a query.
@@ -31,12 +31,8 @@ pub enum Meta {
     Stats,
     /// `.schema`
     Schema,
-    /// `.sources [--uncited]`
-    Sources { uncited: bool },
-    /// `.claims`
-    Claims,
-    /// `.conflicts`
-    Conflicts,
+    /// `.sources [--uncited]`, `.claims`, `.conflicts`
+    List(crate::output::Listing),
     /// `.print TEXT`
     Print(String),
     /// `.read FILE`
@@ -326,11 +322,11 @@ pub fn parse_meta(line: &str) -> Option<Result<Meta, String>> {
         },
         ".stats" => none(Meta::Stats),
         ".schema" => none(Meta::Schema),
-        ".claims" => none(Meta::Claims),
-        ".conflicts" => none(Meta::Conflicts),
+        ".claims" => none(Meta::List(Listing::Claims)),
+        ".conflicts" => none(Meta::List(Listing::Conflicts)),
         ".sources" => match args {
-            [] => Ok(Meta::Sources { uncited: false }),
-            [flag] if flag == "--uncited" => Ok(Meta::Sources { uncited: true }),
+            [] => Ok(Meta::List(Listing::Sources { uncited: false })),
+            [flag] if flag == "--uncited" => Ok(Meta::List(Listing::Sources { uncited: true })),
             _ => Err(
                 ".sources takes nothing, or `--uncited` for the sentences no quote touches".into(),
             ),
@@ -509,10 +505,13 @@ mod tests {
             (".timer off", Meta::Timer(false)),
             (".stats", Meta::Stats),
             (".schema", Meta::Schema),
-            (".sources", Meta::Sources { uncited: false }),
-            (".claims", Meta::Claims),
-            (".conflicts", Meta::Conflicts),
-            (".sources --uncited", Meta::Sources { uncited: true }),
+            (".sources", Meta::List(Listing::Sources { uncited: false })),
+            (".claims", Meta::List(Listing::Claims)),
+            (".conflicts", Meta::List(Listing::Conflicts)),
+            (
+                ".sources --uncited",
+                Meta::List(Listing::Sources { uncited: true }),
+            ),
             (
                 ".export svg out.svg",
                 Meta::Export {

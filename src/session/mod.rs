@@ -331,32 +331,8 @@ impl Session {
                 let text = describe::schema(&self.graph);
                 self.emit(text.as_bytes());
             }
-            Meta::Sources { .. } | Meta::Claims | Meta::Conflicts => {
-                let report = match meta {
-                    Meta::Claims => crate::claims::report(&self.graph),
-                    Meta::Conflicts => {
-                        let (list, _, cut) = crate::conflicts::report(&self.graph);
-                        if cut {
-                            eprintln!(
-                                "note: more contradictions were left out; the first {} are listed",
-                                crate::conflicts::MAX_CONFLICTS
-                            );
-                        }
-                        list
-                    }
-                    Meta::Sources { uncited } => {
-                        let (rows, problems) = crate::coverage::sources(&self.graph);
-                        for p in problems {
-                            eprintln!("warning: {p}; its coverage is left out");
-                        }
-                        if uncited {
-                            crate::coverage::uncited_report(&rows)
-                        } else {
-                            crate::coverage::report(&rows)
-                        }
-                    }
-                    _ => unreachable!("matched above"),
-                };
+            Meta::List(listing) => {
+                let report = listing.report(&self.graph);
                 let view = output::View {
                     headers: self.settings.headers,
                     max_width: self.table_width(),
