@@ -2,17 +2,20 @@
 //! the statements' valid times overlap: the same claim (subject, relation
 //! and object) given two values for one key (`attribute`); one subject
 //! with two objects of a `functional` relation (`functional`); one subject
-//! and object with two relations that exclude each other (`excludes`). `dossier conflicts` and
-//! `.conflicts` list them, a pair of statements an entry; `dossier check
-//! --conflicts` fails when there is one. A contradiction never stops a
-//! load and never hides a statement.
+//! and object with two relations that exclude each other (`excludes`).
+//! Every kind is between statements of one subject, so a subject's
+//! contradictions are found from its own statements: `dossier conflicts`
+//! and `.conflicts` list them all, a pair of statements an entry; answers
+//! mark the hops and rows that rest on a contested statement
+//! ([`Contested`]); `dossier check --conflicts` fails when there is one. A
+//! contradiction never stops a load and never hides a statement.
 
-use crate::graph::{AttrsId, Graph, PROVENANCE_KEYS, Sym};
+use crate::graph::{AttrsId, Fact, Graph, PROVENANCE_KEYS, Sym};
 use crate::output::{Report, Source, edge_source, fact_source};
 use crate::value::{Date, Value};
-use petgraph::graph::NodeIndex;
+use petgraph::graph::{EdgeIndex, NodeIndex};
 use serde_json::json;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// At most this many contradictions are listed; past it, the list says
 /// it was cut.
@@ -30,6 +33,21 @@ pub struct Conflict {
     pub key: String,
     pub values: (String, String),
     pub statements: (Source, Source),
+}
+
+/// A statement: an edge, or a fact (by value: facts have no index).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Statement {
+    Edge(EdgeIndex),
+    Fact(Fact),
+}
+
+/// A contradiction as found, before it is shown.
+struct Found {
+    kind: &'static str,
+    key: String,
+    values: (String, String),
+    statements: (Statement, Statement),
 }
 
 /// When a statement holds: from `date` or `from` (none: always before),
@@ -66,149 +84,235 @@ fn values(graph: &Graph, attrs: AttrsId) -> Vec<(Sym, &Value)> {
         .collect()
 }
 
-/// Every contradiction of the graph (at most [`MAX_CONFLICTS`]), by
-/// claim, and whether the list was cut.
-pub fn conflicts(graph: &Graph) -> (Vec<Conflict>, bool) {
-    // The statements of each claim, as (attributes, how to show it).
-    type Key = (Sym, NodeIndex, Option<NodeIndex>);
-    let mut claims: BTreeMap<Key, Vec<(AttrsId, Statement)>> = BTreeMap::new();
-    let g = graph.petgraph();
-    for e in g.edge_indices() {
-        let (a, b) = g.edge_endpoints(e).expect("edges have ends");
-        claims
-            .entry((g[e].relation, a, Some(b)))
-            .or_default()
-            .push((g[e].attrs, Statement::Edge(e)));
+/// Reports the attribute conflicts among the statements of one claim;
+/// false when `found` asked to stop.
+fn attribute_conflicts(
+    graph: &Graph,
+    claim: &[(AttrsId, Statement)],
+    found: &mut dyn FnMut(Found) -> bool,
+) -> bool {
+    // The same claim stated again with the same values (another source,
+    // say) is the common case: nothing to compare.
+    let first = values(graph, claim[0].0);
+    if claim[1..].iter().all(|(a, _)| values(graph, *a) == first) {
+        return true;
     }
-    for (i, f) in graph.facts().iter().enumerate() {
-        claims
-            .entry((f.predicate, f.subject, None))
-            .or_default()
-            .push((f.attrs, Statement::Fact(i)));
-    }
-    let show = |s: &Statement| match s {
-        Statement::Edge(e) => edge_source(graph, *e),
-        Statement::Fact(i) => fact_source(graph, &graph.facts()[*i]),
-    };
-    let mut out = Vec::new();
-    // Declared contradictions: statements grouped by (relation, subject)
-    // for functional relations, by (subject, object) for exclusions.
-    let declared: Vec<(Sym, &crate::graph::RelationInfo)> =
-        graph.declarations.iter().map(|(r, d)| (*r, d)).collect();
-    let functional: std::collections::HashSet<Sym> = declared
-        .iter()
-        .filter(|(_, d)| d.functional)
-        .map(|(r, _)| *r)
-        .collect();
-    let excludes: Vec<(Sym, Sym)> = declared
-        .iter()
-        .filter_map(|(r, d)| d.excludes.map(|x| (*r, x)))
-        .collect();
-    if !functional.is_empty() || !excludes.is_empty() {
-        let mut by_subject: BTreeMap<(Sym, NodeIndex), Vec<petgraph::graph::EdgeIndex>> =
-            BTreeMap::new();
-        let mut by_pair: BTreeMap<(NodeIndex, NodeIndex), Vec<petgraph::graph::EdgeIndex>> =
-            BTreeMap::new();
-        let excluded: std::collections::HashSet<Sym> =
-            excludes.iter().flat_map(|(a, b)| [*a, *b]).collect();
-        for e in g.edge_indices() {
-            let (a, b) = g.edge_endpoints(e).expect("edges have ends");
-            if functional.contains(&g[e].relation) {
-                by_subject.entry((g[e].relation, a)).or_default().push(e);
-            }
-            if excluded.contains(&g[e].relation) {
-                by_pair.entry((a, b)).or_default().push(e);
-            }
-        }
-        let times = |e: petgraph::graph::EdgeIndex| valid_time(graph, g[e].attrs);
-        for list in by_subject.values() {
-            for (i, &x) in list.iter().enumerate() {
-                for &y in &list[i + 1..] {
-                    let (ox, oy) = (
-                        g.edge_endpoints(x).expect("ends").1,
-                        g.edge_endpoints(y).expect("ends").1,
-                    );
-                    if ox == oy || !overlap(times(x), times(y)) {
-                        continue;
-                    }
-                    if out.len() == MAX_CONFLICTS {
-                        return (out, true);
-                    }
-                    out.push(Conflict {
-                        kind: "functional",
-                        key: graph.relations.name(g[x].relation).to_string(),
-                        values: (
-                            graph.entity(ox).name.to_string(),
-                            graph.entity(oy).name.to_string(),
-                        ),
-                        statements: (edge_source(graph, x), edge_source(graph, y)),
-                    });
-                }
-            }
-        }
-        for list in by_pair.values() {
-            for (i, &x) in list.iter().enumerate() {
-                for &y in &list[i + 1..] {
-                    let (rx, ry) = (g[x].relation, g[y].relation);
-                    let clash = excludes
-                        .iter()
-                        .any(|&(a, b)| (a, b) == (rx, ry) || (b, a) == (rx, ry));
-                    if !clash || !overlap(times(x), times(y)) {
-                        continue;
-                    }
-                    if out.len() == MAX_CONFLICTS {
-                        return (out, true);
-                    }
-                    let (nx, ny) = (graph.relations.name(rx), graph.relations.name(ry));
-                    out.push(Conflict {
-                        kind: "excludes",
-                        key: format!("{nx} excludes {ny}"),
-                        values: (nx.to_string(), ny.to_string()),
-                        statements: (edge_source(graph, x), edge_source(graph, y)),
-                    });
-                }
-            }
-        }
-    }
-    for list in claims.values() {
-        if list.len() < 2 {
+    for (i, (a, sa)) in claim.iter().enumerate() {
+        let va = values(graph, *a);
+        if va.is_empty() {
             continue;
         }
-        for (i, (a, sa)) in list.iter().enumerate() {
-            let va = values(graph, *a);
-            if va.is_empty() {
+        for (b, sb) in &claim[i + 1..] {
+            if !overlap(valid_time(graph, *a), valid_time(graph, *b)) {
                 continue;
             }
-            for (b, sb) in &list[i + 1..] {
-                if !overlap(valid_time(graph, *a), valid_time(graph, *b)) {
+            for (key, value) in values(graph, *b) {
+                let Some((_, other)) = va.iter().find(|(k, _)| *k == key) else {
                     continue;
-                }
-                for (key, value) in values(graph, *b) {
-                    let Some((_, other)) = va.iter().find(|(k, _)| *k == key) else {
-                        continue;
-                    };
-                    if *other == value {
-                        continue;
-                    }
-                    if out.len() == MAX_CONFLICTS {
-                        return (out, true);
-                    }
-                    out.push(Conflict {
+                };
+                if *other != value
+                    && !found(Found {
                         kind: "attribute",
                         key: graph.keys.name(key).to_string(),
                         values: (other.to_string(), value.to_string()),
-                        statements: (show(sa), show(sb)),
-                    });
+                        statements: (*sa, *sb),
+                    })
+                {
+                    return false;
                 }
             }
         }
     }
-    (out, false)
+    true
 }
 
-enum Statement {
-    Edge(petgraph::graph::EdgeIndex),
-    Fact(usize),
+/// Reports every contradiction among `subject`'s statements (attribute
+/// conflicts of its claims, then its functional relations' and its
+/// exclusions' breaches, then its facts' attribute conflicts); false when
+/// `found` asked to stop.
+fn subject_conflicts(
+    graph: &Graph,
+    subject: NodeIndex,
+    found: &mut dyn FnMut(Found) -> bool,
+) -> bool {
+    let g = graph.petgraph();
+    let mut edges: Vec<EdgeIndex> = {
+        use petgraph::visit::EdgeRef;
+        g.edges(subject).map(|e| e.id()).collect()
+    };
+    if edges.len() > 1 {
+        edges.sort_unstable();
+        let object = |e: EdgeIndex| g.edge_endpoints(e).expect("edges have ends").1;
+        let mut claims: BTreeMap<(Sym, NodeIndex), Vec<(AttrsId, Statement)>> = BTreeMap::new();
+        for &e in &edges {
+            claims
+                .entry((g[e].relation, object(e)))
+                .or_default()
+                .push((g[e].attrs, Statement::Edge(e)));
+        }
+        for claim in claims.values().filter(|c| c.len() > 1) {
+            if !attribute_conflicts(graph, claim, found) {
+                return false;
+            }
+        }
+        let times = |e: EdgeIndex| valid_time(graph, g[e].attrs);
+        let declared = |r: Sym| graph.declarations.get(&r);
+        // A functional relation's statements, by relation; those of a
+        // relation in an exclusion, by object.
+        let mut functional: BTreeMap<Sym, Vec<EdgeIndex>> = BTreeMap::new();
+        let mut excluded: BTreeMap<NodeIndex, Vec<EdgeIndex>> = BTreeMap::new();
+        for &e in &edges {
+            let r = g[e].relation;
+            if declared(r).is_some_and(|d| d.functional) {
+                functional.entry(r).or_default().push(e);
+            }
+            if graph.excluded(r) {
+                excluded.entry(object(e)).or_default().push(e);
+            }
+        }
+        let pairs = functional
+            .values()
+            .filter(|l| l.iter().any(|&e| object(e) != object(l[0])))
+            .chain(excluded.values().filter(|l| l.len() > 1));
+        for list in pairs {
+            for (i, &x) in list.iter().enumerate() {
+                for &y in &list[i + 1..] {
+                    let (rx, ry) = (g[x].relation, g[y].relation);
+                    let (ox, oy) = (object(x), object(y));
+                    let kind = if rx == ry && ox != oy {
+                        "functional"
+                    } else if rx != ry
+                        && ox == oy
+                        && (declared(rx).and_then(|d| d.excludes) == Some(ry)
+                            || declared(ry).and_then(|d| d.excludes) == Some(rx))
+                    {
+                        "excludes"
+                    } else {
+                        continue;
+                    };
+                    if !overlap(times(x), times(y)) {
+                        continue;
+                    }
+                    let (nx, ny) = (graph.relations.name(rx), graph.relations.name(ry));
+                    let (key, values) = if kind == "functional" {
+                        let name = |n: NodeIndex| graph.entity(n).name.to_string();
+                        (nx.to_string(), (name(ox), name(oy)))
+                    } else {
+                        (
+                            format!("{nx} excludes {ny}"),
+                            (nx.to_string(), ny.to_string()),
+                        )
+                    };
+                    let f = Found {
+                        kind,
+                        key,
+                        values,
+                        statements: (Statement::Edge(x), Statement::Edge(y)),
+                    };
+                    if !found(f) {
+                        return false;
+                    }
+                }
+            }
+        }
+    }
+    let mut facts: BTreeMap<Sym, Vec<(AttrsId, Statement)>> = BTreeMap::new();
+    for f in graph.facts_of(subject) {
+        facts
+            .entry(f.predicate)
+            .or_default()
+            .push((f.attrs, Statement::Fact(*f)));
+    }
+    facts
+        .values()
+        .filter(|c| c.len() > 1)
+        .all(|claim| attribute_conflicts(graph, claim, found))
+}
+
+/// Every contradiction of the graph (at most [`MAX_CONFLICTS`]), by
+/// subject in the order entities were first named, and whether the list
+/// was cut.
+pub fn conflicts(graph: &Graph) -> (Vec<Conflict>, bool) {
+    let show = |s: &Statement| match s {
+        Statement::Edge(e) => edge_source(graph, *e),
+        Statement::Fact(f) => fact_source(graph, f),
+    };
+    let mut out = Vec::new();
+    let mut cut = false;
+    for subject in graph.petgraph().node_indices() {
+        let more = subject_conflicts(graph, subject, &mut |f| {
+            if out.len() == MAX_CONFLICTS {
+                cut = true;
+                return false;
+            }
+            out.push(Conflict {
+                kind: f.kind,
+                key: f.key,
+                values: f.values,
+                statements: (show(&f.statements.0), show(&f.statements.1)),
+            });
+            true
+        });
+        if !more {
+            break;
+        }
+    }
+    (out, cut)
+}
+
+/// Whether statements are contested (some other statement contradicts
+/// them), found a subject at a time as answers ask, and remembered.
+pub struct Contested<'g> {
+    graph: &'g Graph,
+    subjects: HashMap<NodeIndex, (HashSet<EdgeIndex>, Vec<Fact>)>,
+}
+
+impl<'g> Contested<'g> {
+    pub fn new(graph: &'g Graph) -> Contested<'g> {
+        Contested {
+            graph,
+            subjects: HashMap::new(),
+        }
+    }
+
+    fn of(&mut self, subject: NodeIndex) -> &(HashSet<EdgeIndex>, Vec<Fact>) {
+        let graph = self.graph;
+        self.subjects.entry(subject).or_insert_with(|| {
+            let (mut edges, mut facts) = (HashSet::new(), Vec::new());
+            subject_conflicts(graph, subject, &mut |f| {
+                for s in [f.statements.0, f.statements.1] {
+                    match s {
+                        Statement::Edge(e) => {
+                            edges.insert(e);
+                        }
+                        Statement::Fact(f) => {
+                            if !facts.contains(&f) {
+                                facts.push(f)
+                            }
+                        }
+                    }
+                }
+                true
+            });
+            (edges, facts)
+        })
+    }
+
+    /// Whether some statement contradicts the statement of `edge`.
+    pub fn edge(&mut self, edge: EdgeIndex) -> bool {
+        let subject = self
+            .graph
+            .petgraph()
+            .edge_endpoints(edge)
+            .expect("edges have ends")
+            .0;
+        self.of(subject).0.contains(&edge)
+    }
+
+    /// Whether some statement contradicts `fact`.
+    pub fn fact(&mut self, fact: &Fact) -> bool {
+        self.of(fact.subject).1.contains(fact)
+    }
 }
 
 /// The contradictions as a report, and whether the list was cut.

@@ -41,6 +41,7 @@ pub mod cli;
 pub mod conflicts;
 pub mod coverage;
 pub mod diagnostic;
+pub mod diff;
 pub mod files;
 pub mod formats;
 pub mod generate;

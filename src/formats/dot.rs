@@ -125,8 +125,19 @@ pub fn dot(graph: &Graph) -> String {
         })
         .collect();
     edges.sort();
-    for (_, rel, _, _, (a, b)) in edges {
-        let _ = writeln!(out, "  n{a} -> n{b} [label={}];", quote(rel));
+    // A statement another contradicts is drawn red and dashed, its
+    // relation marked `?` as in drawn paths.
+    let mut contested = crate::conflicts::Contested::new(graph);
+    for (_, rel, _, e, (a, b)) in edges {
+        if contested.edge(e) {
+            let _ = writeln!(
+                out,
+                "  n{a} -> n{b} [label={}, color=\"#b03a2e\", fontcolor=\"#b03a2e\", style=\"dashed\", tooltip=\"contested\"];",
+                quote(&format!("{rel}?"))
+            );
+        } else {
+            let _ = writeln!(out, "  n{a} -> n{b} [label={}];", quote(rel));
+        }
     }
     out.push_str("}\n");
     out

@@ -585,6 +585,13 @@ impl Graph {
             .map(|(s, _)| *s)
     }
 
+    /// Whether `r` is in an exclusion (`r excludes x` or `x excludes r`).
+    pub fn excluded(&self, r: Sym) -> bool {
+        self.declarations
+            .iter()
+            .any(|(s, d)| d.excludes.is_some() && (*s == r || d.excludes == Some(r)))
+    }
+
     /// Whether any relation has a declaration.
     pub fn has_declarations(&self) -> bool {
         !self.declarations.is_empty()

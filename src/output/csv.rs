@@ -84,6 +84,22 @@ pub(crate) fn grid(graph: &Graph, answer: &Answer) -> (Vec<String>, Vec<Vec<Stri
             strings(&["field", "value"])
         }
     };
+    // A last column marks what rests on a contradicted statement, when
+    // something does.
+    let marks: Vec<bool> = match answer {
+        Answer::Neighbours(list, _) => list.iter().map(|n| n.contested).collect(),
+        Answer::Path(path, _) => path.iter().flatten().map(|h| h.contested).collect(),
+        Answer::Paths { paths, .. } => paths.iter().flatten().map(|h| h.contested).collect(),
+        Answer::Rows(r) => r.contested.clone(),
+        Answer::Count(..) | Answer::Show(_) => Vec::new(),
+    };
+    let mut header = header;
+    if marks.iter().any(|m| *m) {
+        header.push("contested".into());
+        for (row, m) in rows.iter_mut().zip(marks) {
+            row.push(if m { "yes".into() } else { String::new() });
+        }
+    }
     (header, rows)
 }
 

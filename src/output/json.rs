@@ -25,6 +25,9 @@ pub(crate) fn jsonl(out: &mut dyn Write, graph: &Graph, answer: &Answer) -> io::
         if h.derived {
             m.insert("derived".into(), json!(true));
         }
+        if h.contested {
+            m.insert("contested".into(), json!(true));
+        }
         serde_json::Value::Object(m)
     };
     match answer {
@@ -38,6 +41,9 @@ pub(crate) fn jsonl(out: &mut dyn Write, graph: &Graph, answer: &Answer) -> io::
                 });
                 if n.derived {
                     value["derived"] = json!(true);
+                }
+                if n.contested {
+                    value["contested"] = json!(true);
                 }
                 line(value)?;
             }
@@ -62,6 +68,9 @@ pub(crate) fn jsonl(out: &mut dyn Write, graph: &Graph, answer: &Answer) -> io::
                 }
                 if rows.derived.get(r).copied().unwrap_or(false) {
                     m.insert("derived".into(), json!(true));
+                }
+                if rows.contested.get(r).copied().unwrap_or(false) {
+                    m.insert("contested".into(), json!(true));
                 }
                 line(serde_json::Value::Object(m))?;
             }
@@ -104,6 +113,10 @@ pub(crate) fn rows_json(
     if rows.derived.iter().any(|d| *d) {
         out.write_all(b",\"derived\":")?;
         serde_json::to_writer(&mut out, &rows.derived)?;
+    }
+    if rows.contested.iter().any(|d| *d) {
+        out.write_all(b",\"contested\":")?;
+        serde_json::to_writer(&mut out, &rows.contested)?;
     }
     if why {
         let mut seen: std::collections::HashMap<EdgeIndex, String> = Default::default();
@@ -236,6 +249,10 @@ pub(crate) fn json_plain(graph: &Graph, answer: &Answer) -> serde_json::Value {
             if rows.derived.iter().any(|d| *d) {
                 doc["derived"] = json!(rows.derived);
             }
+            // Rows that rest on a statement another contradicts, likewise.
+            if rows.contested.iter().any(|d| *d) {
+                doc["contested"] = json!(rows.contested);
+            }
             doc
         }
         Answer::Count(n, truncated) => {
@@ -278,6 +295,9 @@ pub(crate) struct NeighbourJson<'a> {
     /// Only present, and true, for an entry a relation declaration derives.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     derived: bool,
+    /// Only present, and true, when another statement contradicts the last hop's.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    contested: bool,
 }
 
 pub(crate) fn neighbour(graph: &Graph, n: &Neighbour) -> serde_json::Value {
@@ -287,6 +307,7 @@ pub(crate) fn neighbour(graph: &Graph, n: &Neighbour) -> serde_json::Value {
         direction: dir_name(n.direction),
         depth: n.depth,
         derived: n.derived,
+        contested: n.contested,
     })
     .expect("plain data serialises")
 }
@@ -300,6 +321,9 @@ pub(crate) struct HopJson<'a> {
     /// Only present, and true, for a hop a relation declaration derives.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     derived: bool,
+    /// Only present, and true, when another statement contradicts the hop's.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    contested: bool,
 }
 
 pub(crate) fn hops(graph: &Graph, path: &[Hop]) -> serde_json::Value {
@@ -311,6 +335,7 @@ pub(crate) fn hops(graph: &Graph, path: &[Hop]) -> serde_json::Value {
                 to: &graph.entity(h.to).name,
                 direction: dir_name(h.direction),
                 derived: h.derived,
+                contested: h.contested,
             })
             .collect::<Vec<_>>(),
     )

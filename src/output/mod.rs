@@ -182,7 +182,14 @@ pub fn draw_path(graph: &Graph, path: &[Hop]) -> String {
         line.push_str(&graph.entity(first.from).name);
     }
     for h in path {
-        let rel = graph.relations.name(h.relation);
+        let name = graph.relations.name(h.relation);
+        // A contested hop's relation ends in `?`: `-[r?]->` (no relation
+        // name can end so).
+        let rel = if h.contested {
+            format!("{name}?")
+        } else {
+            name.to_string()
+        };
         // A derived hop is drawn with double lines: `=[r]=>`.
         match (h.direction, h.derived) {
             (Direction::In, false) => line.push_str(&format!(" <-[{rel}]- ")),

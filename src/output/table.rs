@@ -12,6 +12,7 @@ pub(crate) fn table(
     match answer {
         Answer::Neighbours(list, truncated) => {
             let any_derived = list.iter().any(|n| n.derived);
+            let any_contested = list.iter().any(|n| n.contested);
             let rows: Vec<Vec<String>> = list
                 .iter()
                 .map(|n| {
@@ -21,22 +22,22 @@ pub(crate) fn table(
                         dir_name(n.direction).to_string(),
                         n.depth.to_string(),
                     ];
-                    if any_derived {
-                        row.push(if n.derived {
-                            "yes".into()
-                        } else {
-                            String::new()
-                        });
+                    for (any, this) in [(any_derived, n.derived), (any_contested, n.contested)] {
+                        if any {
+                            row.push(yes(this));
+                        }
                     }
                     row
                 })
                 .collect();
-            let header: &[&str] = if any_derived {
-                &["entity", "relation", "direction", "depth", "derived"]
-            } else {
-                &["entity", "relation", "direction", "depth"]
-            };
-            aligned_view(out, header, &rows, view)?;
+            let mut header = vec!["entity", "relation", "direction", "depth"];
+            if any_derived {
+                header.push("derived");
+            }
+            if any_contested {
+                header.push("contested");
+            }
+            aligned_view(out, &header, &rows, view)?;
             footer(out, rows.len(), "row")?;
             partial(out, *truncated, "answer")
         }
@@ -79,16 +80,20 @@ pub(crate) fn table(
             rows,
             truncated,
             derived,
+            contested,
             ..
         }) => {
             let mut header: Vec<&str> = columns.iter().map(String::as_str).collect();
             let mut rows: Vec<Vec<String>> =
                 rows.iter().map(|r| r.iter().map(cell).collect()).collect();
-            // A last column marks the rows that only declarations derive.
-            if derived.iter().any(|d| *d) {
-                header.push("derived");
-                for (row, d) in rows.iter_mut().zip(derived) {
-                    row.push(if *d { "yes".into() } else { String::new() });
+            // Last columns mark the rows that only declarations derive and
+            // those that rest on a contradicted statement.
+            for (name, marks) in [("derived", derived), ("contested", contested)] {
+                if marks.iter().any(|d| *d) {
+                    header.push(name);
+                    for (row, d) in rows.iter_mut().zip(marks) {
+                        row.push(yes(*d));
+                    }
                 }
             }
             aligned_view(out, &header, &rows, view)?;
@@ -370,4 +375,9 @@ pub(crate) fn tabs(
         writeln!(out, "{}", cells.join("\t"))?;
     }
     Ok(())
+}
+
+/// A mark column's cell.
+fn yes(mark: bool) -> String {
+    if mark { "yes".into() } else { String::new() }
 }

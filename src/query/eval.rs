@@ -121,6 +121,8 @@ pub struct Neighbour {
     pub relation: Sym,
     /// Only a relation declaration makes the last hop a statement.
     pub derived: bool,
+    /// Another statement contradicts the last hop's (see [`crate::conflicts`]).
+    pub contested: bool,
 }
 
 /// One step of a path.
@@ -137,6 +139,8 @@ pub struct Hop {
     pub relation: Sym,
     /// Only a relation declaration makes this hop a statement.
     pub derived: bool,
+    /// Another statement contradicts the hop's (see [`crate::conflicts`]).
+    pub contested: bool,
 }
 
 /// The answer to a pattern: distinct rows, sorted, and what they touch.
@@ -151,6 +155,8 @@ pub struct Rows {
     pub truncated: bool,
     /// For each row, whether only relation declarations derive it.
     pub derived: Vec<bool>,
+    /// For each row, whether another statement contradicts one it rests on.
+    pub contested: Vec<bool>,
     /// For each row, the statements its matches rest on.
     pub sources: Vec<(Vec<EdgeIndex>, Vec<crate::graph::Fact>)>,
 }
@@ -176,12 +182,47 @@ pub fn evaluate_with(
     line: &QueryLine,
     limits: Limits,
 ) -> PResult<Answer> {
-    let answer = answer(graph, file, line, limits)?;
+    let mut answer = answer(graph, file, line, limits)?;
     // A search that saw Ctrl-C stopped early: its answer is not the answer.
     if crate::cancel::requested() {
         return Err(Box::new(Diagnostic::bare("query cancelled")));
     }
+    mark_contested(graph, &mut answer);
     Ok(answer)
+}
+
+/// Marks the hops, neighbours and rows that rest on a statement another
+/// contradicts: answers keep every statement and say which are disputed.
+fn mark_contested(graph: &Graph, answer: &mut Answer) {
+    let mut contested = crate::conflicts::Contested::new(graph);
+    match answer {
+        Answer::Neighbours(list, _) => {
+            for n in list {
+                n.contested = contested.edge(n.edge);
+            }
+        }
+        Answer::Path(path, _) => {
+            for h in path.iter_mut().flatten() {
+                h.contested = contested.edge(h.edge);
+            }
+        }
+        Answer::Paths { paths, .. } => {
+            for h in paths.iter_mut().flatten() {
+                h.contested = contested.edge(h.edge);
+            }
+        }
+        Answer::Rows(rows) => {
+            rows.contested = rows
+                .sources
+                .iter()
+                .map(|(edges, facts)| {
+                    edges.iter().any(|e| contested.edge(*e))
+                        || facts.iter().any(|f| contested.fact(f))
+                })
+                .collect();
+        }
+        Answer::Count(..) | Answer::Show(_) => {}
+    }
 }
 
 pub(super) fn answer(

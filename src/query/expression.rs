@@ -53,6 +53,7 @@ impl<'g> Eval<'g> {
                             depth: level,
                             relation: last.label.reported,
                             derived,
+                            contested: false,
                         };
                         next.entry(v).or_insert(n);
                     }
@@ -165,6 +166,7 @@ impl<'g> Eval<'g> {
                                 direction,
                                 relation: l.reported,
                                 derived: l.derived,
+                                contested: false,
                             });
                             on_path.push(to);
                             let mut inner = HashSet::default();
@@ -245,6 +247,7 @@ impl<'g> Eval<'g> {
                         },
                         relation: t.label.reported,
                         derived: t.label.derived,
+                        contested: false,
                     })
                     .map(|mut h| {
                         // A derived step reads as its own statement, forwards.

@@ -122,6 +122,7 @@ impl<'g> Eval<'g> {
                     depth: 1,
                     relation: t.relation,
                     derived: t.derived,
+                    contested: false,
                 })
             });
         }
@@ -177,6 +178,7 @@ impl<'g> Eval<'g> {
                     depth: level,
                     relation: t.relation,
                     derived: t.derived,
+                    contested: false,
                 }));
             }
         }
@@ -223,6 +225,7 @@ impl<'g> Eval<'g> {
                 depth: 1,
                 relation: e.weight.relation,
                 derived: false,
+                contested: false,
             }
         };
         match direction {

@@ -92,6 +92,7 @@ impl<'g> Eval<'g> {
                 direction,
                 relation,
                 derived,
+                contested: false,
             });
             node = prev;
         }
@@ -107,6 +108,7 @@ impl<'g> Eval<'g> {
                 direction: flip(direction),
                 relation,
                 derived,
+                contested: false,
             });
             node = prev;
         }
@@ -345,6 +347,7 @@ impl<'g> Eval<'g> {
                 direction,
                 relation: t.relation,
                 derived: t.derived,
+                contested: false,
             });
             if left == 1 {
                 if v == search.b {
