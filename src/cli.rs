@@ -194,6 +194,22 @@ pub enum Command {
         #[command(flatten)]
         print: ReportArgs,
     },
+    /// Say what changed between two versions of a graph, as claims
+    #[command(
+        after_help = "OLD and NEW are relation files, folders (every .kg file under them), /dev/null, or files of git revisions (REV:PATH, read with git). A statement that only moved is no change; quotes are compared, not looked for in their documents. Exits 0 when both say the same, 1 when they differ, 2 on an error.\n\nAs git's diff driver for .kg files:\n  git config diff.dossier.command 'dossier diff --git'\n  echo '*.kg diff=dossier' >> .gitattributes\n\nExamples:\n  dossier diff old.kg new.kg\n  dossier diff HEAD~1:data/koreas.kg data/koreas.kg\n  dossier diff --json drafts/ final/"
+    )]
+    Diff {
+        /// OLD and NEW (with --git, the seven arguments git passes)
+        #[arg(required = true, num_args = 1.., value_name = "OLD NEW")]
+        sides: Vec<String>,
+        /// Print the changes as JSON
+        #[arg(long)]
+        json: bool,
+        /// Be git's diff driver: take git's arguments (path old-file old-hex
+        /// old-mode new-file new-hex new-mode) and exit 0
+        #[arg(long)]
+        git: bool,
+    },
     /// Print a shell completion script
     #[command(
         after_help = "Examples:\n  dossier completions bash > ~/.local/share/bash-completion/completions/dossier\n  dossier completions zsh > ~/.zfunc/_dossier\n  dossier completions fish > ~/.config/fish/completions/dossier.fish"
@@ -336,6 +352,7 @@ fn run(cli: Cli, steps: Vec<Step>) -> ExitCode {
         confine_includes: cli.confine_includes,
         lenient_quotes: cli.lenient_quotes,
         deny_warnings: cli.deny_warnings,
+        unchecked_quotes: false,
     };
     let limits = crate::query::eval::Limits {
         max_states: cli.max_states,
@@ -361,6 +378,9 @@ fn run(cli: Cli, steps: Vec<Step>) -> ExitCode {
             };
         }
         _ => {}
+    }
+    if let Some(Command::Diff { sides, json, git }) = &cli.command {
+        return crate::diff::sides::run(sides, *json, *git, options);
     }
     if let Some(Command::Check { files, conflicts }) = &cli.command {
         return match load(files, options) {

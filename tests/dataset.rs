@@ -53,15 +53,24 @@ fn every_quote_is_the_articles_own_words() {
     // Dossier checks each quote against the article on load; here each
     // anchor is checked against the article's code points.
     let g = koreas();
-    let article: Vec<char> = article().chars().collect();
+    let text = article();
+    let article: Vec<char> = text.chars().collect();
     let pg = g.petgraph();
     let quotes = pg
         .edge_indices()
         .map(|e| pg[e].attrs)
         .chain(g.facts().iter().map(|f| f.attrs));
-    let mut count = 0;
+    let (mut count, mut reported) = (0, 0);
     for attrs in quotes {
         let quote = str_attr(&g, attrs, "quote").expect("every statement has a quote");
+        // Reuters' report, which the article quotes, has no text here: its
+        // quotes are not checked, but they are the article's words too.
+        if g.cited(attrs).source == Some("Reuters_report") {
+            assert!(g.anchor(attrs).is_none());
+            assert!(text.contains(&quote), "{quote}");
+            reported += 1;
+            continue;
+        }
         assert_eq!(g.cited(attrs).source, Some("Article"), "{quote}");
         let anchor = g
             .anchor(attrs)
@@ -74,7 +83,8 @@ fn every_quote_is_the_articles_own_words() {
         assert_eq!(fold(&anchor.exact), fold(&quote));
         count += 1;
     }
-    assert_eq!(count, g.relation_count() + g.fact_count());
+    assert_eq!(count + reported, g.relation_count() + g.fact_count());
+    assert_eq!(reported, 3);
 }
 
 #[test]

@@ -540,18 +540,18 @@ fn csv_writes_its_files_and_a_kuzu_script_that_loads_them() {
     let nodes = read("nodes.csv");
     assert!(
         nodes.starts_with(
-            "name:ID(Entity),kind,label,declared:boolean,file,line:long,attributes,abbreviation:string,count:long,"
+            "name:ID(Entity),kind,label,declared:boolean,file,line:long,attributes,abbreviation:string,by:string,count:long,"
         ),
         "{nodes}"
     );
     assert!(nodes.lines().next().unwrap().ends_with(",:LABEL"));
-    assert_eq!(nodes.lines().count(), 1 + 23);
+    assert_eq!(nodes.lines().count(), 1 + 24);
     assert!(
         read("edges.csv")
             .starts_with(":START_ID(Entity),:END_ID(Entity),:TYPE,file,line:long,attributes,")
     );
-    assert_eq!(read("facts.csv").lines().count(), 1 + 5);
-    assert_eq!(read("has_fact.csv").lines().count(), 1 + 5);
+    assert_eq!(read("facts.csv").lines().count(), 1 + 6);
+    assert_eq!(read("has_fact.csv").lines().count(), 1 + 6);
     let kuzu = read("kuzu.cypher");
     assert!(kuzu.contains("COPY Relation FROM 'edges.csv' (HEADER=true, PARALLEL=false);"));
 }

@@ -237,7 +237,7 @@ fn meta_commands_answer() {
         "{out}"
     );
     let out = ask(&mut p, ".stats");
-    assert!(out.contains("23 entities, 40 relations, 5 facts"), "{out}");
+    assert!(out.contains("24 entities, 42 relations, 6 facts"), "{out}");
     let out = ask(&mut p, ".mdoe table");
     assert!(
         out.contains("unknown command .mdoe; did you mean .mode?"),

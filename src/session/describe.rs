@@ -3,29 +3,49 @@
 
 use crate::graph::Graph;
 use crate::output::aligned;
-use std::collections::{BTreeMap, HashSet};
-use std::hash::{BuildHasher, Hash};
+use std::collections::BTreeMap;
 use std::io::Write;
 
-/// What a reload changed, from the graph before to the graph after.
-pub fn reload_changes(old: &Graph, new: &Graph) -> String {
-    let (old, new) = (fingerprint(old), fingerprint(new));
-    let diff = |i: usize| {
-        let added = new[i].difference(&old[i]).count() as i64;
-        let removed = old[i].difference(&new[i]).count() as i64;
-        (added, removed)
-    };
-    let (ea, er) = diff(0);
-    let (ra, rr) = diff(1);
-    let (fa, fr) = diff(2);
-    changes(&[("entity", ea, er), ("relation", ra, rr), ("fact", fa, fr)])
+/// What a reload changed, summed up: entities, relation statements and
+/// facts added (`+`), removed (`-`) and changed (`~`: the same claim with
+/// other attributes, or an entity with another kind, label or attributes).
+pub fn reload_changes(d: &crate::diff::Diff) -> String {
+    let facts =
+        |list: &[crate::diff::Statement]| list.iter().filter(|s| s.object.is_none()).count();
+    let changed_facts = d.changed.iter().filter(|(a, _)| a.object.is_none()).count();
+    let declarations =
+        d.declarations_added.len() + d.declarations_removed.len() + d.declarations_changed.len();
+    let mut counts = vec![
+        (
+            "entity",
+            d.entities_added.len(),
+            d.entities_removed.len(),
+            d.entities_changed.len(),
+        ),
+        (
+            "relation",
+            d.added.len() - facts(&d.added),
+            d.removed.len() - facts(&d.removed),
+            d.changed.len() - changed_facts,
+        ),
+        ("fact", facts(&d.added), facts(&d.removed), changed_facts),
+    ];
+    if declarations > 0 {
+        counts.push((
+            "declaration",
+            d.declarations_added.len(),
+            d.declarations_removed.len(),
+            d.declarations_changed.len(),
+        ));
+    }
+    changes(&counts)
 }
 
-/// `+3 relations, -1 fact`, or `no changes`.
-pub fn changes(counts: &[(&str, i64, i64)]) -> String {
+/// `+3 relations, -1 fact, ~1 entity`, or `no changes`.
+pub fn changes(counts: &[(&str, usize, usize, usize)]) -> String {
     let mut parts = Vec::new();
-    for (what, added, removed) in counts {
-        for (sign, n) in [('+', added), ('-', removed)] {
+    for (what, added, removed, changed) in counts {
+        for (sign, n) in [('+', added), ('-', removed), ('~', changed)] {
             if *n > 0 {
                 parts.push(format!("{sign}{n} {}", noun(what, *n)));
             }
@@ -38,75 +58,12 @@ pub fn changes(counts: &[(&str, i64, i64)]) -> String {
     }
 }
 
-fn noun(what: &str, n: i64) -> String {
+fn noun(what: &str, n: usize) -> String {
     match (what, n) {
         (_, 1) => what.to_string(),
         ("entity", _) => "entities".to_string(),
         _ => format!("{what}s"),
     }
-}
-
-/// Hashes of every entity, relation statement and fact, by what they say
-/// (names, not indices), to tell what a reload changed.
-fn fingerprint(graph: &Graph) -> [HashSet<u64>; 3] {
-    let hasher = foldhash::fast::FixedState::with_seed(7);
-    let attrs = |id: u32| -> Vec<String> {
-        graph
-            .attrs(id)
-            .iter()
-            .map(|(k, v)| format!("{}={v}", graph.keys.name(*k)))
-            .collect()
-    };
-    let h = |x: &dyn Fn(&mut foldhash::fast::FoldHasher)| {
-        let mut state = hasher.build_hasher();
-        x(&mut state);
-        std::hash::Hasher::finish(&state)
-    };
-    let entities = graph
-        .entities()
-        .map(|(n, e)| {
-            h(&|s| {
-                (
-                    &*e.name,
-                    graph.kind_name(n),
-                    graph.label_of(e),
-                    attrs(e.attrs),
-                )
-                    .hash(s)
-            })
-        })
-        .collect();
-    let g = graph.petgraph();
-    let edges = g
-        .edge_indices()
-        .map(|e| {
-            let (a, b) = g.edge_endpoints(e).expect("edges have ends");
-            h(&|s| {
-                (
-                    &*graph.entity(a).name,
-                    graph.relations.name(g[e].relation),
-                    &*graph.entity(b).name,
-                    attrs(g[e].attrs),
-                )
-                    .hash(s)
-            })
-        })
-        .collect();
-    let facts = graph
-        .facts()
-        .iter()
-        .map(|f| {
-            h(&|s| {
-                (
-                    &*graph.entity(f.subject).name,
-                    graph.relations.name(f.predicate),
-                    attrs(f.attrs),
-                )
-                    .hash(s)
-            })
-        })
-        .collect();
-    [entities, edges, facts]
 }
 
 /// `.stats`: totals, entities by kind, statements by relation.
@@ -198,13 +155,21 @@ mod tests {
     #[test]
     fn change_summaries() {
         assert_eq!(
-            changes(&[("entity", 0, 0), ("relation", 3, 0), ("fact", 0, 1)]),
-            "+3 relations, -1 fact"
+            changes(&[
+                ("entity", 0, 0, 0),
+                ("relation", 3, 0, 1),
+                ("fact", 0, 1, 0)
+            ]),
+            "+3 relations, ~1 relation, -1 fact"
         );
         assert_eq!(
-            changes(&[("entity", 2, 1), ("relation", 0, 0), ("fact", 0, 0)]),
+            changes(&[
+                ("entity", 2, 1, 0),
+                ("relation", 0, 0, 0),
+                ("fact", 0, 0, 0)
+            ]),
             "+2 entities, -1 entity"
         );
-        assert_eq!(changes(&[("entity", 0, 0)]), "no changes");
+        assert_eq!(changes(&[("entity", 0, 0, 0)]), "no changes");
     }
 }

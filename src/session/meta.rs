@@ -11,8 +11,8 @@ pub enum Meta {
     Help(Option<String>),
     /// `.load FILE...`
     Load(Vec<String>),
-    /// `.reload`
-    Reload,
+    /// `.reload [-v]`: with `-v`, every change, as `dossier diff` says it
+    Reload(bool),
     /// `.mode table|box|markdown|line|tabs|csv|json|jsonl`
     Mode(Format),
     /// `.timer on|off`
@@ -80,9 +80,9 @@ pub const COMMANDS: [(&str, &str, &str, &str); 28] = [
     ),
     (
         ".reload",
-        "",
-        "read every loaded file again and show what changed",
-        ".reload",
+        "[-v]",
+        "read every loaded file again and sum up what changed (-v: each change, as dossier diff shows it)",
+        ".reload -v",
     ),
     (
         ".mode",
@@ -282,7 +282,11 @@ pub fn parse_meta(line: &str) -> Option<Result<Meta, String>> {
             Err(".load needs at least one file, like `.load data/world.kg`".into())
         }
         ".load" => Ok(Meta::Load(args.to_vec())),
-        ".reload" => none(Meta::Reload),
+        ".reload" => match args {
+            [] => Ok(Meta::Reload(false)),
+            [v] if v == "-v" => Ok(Meta::Reload(true)),
+            _ => Err("write `.reload`, or `.reload -v` for every change".into()),
+        },
         ".mode" => match args {
             [m] => match MODES.iter().find(|(name, _)| name == m) {
                 Some((_, format)) => Ok(Meta::Mode(*format)),
@@ -497,7 +501,8 @@ mod tests {
                 ".load a.kg 'my file.kg' \"x y.kg\"",
                 Meta::Load(vec!["a.kg".into(), "my file.kg".into(), "x y.kg".into()]),
             ),
-            ("  .reload  ", Meta::Reload),
+            ("  .reload  ", Meta::Reload(false)),
+            (".reload -v", Meta::Reload(true)),
             (".mode json", Meta::Mode(Format::Json)),
             (".mode csv", Meta::Mode(Format::Csv)),
             (".mode table", Meta::Mode(Format::Table)),

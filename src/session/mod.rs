@@ -315,7 +315,7 @@ impl Session {
                 self.emit(text.as_bytes());
             }
             Meta::Load(files) => self.load(&files),
-            Meta::Reload => self.reload(),
+            Meta::Reload(verbose) => self.reload(verbose),
             Meta::Mode(format) => self.settings.format = format,
             Meta::Timer(on) => self.settings.timer = on,
             Meta::Headers(on) => self.settings.headers = on,
@@ -452,9 +452,9 @@ impl Session {
                     "loaded {}: {}",
                     files.join(", "),
                     describe::changes(&[
-                        ("entity", added.entities as i64, 0),
-                        ("relation", added.relations as i64, 0),
-                        ("fact", added.facts as i64, 0)
+                        ("entity", added.entities, 0, 0),
+                        ("relation", added.relations, 0, 0),
+                        ("fact", added.facts, 0, 0)
                     ])
                 );
             }
@@ -469,14 +469,22 @@ impl Session {
         }
     }
 
-    fn reload(&mut self) {
+    fn reload(&mut self, verbose: bool) {
         let mut graph = Graph::new();
         match graph.load_with_warnings(&self.inputs, self.options) {
             Ok((_, warnings)) => {
                 if !warnings.diagnostics.is_empty() {
                     crate::load::report(&warnings);
                 }
-                let summary = describe::reload_changes(&self.graph, &graph);
+                let changes = crate::diff::diff(&self.graph, &graph);
+                if verbose && !changes.is_empty() {
+                    let same = |f: &str| f.to_string();
+                    let text = crate::diff::text(&changes, &self.graph, &graph, &same, &same);
+                    // Everything but the summary, which follows.
+                    let detail = text.trim_end().rsplit_once('\n').map_or("", |(d, _)| d);
+                    self.emit(format!("{}\n", crate::output::escape_controls(detail)).as_bytes());
+                }
+                let summary = describe::reload_changes(&changes);
                 self.graph = graph;
                 eprintln!("reloaded: {summary}");
             }
