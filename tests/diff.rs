@@ -432,7 +432,7 @@ mod property {
         prop_oneof![
             (name.clone(), relation, name.clone(), attrs.clone()).prop_map(|(a, r, b, at)| {
                 match at {
-                    Some((v, k)) if k == "quote" => {
+                    Some((v, "quote")) => {
                         format!("{a} {r} {b} {{quote: \"word {v} here\"}}")
                     }
                     Some((v, k)) => format!("{a} {r} {b} {{{k}: {v}}}"),
