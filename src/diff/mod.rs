@@ -95,22 +95,73 @@ impl Diff {
     }
 }
 
-/// A graph-independent hash of what a statement says: names, not indices,
-/// and its attributes in any order.
-fn statement_hash(graph: &Graph, s: &Statement, state: &foldhash::fast::FixedState) -> u64 {
-    let mut h = state.build_hasher();
-    graph.entity(s.subject).name.hash(&mut h);
-    graph.relations.name(s.relation).hash(&mut h);
-    s.object.map(|o| &*graph.entity(o).name).hash(&mut h);
-    let mut attrs = 0u64;
-    for (k, v) in graph.attrs(s.attrs) {
-        let mut a = state.build_hasher();
-        graph.keys.name(*k).hash(&mut a);
-        v.hash(&mut a);
-        attrs = attrs.wrapping_add(a.finish());
+/// A claim as the new graph numbers it: subject, relation, object
+/// (`u32::MAX - 1` for a fact).
+type Claim = (u32, u32, u32);
+
+/// How the old graph's entities and relations are numbered in the new
+/// one (`u32::MAX`: not there), so that statements compare as numbers.
+struct Mapping {
+    entities: Vec<u32>,
+    relations: Vec<u32>,
+}
+
+impl Mapping {
+    /// A statement of the old graph as the new graph would number it:
+    /// subject, relation, object (`u32::MAX` for a fact); `None` when a
+    /// name is not in the new graph (it cannot be there).
+    fn key(&self, s: &Statement) -> Option<Claim> {
+        let subject = self.entities[s.subject.index()];
+        let relation = self.relations[s.relation as usize];
+        let object = s.object.map_or(Some(u32::MAX - 1), |o| {
+            Some(self.entities[o.index()]).filter(|&x| x != u32::MAX)
+        })?;
+        (subject != u32::MAX && relation != u32::MAX).then_some((subject, relation, object))
     }
-    attrs.hash(&mut h);
-    h.finish()
+}
+
+fn new_key(s: &Statement) -> Claim {
+    (
+        s.subject.index() as u32,
+        s.relation,
+        s.object.map_or(u32::MAX - 1, |o| o.index() as u32),
+    )
+}
+
+/// A graph-independent hash of each attribute set of `graph` (keys by
+/// name, in any order; the empty set's is 0).
+fn attr_hashes(graph: &Graph) -> Vec<u64> {
+    let state = foldhash::fast::FixedState::with_seed(21);
+    (0..graph.attr_set_count() as AttrsId)
+        .map(|id| {
+            graph.attrs(id).iter().fold(0u64, |sum, (k, v)| {
+                let mut h = state.build_hasher();
+                graph.keys.name(*k).hash(&mut h);
+                v.hash(&mut h);
+                sum.wrapping_add(h.finish() | 1)
+            })
+        })
+        .collect()
+}
+
+/// Each statement's key (its claim numbered as the new graph numbers it,
+/// and its attributes' hash) with its place in the list, sorted; the old
+/// graph's statements that cannot be in the new one are left out.
+fn keyed(
+    list: &[Statement],
+    key: impl Fn(&Statement) -> Option<Claim>,
+    attrs: &[u64],
+) -> Vec<((u32, u32, u32, u64), u32)> {
+    let mut out: Vec<((u32, u32, u32, u64), u32)> = list
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| {
+            let (a, r, b) = key(s)?;
+            Some(((a, r, b, attrs[s.attrs as usize]), i as u32))
+        })
+        .collect();
+    out.sort_unstable();
+    out
 }
 
 /// Whether two attribute sets, of two graphs, say the same.
@@ -130,10 +181,6 @@ fn same_claim(old: &Graph, a: &Statement, new: &Graph, b: &Statement) -> bool {
         && a.object.map(|o| &old.entity(o).name) == b.object.map(|o| &new.entity(o).name)
 }
 
-fn same_statement(old: &Graph, a: &Statement, new: &Graph, b: &Statement) -> bool {
-    same_claim(old, a, new, b) && same_attrs(old, a.attrs, new, b.attrs)
-}
-
 /// The `source` a statement cites, by name.
 fn source_of(graph: &Graph, attrs: AttrsId) -> Option<&str> {
     graph
@@ -148,10 +195,17 @@ fn source_of(graph: &Graph, attrs: AttrsId) -> Option<&str> {
 /// What changed from `old` to `new`.
 pub fn diff(old: &Graph, new: &Graph) -> Diff {
     let mut d = Diff::default();
+    let mut mapping = Mapping {
+        entities: vec![u32::MAX; old.entity_count()],
+        relations: (0..old.relations.len() as Sym)
+            .map(|r| new.relations.get(old.relations.name(r)).unwrap_or(u32::MAX))
+            .collect(),
+    };
     for (n, e) in new.entities() {
         match old.find(&e.name) {
             None => d.entities_added.push(n),
             Some(o) => {
+                mapping.entities[o.index()] = n.index() as u32;
                 let was = old.entity(o);
                 let change = EntityChange {
                     old: o,
@@ -168,7 +222,7 @@ pub fn diff(old: &Graph, new: &Graph) -> Diff {
     }
     d.entities_removed = old
         .entities()
-        .filter(|(_, e)| new.find(&e.name).is_none())
+        .filter(|(n, _)| mapping.entities[n.index()] == u32::MAX)
         .map(|(n, _)| n)
         .collect();
     let declarations = |g: &Graph| -> Vec<(String, String, Origin)> {
@@ -200,37 +254,54 @@ pub fn diff(old: &Graph, new: &Graph) -> Diff {
     }
 
     // Statements as multisets: each new statement takes an equal old one
-    // if one is left; what is left over on each side changed.
-    let state = foldhash::fast::FixedState::with_seed(21);
-    let old_list = statements(old);
-    let mut by_hash: HashMap<u64, Vec<u32>> = HashMap::with_capacity(old_list.len());
-    for (i, s) in old_list.iter().enumerate() {
-        by_hash
-            .entry(statement_hash(old, s, &state))
-            .or_default()
-            .push(i as u32);
-    }
+    // if one is left; what is left over on each side changed. Both sides,
+    // keyed alike and sorted, are walked together.
+    let (old_list, new_list) = (statements(old), statements(new));
+    let (old_keys, new_keys) = std::thread::scope(|scope| {
+        let other = scope.spawn(|| keyed(&old_list, |s| mapping.key(s), &attr_hashes(old)));
+        let here = keyed(&new_list, |s| Some(new_key(s)), &attr_hashes(new));
+        (other.join().expect("keying does not panic"), here)
+    });
     let mut taken = vec![false; old_list.len()];
-    let mut added = Vec::new();
-    for s in statements(new) {
-        let found = by_hash
-            .get(&statement_hash(new, &s, &state))
-            .and_then(|list| {
-                list.iter().copied().find(|&i| {
-                    !taken[i as usize] && same_statement(old, &old_list[i as usize], new, &s)
-                })
-            });
-        match found {
-            Some(i) => taken[i as usize] = true,
-            None => added.push(s),
+    let mut found = vec![false; new_list.len()];
+    let (mut i, mut j) = (0, 0);
+    while i < old_keys.len() && j < new_keys.len() {
+        let (h, k) = (old_keys[i].0, new_keys[j].0);
+        if h < k {
+            i += 1;
+        } else if k < h {
+            j += 1;
+        } else {
+            // A run of equal keys on each side: the claims are the same;
+            // match the attributes that are equal, not just their hashes.
+            let i_end = i + old_keys[i..].iter().take_while(|x| x.0 == h).count();
+            let j_end = j + new_keys[j..].iter().take_while(|x| x.0 == h).count();
+            for &(_, n) in &new_keys[j..j_end] {
+                let b = new_list[n as usize].attrs;
+                if let Some(&(_, o)) = old_keys[i..i_end].iter().find(|&&(_, o)| {
+                    let a = old_list[o as usize].attrs;
+                    !taken[o as usize] && same_attrs(old, a, new, b)
+                }) {
+                    taken[o as usize] = true;
+                    found[n as usize] = true;
+                }
+            }
+            (i, j) = (i_end, j_end);
         }
     }
+    let added: Vec<Statement> = new_list
+        .iter()
+        .zip(&found)
+        .filter(|(_, f)| !**f)
+        .map(|(s, _)| *s)
+        .collect();
     let removed: Vec<Statement> = old_list
         .iter()
         .zip(&taken)
         .filter(|(_, t)| !**t)
         .map(|(s, _)| *s)
         .collect();
+    let state = foldhash::fast::FixedState::with_seed(21);
     // A removed and an added statement of one claim are one statement
     // changed: paired by the source they cite when they cite one, else in
     // the order written.

@@ -188,6 +188,19 @@ fn normalise(path: &Path) -> PathBuf {
     out
 }
 
+/// Loads both sides at once (each load builds on one core).
+pub fn load_both(
+    old: &str,
+    new: &str,
+    options: Options,
+) -> (Result<Side, SideError>, Result<Side, SideError>) {
+    std::thread::scope(|scope| {
+        let first = scope.spawn(|| load(old, options));
+        let second = load(new, options);
+        (first.join().expect("a load does not panic"), second)
+    })
+}
+
 /// `dossier diff`: exit 0 when both sides say the same, 1 when they
 /// differ, 2 on an error; as git's driver (`--git`), always 0.
 pub fn run(args: &[String], json: bool, git: bool, options: Options) -> std::process::ExitCode {
@@ -241,7 +254,7 @@ pub fn run(args: &[String], json: bool, git: bool, options: Options) -> std::pro
         }
         (&args[0], &args[1])
     };
-    let (old, new) = match (load(old, options), load(new, options)) {
+    let (old, new) = match load_both(old, new, options) {
         (Ok(old), Ok(new)) => (old, new),
         (old, new) => {
             for e in [old.err(), new.err()].into_iter().flatten() {
