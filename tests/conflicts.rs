@@ -155,3 +155,96 @@ Russia voted_against Res {date: 2014-11-18}
     assert!(nt.contains("<urn:dossier:relation/head_of> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/2002/07/owl#FunctionalProperty> ."));
     assert!(nt.contains("<urn:dossier:relation/voted_for> <http://www.w3.org/2002/07/owl#propertyDisjointWith> <urn:dossier:relation/voted_against> ."));
 }
+
+/// The fixture of `tests/cases/contested`: a functional relation, an
+/// exclusion and an attribute conflict over three sources and dates.
+fn contested() -> std::path::PathBuf {
+    root().join("tests/cases/contested")
+}
+
+#[test]
+fn contested_answers_are_marked_in_every_mode_and_in_pictures() {
+    let dir = contested();
+    let run = |args: &[&str]| {
+        let mut all = vec!["graph.kg"];
+        all.extend(args);
+        let out = dossier_in(&dir, &all, None);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        stdout(&out)
+    };
+    // JSON Lines: each contested hop or neighbour says so; others do not.
+    let lines = run(&["--format", "jsonl", "-c", "neighbours North_Korea"]);
+    let marks: Vec<(String, bool)> = lines
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            (
+                v["entity"].as_str().unwrap().to_string(),
+                v.get("contested") == Some(&serde_json::json!(true)),
+            )
+        })
+        .collect();
+    // Article's Kim Jong-il ended the day before Kim Jong-un began; the
+    // blog's runs past it and contradicts both of Kim Jong-un's.
+    assert_eq!(
+        marks,
+        [
+            ("Kim_Jong-il".to_string(), false),
+            ("Kim_Jong-il".to_string(), true),
+            ("Kim_Jong-un".to_string(), true),
+            ("Kim_Jong-un".to_string(), true),
+            ("Resolution".to_string(), false),
+        ]
+    );
+    // An answer the contradictions do not touch has no mark at all.
+    let plain = run(&["--format", "json", "-c", "neighbours Russia"]);
+    assert!(!plain.contains("contested"), "{plain}");
+    let boxed = run(&["--format", "box", "-c", "China ?r Resolution"]);
+    assert!(boxed.contains("│ contested │"), "{boxed}");
+    assert_eq!(boxed.matches("│ yes ").count(), 2, "{boxed}");
+    // `as of` a day only one statement holds still marks it: it is
+    // contested in the dossier, whatever the day asked about.
+    let before = run(&[
+        "--format",
+        "json",
+        "-c",
+        "North_Korea led_by ?p as of 2000-01-01",
+    ]);
+    let doc: serde_json::Value = serde_json::from_str(&before).unwrap();
+    assert_eq!(doc["rows"], serde_json::json!([["Kim_Jong-il"]]));
+    assert_eq!(doc["contested"], serde_json::json!([true]));
+    // A drawn path marks the hop; the DOT picture draws the statements
+    // red and dashed, and Graphviz lays it out.
+    let path = run(&["-c", "path HRC North_Korea"]);
+    assert_eq!(path, "HRC -[adopted?]-> Resolution -[asks]-> North_Korea\n");
+    let out = dossier_in(&dir, &["export", "graph.kg", "--to", "dot"], None);
+    let dot = stdout(&out);
+    let red = dot
+        .lines()
+        .filter(|l| l.contains("style=\"dashed\", tooltip=\"contested\""))
+        .count();
+    // Three of leadership (not the article's Kim Jong-il), two votes,
+    // three counts.
+    assert_eq!(red, 8, "{dot}");
+    assert!(dot.contains("[label=\"asks\"];"), "{dot}");
+    let mut graphviz = std::process::Command::new("dot")
+        .args(["-Tsvg"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("Graphviz's dot (tests/run.sh installs it)");
+    use std::io::Write;
+    graphviz
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(dot.as_bytes())
+        .unwrap();
+    let svg = graphviz.wait_with_output().unwrap();
+    assert!(svg.status.success());
+    let svg = String::from_utf8(svg.stdout).unwrap();
+    assert!(
+        svg.contains("stroke-dasharray") && svg.contains("#b03a2e"),
+        "{svg}"
+    );
+}

@@ -145,6 +145,18 @@ pub fn schema(graph: &Graph) -> String {
             .collect();
         let _ = aligned(&mut out, &["fact", "subject", "statements"], &rows);
     }
+    // What the relation files declare, as they would write it.
+    let declared: Vec<String> = graph
+        .declared_relations()
+        .into_iter()
+        .filter_map(|(_, r)| graph.declaration_text(r))
+        .collect();
+    if !declared.is_empty() {
+        let _ = writeln!(out);
+        for d in declared {
+            let _ = writeln!(out, "{d}");
+        }
+    }
     String::from_utf8(out).expect("tables are text")
 }
 
