@@ -8,13 +8,7 @@ use common::*;
 
 #[test]
 fn query_cases_match_their_golden_files() {
-    let dir = root().join("tests/cases");
-    let mut cases: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    cases.sort();
+    let cases = case_dirs("cases");
     assert!(cases.len() >= 7, "{} cases", cases.len());
     let mut failures = Vec::new();
     for case in &cases {

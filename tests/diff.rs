@@ -12,13 +12,7 @@ use std::process::Command;
 
 #[test]
 fn diff_cases_match_their_golden_files() {
-    let dir = root().join("tests/diffs");
-    let mut cases: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    cases.sort();
+    let cases = case_dirs("diffs");
     assert!(!cases.is_empty());
     let mut failures = Vec::new();
     for case in &cases {
@@ -147,13 +141,13 @@ fn a_folder_is_every_kg_file_under_it_with_its_includes() {
     let p = dir.path();
     for (file, text) in [
         ("old/a.kg", "A r B\n"),
-        ("old/deep/b.kg", "include \"../../shared/c.inc\"\nB r C\n"),
+        ("old/deep/b.kg", "include \"../../included/c.inc\"\nB r C\n"),
         ("new/b.kg", "B r C\nA r B\n"),
         (
             "new/deep/deeper/c.kg",
-            "include \"../../../shared/c.inc\"\nC r D\n",
+            "include \"../../../included/c.inc\"\nC r D\n",
         ),
-        ("shared/c.inc", "X r Y\n"),
+        ("included/c.inc", "X r Y\n"),
         ("new/notes.txt", "not a relation file\n"),
     ] {
         std::fs::create_dir_all(p.join(file).parent().unwrap()).unwrap();

@@ -289,18 +289,14 @@ pub fn diff(old: &Graph, new: &Graph) -> Diff {
             (i, j) = (i_end, j_end);
         }
     }
-    let added: Vec<Statement> = new_list
-        .iter()
-        .zip(&found)
-        .filter(|(_, f)| !**f)
-        .map(|(s, _)| *s)
-        .collect();
-    let removed: Vec<Statement> = old_list
-        .iter()
-        .zip(&taken)
-        .filter(|(_, t)| !**t)
-        .map(|(s, _)| *s)
-        .collect();
+    let unmatched = |list: &[Statement], matched: &[bool]| -> Vec<Statement> {
+        list.iter()
+            .zip(matched)
+            .filter(|(_, m)| !**m)
+            .map(|(s, _)| *s)
+            .collect()
+    };
+    let (added, removed) = (unmatched(&new_list, &found), unmatched(&old_list, &taken));
     let state = foldhash::fast::FixedState::with_seed(21);
     // A removed and an added statement of one claim are one statement
     // changed: paired by the source they cite when they cite one, else in

@@ -42,6 +42,17 @@ pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// The folders of golden cases under `tests/NAME`, in name order.
+pub fn case_dirs(name: &str) -> Vec<PathBuf> {
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(root().join("tests").join(name))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    cases.sort();
+    cases
+}
+
 /// Compares `actual` with the file at `path`; with `BLESS=1` in the
 /// environment, writes `actual` there instead.
 pub fn golden(path: &Path, actual: &str) -> Result<(), String> {
