@@ -6,7 +6,8 @@
 //! Layout (little-endian): `DOSSIER-SNAPSHOT` (16 bytes), version (u32),
 //! payload length (u64), XXH3-128 checksum of the payload (16 bytes),
 //! payload: files, relations, kinds, attribute keys, attribute sets,
-//! entities, edges, facts, declarations, anchors, the name order and the rows.
+//! entities, edges, facts, declarations, anchors, the name order, the rows
+//! and the word index of names and labels.
 //!
 //! The checksum finds damage, not forgery (anyone can compute it), so the
 //! reader also refuses whatever the relation-file loader would have
@@ -20,7 +21,7 @@ use petgraph::visit::EdgeRef;
 
 const MAGIC: &[u8; 16] = b"DOSSIER-SNAPSHOT";
 /// The format version; a snapshot of another version is refused.
-pub const VERSION: u32 = 6;
+pub const VERSION: u32 = 7;
 
 /// XXH3-128 of the payload: a strong checksum, fast on large snapshots.
 pub fn checksum(bytes: &[u8]) -> u128 {
@@ -187,6 +188,10 @@ pub fn write(graph: &Graph) -> Vec<u8> {
         w.u32s(start);
         w.u32s(edges);
     }
+    let words = graph.word_index();
+    w.u32s(&words.entities);
+    w.u32(words.places.len() as u32);
+    w.0.extend_from_slice(&words.places);
     let payload = w.0;
     let mut out = Vec::with_capacity(payload.len() + 44);
     out.extend_from_slice(MAGIC);
@@ -574,12 +579,21 @@ pub fn read(bytes: &[u8]) -> Result<Graph, String> {
     let ranks = r.u32s()?;
     let out = (r.u32s()?, r.u32s()?);
     let incoming = (r.u32s()?, r.u32s()?);
+    let entities = r.u32s()?;
+    let n = r.count(1)?;
+    let places = r.take(n)?.to_vec();
     if r.at != payload.len() {
         return Err(DAMAGED.into());
     }
-    graph.finish_with(ranks, [out, incoming]).map_err(|why| {
-        format!("the snapshot is damaged: {why}; make it again from the relation files")
-    })?;
+    graph
+        .finish_with(
+            ranks,
+            [out, incoming],
+            crate::graph::WordIndex { entities, places },
+        )
+        .map_err(|why| {
+            format!("the snapshot is damaged: {why}; make it again from the relation files")
+        })?;
     Ok(graph)
 }
 

@@ -97,6 +97,7 @@ impl Graph {
         index.incoming = incoming;
         self.index = index;
         self.index.merged = self.merged_rows();
+        self.words = self.build_words();
     }
 
     /// The name order and the adjacency rows (start offsets and edges,
@@ -119,6 +120,7 @@ impl Graph {
         &mut self,
         name_rank: Vec<u32>,
         rows: [(Vec<u32>, Vec<u32>); 2],
+        words: WordIndex,
     ) -> Result<(), String> {
         let (nodes, edges) = (self.graph.node_count(), self.graph.edge_count());
         if name_rank.len() != nodes {
@@ -137,12 +139,13 @@ impl Graph {
             }
         }
         let mut index = self.base_index();
-        self.check_order(&index, &name_rank, &out, &incoming)?;
+        self.check_order(&index, &name_rank, &out, &incoming, &words)?;
         index.name_rank = name_rank;
         index.out = out;
         index.incoming = incoming;
         self.index = index;
         self.index.merged = self.merged_rows();
+        self.words = words;
         Ok(())
     }
 
@@ -159,15 +162,19 @@ impl Graph {
         name_rank: &[u32],
         out: &Rows,
         incoming: &Rows,
+        words: &WordIndex,
     ) -> Result<(), String> {
-        // Three passes, each on a thread: the two directions' rows and the
-        // name order (each reads the edges or names at random).
+        // Four passes, each on a thread: the two directions' rows, the
+        // name order (each reads the edges or names at random), and the
+        // word index.
         std::thread::scope(|scope| {
             let names = scope.spawn(|| self.check_names(name_rank));
             let outgoing = scope.spawn(|| self.check_rows(index, name_rank, out, true));
+            let words = scope.spawn(|| self.check_words(words));
             let incoming = self.check_rows(index, name_rank, incoming, false);
             names.join().expect("the name check")?;
             outgoing.join().expect("the row check")?;
+            words.join().expect("the word check")?;
             incoming
         })
     }

@@ -10,6 +10,9 @@ mod attrs;
 mod index;
 mod names;
 mod subgraph;
+mod words;
+
+pub use words::{WordIndex, each_word, words};
 
 pub use anchors::{Anchor, AnchorKey, Anchors, Cited, Match, PROVENANCE_KEYS};
 pub(crate) use attrs::AttrSets;
@@ -130,6 +133,8 @@ pub struct Graph {
     labels: Vec<Name>,
     /// Read-only indexes for queries, rebuilt by `finish` after each load.
     index: Index,
+    /// The words of names and labels, for `find`; rebuilt with `index`.
+    words: WordIndex,
     pub relations: Interner,
     pub kinds: Interner,
     pub keys: Interner,
@@ -164,6 +169,7 @@ impl Graph {
             attr_sets_indexed: 1,
             labels: Vec::new(),
             index: Index::default(),
+            words: WordIndex::default(),
             relations: Interner::default(),
             kinds,
             keys: Interner::default(),

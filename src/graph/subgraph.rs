@@ -26,6 +26,7 @@ impl Graph {
             attr_sets_indexed: 1,
             labels: Vec::new(),
             index: Index::default(),
+            words: WordIndex::default(),
             relations: self.relations.clone(),
             kinds: self.kinds.clone(),
             keys: self.keys.clone(),

@@ -110,6 +110,9 @@ pub(crate) fn rows_json(
     if rows.truncated {
         out.write_all(b",\"truncated\":true")?;
     }
+    if rows.left_out > 0 {
+        write!(out, ",\"left_out\":{}", rows.left_out)?;
+    }
     if rows.derived.iter().any(|d| *d) {
         out.write_all(b",\"derived\":")?;
         serde_json::to_writer(&mut out, &rows.derived)?;

@@ -113,7 +113,7 @@ pub fn write_view(
                 partial_note(answer);
                 Ok(())
             } else {
-                partial(out, is_partial(answer), "answer")
+                partial_answer(out, answer)
             }
         }
         Format::Jsonl => {
@@ -150,10 +150,25 @@ fn partial_note(answer: &Answer) {
             by_states: false,
             ..
         } => eprintln!("note: more paths were left out: raise `limit` or lower `max`"),
+        Answer::Rows(r) if r.left_out > 0 => eprintln!("note: {}", left_out_text(r.left_out)),
         _ if is_partial(answer) => {
             eprintln!("note: the search stopped at its limit; the answer is partial")
         }
         _ => {}
+    }
+}
+
+/// What a `limit` left out of rows: `3 more were left out: raise `limit``.
+fn left_out_text(n: usize) -> String {
+    let was = if n == 1 { "was" } else { "were" };
+    format!("{n} more {was} left out: raise `limit`")
+}
+
+/// The last line of a table or box whose answer a limit cut.
+fn partial_answer(out: &mut dyn Write, answer: &Answer) -> io::Result<()> {
+    match answer {
+        Answer::Rows(r) if r.left_out > 0 => writeln!(out, "({})", left_out_text(r.left_out)),
+        _ => partial(out, is_partial(answer), "answer"),
     }
 }
 

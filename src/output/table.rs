@@ -98,7 +98,10 @@ pub(crate) fn table(
             }
             aligned_view(out, &header, &rows, view)?;
             footer(out, rows.len(), "row")?;
-            partial(out, *truncated, "answer")
+            if *truncated {
+                partial_answer(out, answer)?;
+            }
+            Ok(())
         }
         Answer::Count(n, truncated) => {
             writeln!(out, "{n}")?;

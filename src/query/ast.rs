@@ -11,6 +11,8 @@ use crate::value::Value;
 pub struct Name {
     pub text: String,
     pub span: Span,
+    /// Written `@"..."`: the entity with this label, not this name.
+    pub by_label: bool,
 }
 
 /// A path expression: `r1|r2`, `^r`, `r1/r2`, `r*`, `r+`, `r?`, `r{1,3}`.
@@ -91,6 +93,12 @@ pub enum Query {
     Count(Pattern),
     /// `show NAME`
     Show(Name),
+    /// `find TEXT [in labels|quotes|attributes] [limit N]`
+    Find {
+        text: Name,
+        place: super::find::Place,
+        limit: u32,
+    },
 }
 
 /// Which edges a neighbourhood follows.

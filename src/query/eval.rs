@@ -159,6 +159,9 @@ pub struct Rows {
     pub contested: Vec<bool>,
     /// For each row, the statements its matches rest on.
     pub sources: Vec<(Vec<EdgeIndex>, Vec<crate::graph::Fact>)>,
+    /// The rows past a `limit` (of `find`) left out; `truncated` too when
+    /// some are.
+    pub left_out: usize,
 }
 
 /// What the matches of one row rest on.
@@ -322,6 +325,7 @@ pub(super) fn answer(
             Ok(Answer::Count(rows.rows.len(), rows.truncated))
         }
         Query::Show(name) => Ok(Answer::Show(eval.entity(name)?)),
+        Query::Find { text, place, limit } => Ok(Answer::Rows(eval.find(text, *place, *limit)?)),
     }
 }
 
@@ -351,8 +355,15 @@ pub fn valid_on(graph: &Graph, attrs: crate::graph::AttrsId, date: crate::value:
 }
 
 /// The words that start the query forms other than patterns.
-pub(super) const KEYWORDS: [&str; 6] =
-    ["neighbours", "neighbors", "path", "paths", "count", "show"];
+pub(super) const KEYWORDS: [&str; 7] = [
+    "neighbours",
+    "neighbors",
+    "path",
+    "paths",
+    "count",
+    "show",
+    "find",
+];
 
 /// Relations to follow; `None` follows all.
 pub(super) type Via = HashSet<Sym>;
@@ -394,20 +405,27 @@ impl<'g> Eval<'g> {
 
     /// The entity a name names, or an error with a suggestion.
     pub(super) fn entity(&self, name: &Name) -> PResult<NodeIndex> {
+        if name.by_label {
+            return self.labelled(name);
+        }
         if let Some(node) = self.graph.find(&name.text) {
             return Ok(node);
         }
         let mut d = *self.error(name.span, format!("no entity is named `{}`", name.text));
         d = d.label("unknown name");
-        let near = did_you_mean(&name.text, self.graph.entities().map(|(_, e)| &*e.name));
         // A slip in a query form's keyword reads as a pattern's first name.
         let keyword = did_you_mean(&name.text, KEYWORDS);
-        Err(Box::new(match (near, keyword) {
-            (_, Some(k)) if name.span.start == self.start => {
-                d.help(format!("did you mean the query `{k}`?"))
-            }
-            (Some(near), _) => d.help(format!("did you mean `{}`?", written(near))),
-            _ => d.help("`show NAME` shows an entity; names are case-sensitive"),
+        if let (Some(k), true) = (keyword, name.span.start == self.start) {
+            return Err(Box::new(d.help(format!("did you mean the query `{k}`?"))));
+        }
+        // Labels and names with the same words, then a slip of the pen.
+        if let Some(help) = self.by_words(&name.text) {
+            return Err(Box::new(d.help(help)));
+        }
+        let near = did_you_mean(&name.text, self.graph.entities().map(|(_, e)| &*e.name));
+        Err(Box::new(match near {
+            Some(near) => d.help(format!("did you mean `{}`?", written(near))),
+            None => d.help("`show NAME` shows an entity; names are case-sensitive; `find TEXT` finds one by the words of its name or label"),
         }))
     }
 

@@ -3,6 +3,7 @@
 pub mod ast;
 pub mod eval;
 mod expression;
+pub mod find;
 mod neighbours;
 pub mod parse;
 mod path;

@@ -227,6 +227,46 @@ impl Ctx<'_> {
             Rule::show => Ok(Query::Show(
                 self.name(inner.next().expect("show has a name"))?,
             )),
+            Rule::find => {
+                let text = self.name(inner.next().expect("find has a text"))?;
+                let (mut place, mut limit) = (None, None);
+                for option in inner {
+                    let span = self.span(&option);
+                    match option.as_rule() {
+                        Rule::find_in => {
+                            let word = option
+                                .into_inner()
+                                .find(|p| p.as_rule() == Rule::word)
+                                .expect("`in` has a word");
+                            let span = self.span(&word);
+                            let Some(p) = super::find::Place::parse(word.as_str()) else {
+                                let d = Diagnostic::at(
+                                    self.file,
+                                    span,
+                                    format!("`find` cannot look in `{}`", word.as_str()),
+                                )
+                                .label("not a place to look");
+                                let names = super::find::Place::NAMES;
+                                return Err(Box::new(
+                                    match crate::suggest::did_you_mean(word.as_str(), names) {
+                                        Some(near) => d.help(format!("did you mean `in {near}`?")),
+                                        None => d.help(
+                                            "write `in labels`, `in quotes` or `in attributes`",
+                                        ),
+                                    },
+                                ));
+                            };
+                            self.once(&mut place, p, span, "`in`")?
+                        }
+                        _ => self.once(&mut limit, self.natural(option, 1)?, span, "`limit`")?,
+                    }
+                }
+                Ok(Query::Find {
+                    text,
+                    place: place.unwrap_or(super::find::Place::Labels),
+                    limit: limit.unwrap_or(super::find::DEFAULT_FIND_LIMIT),
+                })
+            }
             Rule::pattern => Ok(Query::Pattern(self.pattern_pair(rule, inner)?)),
             _ => unreachable!("the query forms are listed in grammar/query.pest"),
         }
@@ -378,12 +418,20 @@ impl Ctx<'_> {
                 }
             },
             Rule::string => unescape(self.file, pair.as_str(), span.start)?.into_owned(),
+            Rule::label_ref => {
+                unescape(self.file, &pair.as_str()[1..], span.start + 1)?.into_owned()
+            }
             Rule::variable => pair.as_str()[1..].to_string(),
             Rule::relation => crate::value::unquote_relation(pair.as_str()).into_owned(),
             _ => pair.as_str().to_string(),
         };
         let text = crate::name::nfc(std::borrow::Cow::Owned(text)).into_owned();
-        Ok(Name { text, span })
+        let by_label = pair.as_rule() == Rule::label_ref;
+        Ok(Name {
+            text,
+            span,
+            by_label,
+        })
     }
 
     fn term(&self, pair: Pair<'_, Rule>) -> PResult<Term> {
@@ -543,6 +591,8 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_paths
             | Rule::kw_count
             | Rule::kw_show
+            | Rule::kw_find
+            | Rule::kw_in
             | Rule::kw_via
             | Rule::kw_depth
             | Rule::kw_max

@@ -1,0 +1,623 @@
+//! `find TEXT [in labels|quotes|attributes] [limit N]`: entities by the
+//! words of their names and labels, statements by the words of their
+//! quotes, and attributes by the words of their values; and `@"label"`,
+//! an entity by its label.
+//!
+//! Words compare normalised ([`crate::graph::each_word`]). A query word
+//! matches a word that equals it or starts with it, or, among close
+//! spellings, one an edit away. Matches rank by how they match (the
+//! score's whole part), then by the share of the text's words the query
+//! covers (its fraction).
+
+use super::eval::*;
+use crate::graph::{each_word, words};
+use crate::suggest::distance;
+
+/// Where `find` looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// Entities' names and labels (the default).
+    Labels,
+    /// Statements' and facts' `quote`s.
+    Quotes,
+    /// The text of every other attribute, of entities, statements and facts.
+    Attributes,
+}
+
+impl Place {
+    pub const NAMES: [&'static str; 3] = ["labels", "quotes", "attributes"];
+
+    pub fn parse(word: &str) -> Option<Place> {
+        match word {
+            "labels" | "names" => Some(Place::Labels),
+            "quotes" => Some(Place::Quotes),
+            "attributes" => Some(Place::Attributes),
+            _ => None,
+        }
+    }
+}
+
+/// The default `limit` of `find`.
+pub const DEFAULT_FIND_LIMIT: u32 = 20;
+
+/// Query words this short are not matched by close spelling: one edit
+/// away from a three-letter word is too many words.
+const CLOSE_FROM: usize = 4;
+
+/// How a text's words match the query's: 4 the same words, 3 the query
+/// at the start (labels) or as a phrase (quotes, attributes), 2 every
+/// query word somewhere, 1 the same with close spellings; with the share
+/// of the text's words the query covers, a score from 0 to 4.
+fn score(q: &[String], ws: &[&str], phrase_anywhere: bool, close: bool) -> Option<f64> {
+    if ws.is_empty() {
+        return None;
+    }
+    let coverage = (q.len() as f64 / ws.len() as f64).min(1.0);
+    let n = q.len();
+    let starts = |at: usize| {
+        at + n <= ws.len()
+            && q[..n - 1].iter().zip(&ws[at..]).all(|(t, w)| t == w)
+            && ws[at + n - 1].starts_with(q[n - 1].as_str())
+    };
+    let tier = if ws.len() == n && q.iter().zip(ws).all(|(t, w)| t == w) {
+        4.0
+    } else if starts(0) || (phrase_anywhere && (1..ws.len()).any(starts)) {
+        3.0
+    } else if q
+        .iter()
+        .all(|t| ws.iter().any(|w| w.starts_with(t.as_str())))
+    {
+        2.0
+    } else if close && q.iter().all(|t| ws.iter().any(|w| near(t, w))) {
+        1.0
+    } else {
+        return None;
+    };
+    Some(((tier - 1.0 + coverage) * 100.0).round() / 100.0)
+}
+
+/// Whether text word `w` matches query word `t` by prefix or by close
+/// spelling.
+fn near(t: &str, w: &str) -> bool {
+    w.starts_with(t) || (t.chars().count() >= CLOSE_FROM && distance(t, w) <= 1)
+}
+
+/// The words one edit from `t` (a letter or digit deleted, swapped with
+/// the next, replaced or added), over the ASCII letters and digits and
+/// `t`'s own letters.
+fn variants(t: &str) -> Vec<String> {
+    let chars: Vec<char> = t.chars().collect();
+    let mut alphabet: Vec<char> = ('a'..='z').chain('0'..='9').collect();
+    for &c in &chars {
+        if !alphabet.contains(&c) {
+            alphabet.push(c);
+        }
+    }
+    let mut out = Vec::new();
+    let make = |v: Vec<char>| v.into_iter().collect::<String>();
+    for i in 0..chars.len() {
+        let mut v = chars.clone();
+        v.remove(i);
+        out.push(make(v));
+        if i + 1 < chars.len() {
+            let mut v = chars.clone();
+            v.swap(i, i + 1);
+            out.push(make(v));
+        }
+        for &c in &alphabet {
+            if c != chars[i] {
+                let mut v = chars.clone();
+                v[i] = c;
+                out.push(make(v));
+            }
+        }
+    }
+    for i in 0..=chars.len() {
+        for &c in &alphabet {
+            let mut v = chars.clone();
+            v.insert(i, c);
+            out.push(make(v));
+        }
+    }
+    out.sort();
+    out.dedup();
+    out.retain(|v| !v.is_empty() && v != t);
+    out
+}
+
+/// The query's words, or an error when it has none.
+fn query_words(eval: &Eval<'_>, text: &Name) -> PResult<Vec<String>> {
+    let q = words(&text.text);
+    if q.is_empty() {
+        return Err(Box::new(
+            Diagnostic::at(eval.file, text.span, "there are no words to find here")
+                .label("no letters or digits")
+                .help(
+                    "`find` looks for words: letters and digits; punctuation and case do not count",
+                ),
+        ));
+    }
+    Ok(q)
+}
+
+impl Eval<'_> {
+    /// The entities that may match `q`: those with a word that starts with
+    /// the query word that fewest words start with (or, with `close`, is
+    /// an edit from it).
+    fn candidates(&self, q: &[String], close: bool) -> Vec<NodeIndex> {
+        let g = self.graph;
+        let ranges = |t: &String| {
+            let mut r = vec![g.word_prefix(t)];
+            if close && t.chars().count() >= CLOSE_FROM {
+                r.extend(
+                    variants(t)
+                        .iter()
+                        .map(|v| g.word_exact(v))
+                        .filter(|r| !r.is_empty()),
+                );
+            }
+            r
+        };
+        let best = q
+            .iter()
+            .map(ranges)
+            .min_by_key(|r| r.iter().map(|r| r.len()).sum::<usize>())
+            .unwrap_or_default();
+        let mut out: Vec<NodeIndex> = best
+            .into_iter()
+            .flatten()
+            .map(|i| g.word_entity(i))
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// The better score of an entity's name and label.
+    fn entity_score(&self, node: NodeIndex, q: &[String], close: bool) -> Option<f64> {
+        let e = self.graph.entity(node);
+        [Some(&*e.name), self.graph.label_of(e)]
+            .into_iter()
+            .flatten()
+            .filter_map(|text| {
+                let ws = words(text);
+                let ws: Vec<&str> = ws.iter().map(String::as_str).collect();
+                score(q, &ws, false, close)
+            })
+            .reduce(f64::max)
+    }
+
+    /// The entities whose name or label matches `q`, best first, by
+    /// score, then degree, then name.
+    pub(super) fn find_entities(&self, q: &[String], close_too: bool) -> Vec<(NodeIndex, f64)> {
+        let mut hits: Vec<(NodeIndex, f64)> = self
+            .candidates(q, false)
+            .into_iter()
+            .filter_map(|n| Some((n, self.entity_score(n, q, false)?)))
+            .collect();
+        if close_too {
+            let found: HashSet<NodeIndex> = hits.iter().map(|h| h.0).collect();
+            for n in self.candidates(q, true) {
+                if !found.contains(&n)
+                    && let Some(s) = self.entity_score(n, q, true)
+                {
+                    hits.push((n, s));
+                }
+            }
+        }
+        let degree = |n: NodeIndex| self.graph.degree(n, Outgoing) + self.graph.degree(n, Incoming);
+        hits.sort_by(|a, b| {
+            b.1.total_cmp(&a.1)
+                .then_with(|| degree(b.0).cmp(&degree(a.0)))
+                .then_with(|| {
+                    self.graph
+                        .entity(a.0)
+                        .name
+                        .cmp(&self.graph.entity(b.0).name)
+                })
+        });
+        hits
+    }
+
+    /// `find TEXT [in PLACE] [limit N]`.
+    pub(super) fn find(&self, text: &Name, place: Place, limit: u32) -> PResult<Rows> {
+        let q = query_words(self, text)?;
+        let limit = limit as usize;
+        let mut rows = match place {
+            Place::Labels => {
+                let mut hits = self.find_entities(&q, false);
+                if hits.len() <= limit {
+                    hits = self.find_entities(&q, true);
+                }
+                let mut rows = Rows {
+                    columns: ["entity", "kind", "label", "degree", "score"]
+                        .map(String::from)
+                        .to_vec(),
+                    ..Rows::default()
+                };
+                rows.left_out = hits.len().saturating_sub(limit);
+                for (n, s) in hits.into_iter().take(limit) {
+                    let g = self.graph;
+                    rows.rows.push(vec![
+                        Value::Name(g.entity(n).name.as_str().into()),
+                        Value::Name(g.kind_name(n).into()),
+                        Value::Str(g.label(n).unwrap_or("").into()),
+                        Value::Int((g.degree(n, Outgoing) + g.degree(n, Incoming)) as i64),
+                        Value::Dec(s),
+                    ]);
+                    rows.nodes.insert(n);
+                    rows.sources.push(Default::default());
+                }
+                rows
+            }
+            Place::Quotes | Place::Attributes => self.find_in_statements(&q, place, limit),
+        };
+        rows.truncated = rows.left_out > 0;
+        rows.derived = vec![false; rows.rows.len()];
+        Ok(rows)
+    }
+
+    /// `find TEXT in quotes` and `in attributes`: a scan of every
+    /// statement's (and entity's) attributes.
+    fn find_in_statements(&self, q: &[String], place: Place, limit: usize) -> Rows {
+        let g = self.graph;
+        let quote = g.keys.get("quote");
+        // What holds the text: a statement (edge or fact) or an entity.
+        #[derive(Clone, Copy)]
+        enum Owner {
+            Edge(EdgeIndex),
+            Fact(usize),
+            Entity(NodeIndex),
+        }
+        struct Hit {
+            owner: Owner,
+            key: crate::graph::Sym,
+            text: String,
+            marks: Vec<std::ops::Range<usize>>,
+            score: f64,
+        }
+        let scan = |close: bool| {
+            let mut hits: Vec<Hit> = Vec::new();
+            let mut look = |owner: Owner, attrs: crate::graph::AttrsId| {
+                for (k, v) in g.attrs(attrs) {
+                    let wanted = match place {
+                        Place::Quotes => Some(*k) == quote,
+                        _ => Some(*k) != quote,
+                    };
+                    let (Value::Str(text) | Value::Name(text)) = v else {
+                        continue;
+                    };
+                    if !wanted {
+                        continue;
+                    }
+                    if let Some((score, marks)) = text_match(q, text, close) {
+                        hits.push(Hit {
+                            owner,
+                            key: *k,
+                            text: text.to_string(),
+                            marks,
+                            score,
+                        });
+                    }
+                }
+            };
+            for e in g.petgraph().edge_indices() {
+                look(Owner::Edge(e), g.petgraph()[e].attrs);
+            }
+            for (i, f) in g.facts().iter().enumerate() {
+                look(Owner::Fact(i), f.attrs);
+            }
+            if place == Place::Attributes {
+                for (n, e) in g.entities() {
+                    look(Owner::Entity(n), e.attrs);
+                }
+            }
+            hits
+        };
+        // Close spellings only when the words themselves leave room.
+        let mut hits = scan(false);
+        if hits.len() <= limit {
+            hits = scan(true);
+        }
+        let origin = |o: Owner| match o {
+            Owner::Edge(e) => g.petgraph()[e].origin,
+            Owner::Fact(i) => g.facts()[i].origin,
+            Owner::Entity(n) => g.entity(n).origin,
+        };
+        hits.sort_by(|a, b| {
+            let (oa, ob) = (origin(a.owner), origin(b.owner));
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| g.files[oa.file as usize].cmp(&g.files[ob.file as usize]))
+                .then_with(|| oa.line.cmp(&ob.line))
+                .then_with(|| a.key.cmp(&b.key))
+        });
+        let columns: &[&str] = match place {
+            Place::Quotes => &["statement", "file", "line", "source", "quote", "score"],
+            _ => &["of", "key", "value", "file", "line", "score"],
+        };
+        let mut rows = Rows {
+            columns: columns.iter().map(|c| c.to_string()).collect(),
+            left_out: hits.len().saturating_sub(limit),
+            ..Rows::default()
+        };
+        for h in hits.into_iter().take(limit) {
+            let o = origin(h.owner);
+            let (text, source, sources) = match h.owner {
+                Owner::Edge(e) => {
+                    let s = crate::output::edge_source(g, e);
+                    rows.edges.insert(e);
+                    (s.text, s.evidence.map(|e| e.source), (vec![e], vec![]))
+                }
+                Owner::Fact(i) => {
+                    let f = g.facts()[i];
+                    let s = crate::output::fact_source(g, &f);
+                    rows.nodes.insert(f.subject);
+                    (s.text, s.evidence.map(|e| e.source), (vec![], vec![f]))
+                }
+                Owner::Entity(n) => {
+                    rows.nodes.insert(n);
+                    (g.entity(n).name.to_string(), None, Default::default())
+                }
+            };
+            let marked = Value::Str(mark(&h.text, &h.marks).into());
+            let file = Value::Str(g.files[o.file as usize].as_str().into());
+            let line = Value::Int(o.line as i64);
+            rows.rows.push(match place {
+                Place::Quotes => vec![
+                    Value::Str(text.into()),
+                    file,
+                    line,
+                    Value::Name(source.unwrap_or_default().into()),
+                    marked,
+                    Value::Dec(h.score),
+                ],
+                _ => vec![
+                    Value::Str(text.into()),
+                    Value::Name(g.keys.name(h.key).into()),
+                    marked,
+                    file,
+                    line,
+                    Value::Dec(h.score),
+                ],
+            });
+            rows.sources.push(sources);
+        }
+        rows
+    }
+
+    /// The entity whose label is `name`'s text (normalised), or an error
+    /// that lists the entities that share it, or says what is close.
+    pub(super) fn labelled(&self, name: &Name) -> PResult<NodeIndex> {
+        let q = query_words(self, name)?;
+        let exact: Vec<NodeIndex> = self
+            .candidates(&q, false)
+            .into_iter()
+            .filter(|&n| self.graph.label(n).is_some_and(|l| words(l) == q))
+            .collect();
+        let mut written = String::new();
+        crate::value::write_quoted(&mut written, &name.text).expect("writing to a String");
+        match exact[..] {
+            [node] => Ok(node),
+            [] => {
+                let d = self
+                    .error(name.span, format!("no entity is labelled {written}"))
+                    .label("unknown label");
+                let near = self.find_entities(&q, true);
+                Err(Box::new(match near.first() {
+                    Some(&(n, _)) => d.help(format!("did you mean {}?", self.entity_with_label(n))),
+                    None => d.help(
+                        "`find TEXT` lists the entities whose names or labels have those words",
+                    ),
+                }))
+            }
+            _ => {
+                let listed: Vec<String> = exact
+                    .iter()
+                    .take(10)
+                    .map(|&n| {
+                        format!(
+                            "{} ({})",
+                            super::eval::written(&self.graph.entity(n).name),
+                            self.graph.kind_name(n)
+                        )
+                    })
+                    .collect();
+                let more = if exact.len() > 10 {
+                    format!(" and {} more", exact.len() - 10)
+                } else {
+                    String::new()
+                };
+                Err(Box::new(
+                    self.error(
+                        name.span,
+                        format!("{} entities are labelled {written}", exact.len()),
+                    )
+                    .label("more than one entity")
+                    .help(format!(
+                        "write the name of the one you mean: {}{more}",
+                        listed.join(", ")
+                    )),
+                ))
+            }
+        }
+    }
+
+    /// `Name (kind) "label"`, for suggestions.
+    pub(super) fn entity_with_label(&self, n: NodeIndex) -> String {
+        let g = self.graph;
+        let mut s = format!(
+            "{} ({})",
+            super::eval::written(&g.entity(n).name),
+            g.kind_name(n)
+        );
+        if let Some(l) = g.label(n) {
+            s.push_str(" labelled ");
+            crate::value::write_quoted(&mut s, l).expect("writing to a String");
+        }
+        s
+    }
+
+    /// What an unknown name may have meant, by the words of labels and
+    /// names: the entities whose label has exactly its words (`help: X
+    /// (kind) is labelled "..."`), or else the one whose name has them.
+    pub(super) fn by_words(&self, text: &str) -> Option<String> {
+        let q = words(text);
+        if q.is_empty() {
+            return None;
+        }
+        let hits: Vec<NodeIndex> = self
+            .candidates(&q, false)
+            .into_iter()
+            .filter(|&n| self.entity_score(n, &q, false) == Some(4.0))
+            .collect();
+        let labelled: Vec<NodeIndex> = hits
+            .iter()
+            .copied()
+            .filter(|&n| self.graph.label(n).is_some_and(|l| words(l) == q))
+            .collect();
+        let g = self.graph;
+        let is_labelled = |n: NodeIndex| {
+            let mut s = format!(
+                "{} ({})",
+                super::eval::written(&g.entity(n).name),
+                g.kind_name(n)
+            );
+            s.push_str(" is labelled ");
+            crate::value::write_quoted(&mut s, g.label(n).unwrap_or("")).expect("writing");
+            s
+        };
+        // A name with the same words first: `South Korea` for `South_Korea`.
+        let same_name = hits
+            .iter()
+            .find(|&&n| words(&g.entity(n).name) == q)
+            .map(|&n| {
+                format!(
+                    "did you mean `{}`?",
+                    super::eval::written(&g.entity(n).name)
+                )
+            });
+        if same_name.is_some() {
+            return same_name;
+        }
+        match labelled[..] {
+            [] => None,
+            [n] => Some(format!(
+                "{}; write `@{}` to name it by its label",
+                is_labelled(n),
+                quoted(text)
+            )),
+            _ => Some(format!(
+                "{}; write one of their names",
+                labelled
+                    .iter()
+                    .take(5)
+                    .map(|&n| is_labelled(n))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        }
+    }
+}
+
+fn quoted(text: &str) -> String {
+    let mut s = String::new();
+    crate::value::write_quoted(&mut s, text).expect("writing to a String");
+    s
+}
+
+/// Whether `text` has the query's words: its score, and where the words
+/// that matched are (bytes).
+pub(crate) fn text_match(
+    q: &[String],
+    text: &str,
+    close: bool,
+) -> Option<(f64, Vec<std::ops::Range<usize>>)> {
+    let mut found: Vec<(String, std::ops::Range<usize>)> = Vec::new();
+    each_word(text, |w, r| found.push((w.to_string(), r)));
+    let ws: Vec<&str> = found.iter().map(|(w, _)| w.as_str()).collect();
+    let s = score(q, &ws, true, close)?;
+    let marks = found
+        .iter()
+        .filter(|(w, _)| {
+            q.iter()
+                .any(|t| w.starts_with(t.as_str()) || (close && near(t, w)))
+        })
+        .map(|(_, r)| r.clone())
+        .collect();
+    Some((s, marks))
+}
+
+/// `text` with the marked words in `[...]`, neighbouring marked words
+/// (with only spaces and punctuation between) in one pair.
+pub(crate) fn mark(text: &str, marks: &[std::ops::Range<usize>]) -> String {
+    let mut out = String::with_capacity(text.len() + 2 * marks.len());
+    let mut at = 0;
+    let mut i = 0;
+    while i < marks.len() {
+        let start = marks[i].start;
+        let mut end = marks[i].end;
+        // Joined when only non-word characters lie between.
+        while i + 1 < marks.len() && words(&text[end..marks[i + 1].start]).is_empty() {
+            i += 1;
+            end = marks[i].end;
+        }
+        out.push_str(&text[at..start]);
+        out.push('[');
+        out.push_str(&text[start..end]);
+        out.push(']');
+        at = end;
+        i += 1;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(s: &str) -> Vec<String> {
+        words(s)
+    }
+
+    #[test]
+    fn scores_rank_how_words_match() {
+        let s = |query: &str, text: &str| {
+            let w = words(text);
+            let w: Vec<&str> = w.iter().map(String::as_str).collect();
+            score(&q(query), &w, false, true)
+        };
+        assert_eq!(s("north korea", "North_Korea"), Some(4.0));
+        assert_eq!(s("north kor", "North Korea"), Some(3.0));
+        assert_eq!(s("north", "North Korea"), Some(2.5));
+        assert_eq!(s("korea north", "North Korea"), Some(2.0));
+        assert_eq!(s("nrth korea", "North Korea"), Some(1.0));
+        assert_eq!(s("south", "North Korea"), None);
+        assert_eq!(s("kor", "Korea"), Some(3.0));
+    }
+
+    #[test]
+    fn marks_join_neighbouring_words() {
+        let (score, marks) = text_match(
+            &q("nuclear tests"),
+            "its nuclear tests, and more tests",
+            false,
+        )
+        .unwrap();
+        assert_eq!(score, 2.33);
+        assert_eq!(
+            mark("its nuclear tests, and more tests", &marks),
+            "its [nuclear tests], and more [tests]"
+        );
+    }
+
+    #[test]
+    fn variants_are_one_edit_away() {
+        let v = variants("kora");
+        assert!(v.contains(&"korea".to_string()));
+        assert!(v.contains(&"okra".to_string()));
+        assert!(v.contains(&"kor".to_string()));
+        assert!(!v.contains(&"kora".to_string()));
+    }
+}
