@@ -73,6 +73,11 @@ pub struct Cli {
     #[arg(short = 't', long = "no-header")]
     pub no_header: bool,
 
+    /// A label column beside each column of entities in tables, CSV and
+    /// tabs (as `.labels on`)
+    #[arg(long)]
+    pub labels: bool,
+
     /// Print each command before its answer
     #[arg(long)]
     pub echo: bool,
@@ -276,7 +281,7 @@ impl ReportArgs {
         };
         let view = crate::output::View {
             headers: !self.no_header,
-            max_width: None,
+            ..Default::default()
         };
         let mut bytes = Vec::new();
         let _ = crate::output::write_report(&mut bytes, report, format, &view);
@@ -478,6 +483,7 @@ fn run(cli: Cli, steps: Vec<Step>) -> ExitCode {
     let settings = crate::session::Settings {
         format: cli.format(),
         headers: !cli.no_header,
+        labels: cli.labels,
         bail: cli.bail,
         echo: cli.echo,
         limits,

@@ -16,7 +16,8 @@ pub const MAX_INDEXED: usize = u8::MAX as usize + 1;
 /// Calls `f` with each word of `text`, normalised: compatibility
 /// decomposition (NFKD) with the combining marks dropped, lower case;
 /// anything that is not a letter or a digit separates words. So `Türkiye`
-/// is `turkiye`, and `Choe_Myong-nam` is `choe`, `myong`, `nam`. The
+/// is `turkiye`, `Choe_Myong-nam` is `choe`, `myong`, `nam`, and
+/// `Côte d'Ivoire` is `cote`, `divoire` (an apostrophe joins). The
 /// second argument is where the word is in `text` (bytes).
 pub fn each_word(text: &str, mut f: impl FnMut(&str, std::ops::Range<usize>)) {
     let mut word = String::new();
@@ -37,6 +38,11 @@ pub fn each_word(text: &str, mut f: impl FnMut(&str, std::ops::Range<usize>)) {
                     word.extend(d.to_lowercase());
                 }
             });
+        }
+        // An apostrophe inside a word joins its two sides: `d'Ivoire` is
+        // `divoire`, as people type it.
+        if matches!(c, '\'' | '\u{2019}' | '\u{2bc}') && !word.is_empty() {
+            continue;
         }
         let kept = word.len() > before;
         // A combining mark alone continues the word it follows.
@@ -344,7 +350,8 @@ mod tests {
         assert_eq!(words("Türkiye"), ["turkiye"]);
         assert_eq!(words("Choe_Myong-nam"), ["choe", "myong", "nam"]);
         assert_eq!(words("  North  KOREA! "), ["north", "korea"]);
-        assert_eq!(words("Côte d’Ivoire"), ["cote", "d", "ivoire"]);
+        assert_eq!(words("Côte d’Ivoire"), ["cote", "divoire"]);
+        assert_eq!(words("Reuters' report"), ["reuters", "report"]);
         // A combining accent written apart stays in its word.
         assert_eq!(words("Cafe\u{301} noir"), ["cafe", "noir"]);
         assert_eq!(words("ﬁne Ⅻ"), ["fine", "xii"]);

@@ -7,10 +7,13 @@ pub(crate) fn csv(
     out: &mut dyn Write,
     graph: &Graph,
     answer: &Answer,
-    headers: bool,
+    view: &View,
 ) -> io::Result<()> {
-    let (header, rows) = grid(graph, answer);
-    if headers {
+    let (mut header, mut rows) = grid(graph, answer);
+    if view.labels {
+        add_labels(graph, answer, &mut header, &mut rows);
+    }
+    if view.headers {
         csv_row(out, &header)?;
     }
     for row in &rows {

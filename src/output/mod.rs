@@ -56,6 +56,8 @@ pub struct View {
     pub headers: bool,
     /// The widest a table or box may be: wider cells are cut with `…`.
     pub max_width: Option<usize>,
+    /// A label column beside each column of entities (`.labels on`).
+    pub labels: bool,
 }
 
 impl Default for View {
@@ -63,6 +65,45 @@ impl Default for View {
         View {
             headers: true,
             max_width: None,
+            labels: false,
+        }
+    }
+}
+
+/// The columns of entities in an answer's grid or table.
+fn entity_columns(answer: &Answer) -> Vec<usize> {
+    match answer {
+        Answer::Neighbours(..) => vec![0],
+        Answer::Path(..) => vec![1, 3],
+        Answer::Paths { .. } => vec![2, 4],
+        Answer::Rows(r) => (0..r.columns.len())
+            .filter(|&i| r.entity_columns.get(i).copied().unwrap_or(false))
+            .collect(),
+        Answer::Count(..) | Answer::Show(_) => Vec::new(),
+    }
+}
+
+/// With `.labels on`: after each column of entities, their labels (`label`
+/// beside `entity`, `s_label` beside `s`).
+pub(crate) fn add_labels(
+    graph: &Graph,
+    answer: &Answer,
+    header: &mut Vec<String>,
+    rows: &mut [Vec<String>],
+) {
+    for &i in entity_columns(answer).iter().rev() {
+        let name = match header[i].as_str() {
+            "entity" => "label".to_string(),
+            h => format!("{h}_label"),
+        };
+        header.insert(i + 1, name);
+        for row in rows.iter_mut() {
+            let label = graph
+                .find(&row[i])
+                .and_then(|n| graph.label(n))
+                .unwrap_or("")
+                .to_string();
+            row.insert(i + 1, label);
         }
     }
 }
@@ -99,7 +140,10 @@ pub fn write_view(
             out.write_all(escape_controls(&String::from_utf8_lossy(&buffer)).as_bytes())
         }
         Format::Box | Format::Markdown | Format::Line | Format::Tabs => {
-            let (header, rows) = grid(graph, answer);
+            let (mut header, mut rows) = grid(graph, answer);
+            if view.labels {
+                add_labels(graph, answer, &mut header, &mut rows);
+            }
             let header: Vec<&str> = header.iter().map(String::as_str).collect();
             let mut buffer = Vec::new();
             match format {
@@ -134,7 +178,7 @@ pub fn write_view(
             writeln!(out)
         }
         Format::Csv => {
-            csv(out, graph, answer, view.headers)?;
+            csv(out, graph, answer, view)?;
             partial_note(answer);
             Ok(())
         }

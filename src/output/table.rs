@@ -30,13 +30,18 @@ pub(crate) fn table(
                     row
                 })
                 .collect();
-            let mut header = vec!["entity", "relation", "direction", "depth"];
+            let mut header = strings(&["entity", "relation", "direction", "depth"]);
             if any_derived {
-                header.push("derived");
+                header.push("derived".into());
             }
             if any_contested {
-                header.push("contested");
+                header.push("contested".into());
             }
+            let mut rows = rows;
+            if view.labels {
+                add_labels(graph, answer, &mut header, &mut rows);
+            }
+            let header: Vec<&str> = header.iter().map(String::as_str).collect();
             aligned_view(out, &header, &rows, view)?;
             footer(out, rows.len(), "row")?;
             partial(out, *truncated, "answer")
@@ -96,7 +101,14 @@ pub(crate) fn table(
                     }
                 }
             }
-            aligned_view(out, &header, &rows, view)?;
+            if view.labels {
+                let mut names: Vec<String> = header.iter().map(|h| h.to_string()).collect();
+                add_labels(graph, answer, &mut names, &mut rows);
+                let header: Vec<&str> = names.iter().map(String::as_str).collect();
+                aligned_view(out, &header, &rows, view)?;
+            } else {
+                aligned_view(out, &header, &rows, view)?;
+            }
             footer(out, rows.len(), "row")?;
             if *truncated {
                 partial_answer(out, answer)?;

@@ -159,6 +159,8 @@ pub struct Rows {
     pub contested: Vec<bool>,
     /// For each row, the statements its matches rest on.
     pub sources: Vec<(Vec<EdgeIndex>, Vec<crate::graph::Fact>)>,
+    /// For each column, whether it holds entities (for `.labels on`).
+    pub entity_columns: Vec<bool>,
     /// The rows past a `limit` (of `find`) left out; `truncated` too when
     /// some are.
     pub left_out: usize,
@@ -520,6 +522,7 @@ impl<'g> Eval<'g> {
         let plan = Plan::new(self, pattern)?;
         let mut rows = Rows {
             columns: plan.columns.clone(),
+            entity_columns: vec![false; plan.columns.len()],
             ..Rows::default()
         };
         let mut found: std::collections::BTreeMap<Vec<Ordered>, RowInfo> =

@@ -417,9 +417,12 @@ impl Run<'_, '_> {
             self.rows.truncated = true;
             return;
         }
-        for cell in binding.iter().flatten() {
-            if let Cell::Entity(n) = cell {
+        for (i, cell) in binding.iter().enumerate() {
+            if let Some(Cell::Entity(n)) = cell {
                 self.rows.nodes.insert(*n);
+                if let Some(e) = self.rows.entity_columns.get_mut(i) {
+                    *e = true;
+                }
             }
         }
         let g = self.eval.graph.petgraph();

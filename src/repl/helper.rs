@@ -18,6 +18,8 @@ pub struct Vocabulary {
     pub relations: Vec<String>,
     pub kinds: Vec<String>,
     pub keys: Vec<String>,
+    /// Labels, lower-cased for look-ups: (lower case, label, name), sorted.
+    pub labels: Vec<(String, String, String)>,
 }
 
 impl Vocabulary {
@@ -32,6 +34,17 @@ impl Vocabulary {
             relations: sorted(graph.relations.iter().map(|(_, r)| r.to_string()).collect()),
             kinds: sorted(graph.kinds.iter().map(|(_, k)| k.to_string()).collect()),
             keys: sorted(graph.keys.iter().map(|(_, k)| k.to_string()).collect()),
+            labels: {
+                let mut labels: Vec<(String, String, String)> = graph
+                    .entities()
+                    .filter_map(|(_, e)| {
+                        let l = graph.label_of(e)?;
+                        Some((l.to_lowercase(), l.to_string(), e.name.to_string()))
+                    })
+                    .collect();
+                labels.sort();
+                labels
+            },
         }
     }
 }
@@ -39,13 +52,14 @@ impl Vocabulary {
 /// At most this many candidates are offered for one Tab.
 const MAX_CANDIDATES: usize = 1000;
 
-const FORMS: [&str; 9] = [
+const FORMS: [&str; 10] = [
     "neighbours",
     "neighbors",
     "path",
     "paths",
     "count",
     "show",
+    "find",
     "help",
     "quit",
     "exit",
@@ -112,6 +126,37 @@ fn name_pairs(vocabulary: &Vocabulary, word: &str) -> Vec<Pair> {
             };
             Pair {
                 display: name.clone(),
+                replacement,
+            }
+        })
+        .collect()
+}
+
+/// The labels that start with `prefix`, ignoring case.
+fn labels_starting<'v>(vocabulary: &'v Vocabulary, prefix: &str) -> &'v [(String, String, String)] {
+    let prefix = prefix.to_lowercase();
+    let all = &vocabulary.labels;
+    let start = all.partition_point(|l| l.0.as_str() < prefix.as_str());
+    let len = all[start..]
+        .iter()
+        .take_while(|l| l.0.starts_with(&prefix))
+        .count();
+    &all[start..start + len]
+}
+
+/// Labels for `@"...` being typed: shown with the name, replaced quoted.
+fn label_pairs(vocabulary: &Vocabulary, word: &str) -> Vec<Pair> {
+    let prefix = word.strip_prefix('"').unwrap_or(word);
+    let mut seen = std::collections::BTreeSet::new();
+    labels_starting(vocabulary, prefix)
+        .iter()
+        .filter(|l| seen.insert(l.1.clone()))
+        .take(MAX_CANDIDATES)
+        .map(|(_, label, name)| {
+            let mut replacement = String::new();
+            crate::value::write_quoted(&mut replacement, label).expect("writing to a String");
+            Pair {
+                display: format!("{label}  ({name})"),
                 replacement,
             }
         })
@@ -204,6 +249,10 @@ pub fn complete(vocabulary: &Vocabulary, line: &str, pos: usize) -> (usize, Vec<
     let word = &before[start..];
     let previous = tokens(&before[..start]);
     let last = previous.last().map(String::as_str);
+    // `@"Nor` completes labels, wherever a name goes.
+    if word.starts_with('"') && before[..start].ends_with('@') {
+        return (start, label_pairs(vocabulary, word));
+    }
     let candidates = match previous.first().map(String::as_str) {
         None if word.starts_with('.') => pairs(
             COMMANDS.iter().map(|c| c.0).filter(|c| c.starts_with('.')),
@@ -215,7 +264,9 @@ pub fn complete(vocabulary: &Vocabulary, line: &str, pos: usize) -> (usize, Vec<
             c
         }
         Some(".mode") => pairs(super::meta::MODES.iter().map(|m| m.0), word),
-        Some(".timer" | ".headers" | ".bail" | ".echo" | ".pager") => pairs(["on", "off"], word),
+        Some(".timer" | ".headers" | ".labels" | ".bail" | ".echo" | ".pager") => {
+            pairs(["on", "off"], word)
+        }
         Some(".param") if previous.len() == 1 => pairs(["set", "unset", "list", "clear"], word),
         Some(".help") => pairs(crate::session::help::HELP_TOPICS, word),
         Some(".export") if previous.len() == 1 => pairs(
@@ -238,6 +289,9 @@ pub fn complete(vocabulary: &Vocabulary, line: &str, pos: usize) -> (usize, Vec<
         Some("neighbours" | "neighbors" | "path" | "paths" | "show") => {
             name_pairs(vocabulary, word)
         }
+        Some("find") if last == Some("in") => pairs(crate::query::find::Place::NAMES, word),
+        Some("find") if previous.len() >= 2 => pairs(["in", "limit"], word),
+        Some("find") => Vec::new(),
         _ => pattern_candidates(vocabulary, &previous, word),
     };
     (start, candidates)
@@ -278,9 +332,27 @@ fn pattern_candidates(vocabulary: &Vocabulary, previous: &[String], word: &str) 
     }
 }
 
+/// A hint: what Right or End inserts, and a note shown after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShellHint {
+    pub completion: String,
+    shown: String,
+}
+
+impl rustyline::hint::Hint for ShellHint {
+    fn display(&self) -> &str {
+        &self.shown
+    }
+
+    fn completion(&self) -> Option<&str> {
+        Some(&self.completion)
+    }
+}
+
 /// The rest of the one entity name that the word at the end of the line
-/// begins, if exactly one does.
-pub fn hint(vocabulary: &Vocabulary, line: &str, pos: usize) -> Option<String> {
+/// begins, if exactly one does; after `@"`, the rest of the one label, the
+/// name it labels shown beside it.
+pub fn hint(vocabulary: &Vocabulary, line: &str, pos: usize) -> Option<ShellHint> {
     if pos < line.len() || line.trim_start().starts_with('.') {
         return None;
     }
@@ -293,15 +365,40 @@ pub fn hint(vocabulary: &Vocabulary, line: &str, pos: usize) -> Option<String> {
     if prefix.is_empty() {
         return None;
     }
+    if quoted && line[..start].ends_with('@') {
+        let labels = labels_starting(vocabulary, prefix);
+        let (_, label, name) = labels.first()?;
+        if labels.iter().any(|l| l.1 != *label) || label.len() <= prefix.len() {
+            return None;
+        }
+        let mut rest = String::new();
+        crate::value::write_quoted(&mut rest, label).expect("writing to a String");
+        // The rest of the label as written, escapes included, and its quote.
+        let written = &rest[1..];
+        let completion = written.get(prefix.len()..)?.to_string();
+        let names = if labels.len() == 1 {
+            name.clone()
+        } else {
+            format!("{} entities", labels.len())
+        };
+        return Some(ShellHint {
+            shown: format!("{completion}  \u{2192} {names}"),
+            completion,
+        });
+    }
     let prefix = crate::name::nfc(std::borrow::Cow::Borrowed(prefix));
     let prefix = &*prefix;
     match starting_with(&vocabulary.names, prefix) {
         [only] if only.len() > prefix.len() && (quoted || is_identifier(only)) => {
             let rest = &only[prefix.len()..];
-            Some(if quoted {
+            let completion = if quoted {
                 format!("{rest}\"")
             } else {
                 rest.to_string()
+            };
+            Some(ShellHint {
+                shown: completion.clone(),
+                completion,
             })
         }
         _ => None,
@@ -347,9 +444,9 @@ impl Completer for ShellHelper {
 }
 
 impl Hinter for ShellHelper {
-    type Hint = String;
+    type Hint = ShellHint;
 
-    fn hint(&self, line: &str, pos: usize, _ctx: &Context<'_>) -> Option<String> {
+    fn hint(&self, line: &str, pos: usize, _ctx: &Context<'_>) -> Option<ShellHint> {
         hint(&self.vocabulary, line, pos)
     }
 }
@@ -394,6 +491,23 @@ mod tests {
             ]),
             kinds: s(&["body", "person", "state"]),
             keys: s(&["quote", "veto"]),
+            labels: vec![
+                (
+                    "north korea".into(),
+                    "North Korea".into(),
+                    "North_Korea".into(),
+                ),
+                (
+                    "united nations security council".into(),
+                    "United Nations Security Council".into(),
+                    "Security_Council".into(),
+                ),
+                (
+                    "united states".into(),
+                    "United States".into(),
+                    "United_States".into(),
+                ),
+            ],
         }
     }
 
@@ -433,6 +547,15 @@ mod tests {
             ("?s ha", 3, &["`has part`"]),
             ("?s `has p", 3, &["`has part`"]),
             ("neighbours China via `h", 21, &["`has part`"]),
+            ("show @\"nor", 6, &["\"North Korea\""]),
+            (
+                "path @\"North Korea\" @\"Uni",
+                21,
+                &["\"United Nations Security Council\"", "\"United States\""],
+            ),
+            ("fi", 0, &["find"]),
+            ("find korea ", 11, &["in", "limit"]),
+            ("find korea in q", 14, &["quotes"]),
         ];
         for (line, start, want) in table {
             let (s, got) = replacements(line);
@@ -447,6 +570,15 @@ mod tests {
     #[test]
     fn hints_show_the_rest_of_a_unique_name() {
         let v = vocabulary();
+        let hint =
+            |v: &Vocabulary, line: &str, pos: usize| hint(v, line, pos).map(|h| h.completion);
+        let shown = super::hint(&v, "show @\"north", 13).expect("one label starts so");
+        assert_eq!(shown.completion, " Korea\"");
+        assert_eq!(
+            rustyline::hint::Hint::display(&shown),
+            " Korea\"  \u{2192} North_Korea"
+        );
+        assert_eq!(hint(&v, "show @\"united", 14), None, "two labels start so");
         assert_eq!(hint(&v, "neighbours Nor", 14), Some("th_Korea".into()));
         assert_eq!(hint(&v, "show \"Chinese", 13), Some(" Taipei\"".into()));
         assert_eq!(

@@ -5,7 +5,7 @@ use super::meta::COMMANDS;
 use crate::graph::Graph;
 
 /// The topics of `.help TOPIC`.
-pub const HELP_TOPICS: [&str; 9] = [
+pub const HELP_TOPICS: [&str; 10] = [
     "queries",
     "neighbours",
     "path",
@@ -13,6 +13,7 @@ pub const HELP_TOPICS: [&str; 9] = [
     "patterns",
     "count",
     "show",
+    "find",
     "commands",
     "keys",
 ];
@@ -38,6 +39,11 @@ pub fn help(topic: Option<&str>) -> String {
         ),
         ("count", "count PATTERN", "count ?x: person"),
         ("show", "show NAME", "show Choe_Myong-nam"),
+        (
+            "find",
+            "find TEXT [in labels|quotes|attributes] [limit N]",
+            "find \"choe myong nam\"",
+        ),
     ];
     let mut out = String::new();
     match topic {
@@ -121,6 +127,9 @@ fn form_help(topic: &str) -> &'static str {
         }
         "count" => "  The number of distinct rows of a pattern.\n",
         "show" => "  An entity's kind, label, attributes, facts and where it was declared.\n",
+        "find" => {
+            "  Entities whose names or labels have TEXT's words (case, accents and punctuation aside), best first:\n  score 4 the same words, 3 starting so, 2 every word somewhere, 1 close spellings.\n  `in quotes` finds statements by their quotes, `in attributes` by their other attributes.\n  @\"LABEL\" names an entity by its label anywhere a name goes: path @\"North Korea\" @\"Russia\".\n"
+        }
         _ => "",
     }
 }
@@ -138,6 +147,8 @@ mod tests {
             "paths",
             "count",
             "show",
+            "find",
+            ".labels",
             ".load",
             ".reload",
             ".mode",

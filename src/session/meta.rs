@@ -19,6 +19,8 @@ pub enum Meta {
     Timer(bool),
     /// `.headers on|off`
     Headers(bool),
+    /// `.labels on|off`
+    Labels(bool),
     /// `.bail on|off`
     Bail(bool),
     /// `.echo on|off`
@@ -65,7 +67,7 @@ pub enum Meta {
 
 /// The meta-commands with what they take, what they do, and an example,
 /// for help and completion.
-pub const COMMANDS: [(&str, &str, &str, &str); 28] = [
+pub const COMMANDS: [(&str, &str, &str, &str); 29] = [
     (
         ".help",
         "[TOPIC]",
@@ -95,6 +97,12 @@ pub const COMMANDS: [(&str, &str, &str, &str); 28] = [
         "on|off",
         "header rows in tables, CSV and tabs",
         ".headers off",
+    ),
+    (
+        ".labels",
+        "on|off",
+        "a label column beside each column of entities in tables, CSV and tabs",
+        ".labels on",
     ),
     (
         ".maxwidth",
@@ -296,6 +304,7 @@ pub fn parse_meta(line: &str) -> Option<Result<Meta, String>> {
         },
         ".timer" => on_off(command, args).map(Meta::Timer),
         ".headers" => on_off(command, args).map(Meta::Headers),
+        ".labels" => on_off(command, args).map(Meta::Labels),
         ".bail" => on_off(command, args).map(Meta::Bail),
         ".echo" => on_off(command, args).map(Meta::Echo),
         ".pager" => on_off(command, args).map(Meta::Pager),

@@ -30,6 +30,8 @@ pub struct Settings {
     pub format: Format,
     /// Header rows in tables, CSV and tab-separated output.
     pub headers: bool,
+    /// A label column beside each column of entities (`.labels on`).
+    pub labels: bool,
     /// Stop at the first failure.
     pub bail: bool,
     /// Print each command before its answer.
@@ -49,6 +51,7 @@ impl Default for Settings {
         Settings {
             format: Format::Table,
             headers: true,
+            labels: false,
             bail: false,
             echo: false,
             timer: false,
@@ -253,6 +256,7 @@ impl Session {
                 let view = output::View {
                     headers: self.settings.headers,
                     max_width: self.table_width(),
+                    labels: self.settings.labels,
                 };
                 // A blank line between answers to one place, not at the
                 // top of a `.once` or `.output` file.
@@ -319,6 +323,7 @@ impl Session {
             Meta::Mode(format) => self.settings.format = format,
             Meta::Timer(on) => self.settings.timer = on,
             Meta::Headers(on) => self.settings.headers = on,
+            Meta::Labels(on) => self.settings.labels = on,
             Meta::Bail(on) => self.settings.bail = on,
             Meta::Echo(on) => self.settings.echo = on,
             Meta::Pager(on) => self.settings.pager = on,
@@ -336,6 +341,7 @@ impl Session {
                 let view = output::View {
                     headers: self.settings.headers,
                     max_width: self.table_width(),
+                    labels: self.settings.labels,
                 };
                 let format = self.settings.format;
                 self.sink.emit_with(self.settings.pager, |out| {
