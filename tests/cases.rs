@@ -1,7 +1,9 @@
 //! Golden query cases: each `tests/cases/NAME/` holds relation files
 //! (`*.kg`), a script `queries` (one query a line), and the exact expected
 //! output of running it in each format: `table.out`, `json.out`,
-//! `csv.out`, and `stderr.out` where queries fail. `BLESS=1` rewrites them.
+//! `csv.out`, and `stderr.out` where queries fail. A file `files` lists
+//! more relation files to load, a path a line, from the case's folder (the
+//! repository's datasets). `BLESS=1` rewrites them.
 
 mod common;
 use common::*;
@@ -18,6 +20,9 @@ fn query_cases_match_their_golden_files() {
             .filter(|n| n.ends_with(".kg"))
             .collect();
         files.sort();
+        if let Ok(listed) = std::fs::read_to_string(case.join("files")) {
+            files.extend(listed.lines().filter(|l| !l.trim().is_empty()).map(String::from));
+        }
         let expect_errors = case.join("stderr.out").exists()
             || std::env::var_os("BLESS").is_some() && case.ends_with("errors");
         for (format, out_file) in [
