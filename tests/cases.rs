@@ -21,7 +21,12 @@ fn query_cases_match_their_golden_files() {
             .collect();
         files.sort();
         if let Ok(listed) = std::fs::read_to_string(case.join("files")) {
-            files.extend(listed.lines().filter(|l| !l.trim().is_empty()).map(String::from));
+            files.extend(
+                listed
+                    .lines()
+                    .filter(|l| !l.trim().is_empty())
+                    .map(String::from),
+            );
         }
         let expect_errors = case.join("stderr.out").exists()
             || std::env::var_os("BLESS").is_some() && case.ends_with("errors");

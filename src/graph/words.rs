@@ -288,13 +288,24 @@ impl Graph {
     /// The entries whose word is `word`.
     pub fn word_exact(&self, word: &str) -> std::ops::Range<usize> {
         let mut buf = String::new();
-        let range = self.word_prefix(word);
-        let hi = range.start
-            + partition(range.len(), |i| {
-                self.indexed_word(range.start + i, &mut buf);
+        let n = self.words.len();
+        let lo = partition(n, |i| {
+            self.indexed_word(i, &mut buf);
+            buf.as_str() < word
+        });
+        // Most words looked up one edit from a word are no word at all.
+        if lo == n || {
+            self.indexed_word(lo, &mut buf);
+            buf != word
+        } {
+            return lo..lo;
+        }
+        let hi = lo
+            + partition(n - lo, |i| {
+                self.indexed_word(lo + i, &mut buf);
                 buf == word
             });
-        range.start..hi
+        lo..hi
     }
 
     /// The entity of entry `i`.

@@ -146,24 +146,25 @@ impl Eval<'_> {
     /// an edit from it).
     fn candidates(&self, q: &[String], close: bool) -> Vec<NodeIndex> {
         let g = self.graph;
-        let ranges = |t: &String| {
-            let mut r = vec![g.word_prefix(t)];
-            if close && t.chars().count() >= CLOSE_FROM {
-                r.extend(
-                    variants(t)
-                        .iter()
-                        .map(|v| g.word_exact(v))
-                        .filter(|r| !r.is_empty()),
-                );
-            }
-            r
-        };
-        let best = q
+        // The word fewest entries start with (the longer of two alike);
+        // with `close`, the words an edit from it too.
+        let Some((driver, prefixed)) = q
             .iter()
-            .map(ranges)
-            .min_by_key(|r| r.iter().map(|r| r.len()).sum::<usize>())
-            .unwrap_or_default();
-        let mut out: Vec<NodeIndex> = best
+            .map(|t| (t, g.word_prefix(t)))
+            .min_by_key(|(t, r)| (r.len(), std::cmp::Reverse(t.len())))
+        else {
+            return Vec::new();
+        };
+        let mut ranges = vec![prefixed];
+        if close && driver.chars().count() >= CLOSE_FROM {
+            ranges.extend(
+                variants(driver)
+                    .iter()
+                    .map(|v| g.word_exact(v))
+                    .filter(|r| !r.is_empty()),
+            );
+        }
+        let mut out: Vec<NodeIndex> = ranges
             .into_iter()
             .flatten()
             .map(|i| g.word_entity(i))
