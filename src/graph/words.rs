@@ -198,7 +198,7 @@ impl Graph {
     }
 
     /// Builds the word index of names and labels.
-    pub(crate) fn build_words(&self) -> WordIndex {
+    pub fn build_words(&self) -> WordIndex {
         let nodes = self.graph.node_count();
         let mut entries = if nodes > 100_000 {
             // Each half's entries made and sorted on a thread, then merged.

@@ -11,7 +11,6 @@
 
 use super::eval::*;
 use crate::graph::{each_word, words};
-use crate::suggest::distance;
 
 /// Where `find` looks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,12 +36,22 @@ impl Place {
     }
 }
 
+/// A query word whose entries are this few drives the search without
+/// looking up the close spellings of the others.
+const FEW: usize = 1000;
+
 /// The default `limit` of `find`.
 pub const DEFAULT_FIND_LIMIT: u32 = 20;
 
 /// Query words this short are not matched by close spelling: one edit
 /// away from a three-letter word is too many words.
 const CLOSE_FROM: usize = 4;
+
+/// Whether query word `t` may match by close spelling: four letters or
+/// more, and no digit (`1950` is no slip of `1951`, nor `E4751` of `E4752`).
+fn may_be_misspelt(t: &str) -> bool {
+    t.chars().count() >= CLOSE_FROM && !t.chars().any(char::is_numeric)
+}
 
 /// How a text's words match the query's: 4 the same words, 3 the query
 /// at the start (labels) or as a phrase (quotes, attributes), 2 every
@@ -79,7 +88,40 @@ fn score(q: &[String], ws: &[&str], phrase_anywhere: bool, close: bool) -> Optio
 /// Whether text word `w` matches query word `t` by prefix or by close
 /// spelling.
 fn near(t: &str, w: &str) -> bool {
-    w.starts_with(t) || (t.chars().count() >= CLOSE_FROM && distance(t, w) <= 1)
+    w.starts_with(t) || (may_be_misspelt(t) && one_edit(t, w))
+}
+
+/// Whether `a` and `b` are one edit apart: a character deleted, added or
+/// replaced, or two neighbours swapped (in one pass, without allocating).
+fn one_edit(a: &str, b: &str) -> bool {
+    if a == b || a.len().abs_diff(b.len()) > 4 {
+        return false;
+    }
+    // The first place they differ, as byte offsets into each.
+    let (mut i, mut j) = (0, 0);
+    let (mut ca, mut cb) = (a.chars(), b.chars());
+    let (x, y) = loop {
+        match (ca.next(), cb.next()) {
+            (Some(x), Some(y)) if x == y => {
+                i += x.len_utf8();
+                j += y.len_utf8();
+            }
+            (x, y) => break (x, y),
+        }
+    };
+    fn after(s: &str, at: usize, c: Option<char>) -> &str {
+        &s[at + c.map_or(0, char::len_utf8)..]
+    }
+    let (ra, rb) = (after(a, i, x), after(b, j, y));
+    // Replaced, deleted from `a`, added to `a`.
+    if ra == rb || ra == &b[j..] || &a[i..] == rb {
+        return true;
+    }
+    // Swapped: `a` is x y rest, `b` is y x rest.
+    let (Some(x), Some(y)) = (x, y) else {
+        return false;
+    };
+    ra.starts_with(y) && rb.starts_with(x) && ra[y.len_utf8()..] == rb[x.len_utf8()..]
 }
 
 /// The words one edit from `t` (a letter or digit deleted, swapped with
@@ -146,25 +188,38 @@ impl Eval<'_> {
     /// an edit from it).
     fn candidates(&self, q: &[String], close: bool) -> Vec<NodeIndex> {
         let g = self.graph;
-        // The word fewest entries start with (the longer of two alike);
-        // with `close`, the words an edit from it too.
-        let Some((driver, prefixed)) = q
-            .iter()
-            .map(|t| (t, g.word_prefix(t)))
-            .min_by_key(|(t, r)| (r.len(), std::cmp::Reverse(t.len())))
-        else {
-            return Vec::new();
+        // Each word's entries: those starting with it, and with `close`
+        // those of the words an edit from it. The word with the fewest
+        // drives; the others are checked on each entity it finds.
+        let ranges = |t: &String| {
+            let mut r = vec![g.word_prefix(t)];
+            if close && may_be_misspelt(t) {
+                r.extend(
+                    variants(t)
+                        .iter()
+                        .map(|v| g.word_exact(v))
+                        .filter(|r| !r.is_empty()),
+                );
+            }
+            r
         };
-        let mut ranges = vec![prefixed];
-        if close && driver.chars().count() >= CLOSE_FROM {
-            ranges.extend(
-                variants(driver)
-                    .iter()
-                    .map(|v| g.word_exact(v))
-                    .filter(|r| !r.is_empty()),
-            );
+        let size = |r: &[std::ops::Range<usize>]| r.iter().map(|r| r.len()).sum::<usize>();
+        // Words that cannot be misspelt cost one look-up: when one finds
+        // few, the rest need none.
+        let mut by_cost: Vec<&String> = q.iter().collect();
+        by_cost.sort_by_key(|t| may_be_misspelt(t));
+        let mut best: Option<Vec<std::ops::Range<usize>>> = None;
+        for t in by_cost {
+            if best.as_ref().is_some_and(|b| size(b) <= FEW) && close && may_be_misspelt(t) {
+                break;
+            }
+            let r = ranges(t);
+            if best.as_ref().is_none_or(|b| size(&r) < size(b)) {
+                best = Some(r);
+            }
         }
-        let mut out: Vec<NodeIndex> = ranges
+        let mut out: Vec<NodeIndex> = best
+            .unwrap_or_default()
             .into_iter()
             .flatten()
             .map(|i| g.word_entity(i))
@@ -177,12 +232,29 @@ impl Eval<'_> {
     /// The better score of an entity's name and label.
     fn entity_score(&self, node: NodeIndex, q: &[String], close: bool) -> Option<f64> {
         let e = self.graph.entity(node);
+        // The words of a text one after another in one string, and where
+        // each ends: no allocation a word.
+        let mut joined = String::new();
+        let mut ends: Vec<usize> = Vec::new();
         [Some(&*e.name), self.graph.label_of(e)]
             .into_iter()
             .flatten()
             .filter_map(|text| {
-                let ws = words(text);
-                let ws: Vec<&str> = ws.iter().map(String::as_str).collect();
+                joined.clear();
+                ends.clear();
+                each_word(text, |w, _| {
+                    joined.push_str(w);
+                    ends.push(joined.len());
+                });
+                let mut start = 0;
+                let ws: Vec<&str> = ends
+                    .iter()
+                    .map(|&end| {
+                        let w = &joined[start..end];
+                        start = end;
+                        w
+                    })
+                    .collect();
                 score(q, &ws, false, close)
             })
             .reduce(f64::max)
@@ -191,14 +263,22 @@ impl Eval<'_> {
     /// The entities whose name or label matches `q`, best first, by
     /// score, then degree, then name.
     pub(super) fn find_entities(&self, q: &[String], close_too: bool) -> Vec<(NodeIndex, f64)> {
-        let mut hits: Vec<(NodeIndex, f64)> = self
-            .candidates(q, false)
-            .into_iter()
-            .filter_map(|n| Some((n, self.entity_score(n, q, false)?)))
-            .collect();
+        let mut hits: Vec<(NodeIndex, f64)> = Vec::new();
+        for (i, n) in self.candidates(q, false).into_iter().enumerate() {
+            // A million candidates take a second: Ctrl-C stops them.
+            if i % 4096 == 4095 && crate::cancel::requested() {
+                return hits;
+            }
+            if let Some(s) = self.entity_score(n, q, false) {
+                hits.push((n, s));
+            }
+        }
         if close_too {
             let found: HashSet<NodeIndex> = hits.iter().map(|h| h.0).collect();
-            for n in self.candidates(q, true) {
+            for (i, n) in self.candidates(q, true).into_iter().enumerate() {
+                if i % 4096 == 4095 && crate::cancel::requested() {
+                    return hits;
+                }
                 if !found.contains(&n)
                     && let Some(s) = self.entity_score(n, q, true)
                 {
@@ -207,9 +287,11 @@ impl Eval<'_> {
             }
         }
         let degree = |n: NodeIndex| self.graph.degree(n, Outgoing) + self.graph.degree(n, Incoming);
-        hits.sort_by(|a, b| {
+        let mut keyed: Vec<(NodeIndex, f64, usize)> =
+            hits.into_iter().map(|(n, s)| (n, s, degree(n))).collect();
+        keyed.sort_unstable_by(|a, b| {
             b.1.total_cmp(&a.1)
-                .then_with(|| degree(b.0).cmp(&degree(a.0)))
+                .then_with(|| b.2.cmp(&a.2))
                 .then_with(|| {
                     self.graph
                         .entity(a.0)
@@ -217,7 +299,7 @@ impl Eval<'_> {
                         .cmp(&self.graph.entity(b.0).name)
                 })
         });
-        hits
+        keyed.into_iter().map(|(n, s, _)| (n, s)).collect()
     }
 
     /// `find TEXT [in PLACE] [limit N]`.
@@ -611,6 +693,30 @@ mod tests {
             mark("its nuclear tests, and more tests", &marks),
             "its [nuclear tests], and more [tests]"
         );
+    }
+
+    #[test]
+    fn one_edit_is_what_the_edit_distance_says() {
+        for (a, b) in [
+            ("korea", "kora"),
+            ("kora", "korea"),
+            ("korea", "koraa"),
+            ("korea", "okrea"),
+            ("korea", "koera"),
+            ("türkiye", "turkiye"),
+            ("türkiye", "trkiye"),
+            ("korea", "korea"),
+            ("korea", "kroae"),
+            ("korea", "ko"),
+            ("abcd", "badc"),
+            ("abc", "abcde"),
+        ] {
+            let want = a != b && crate::suggest::distance(a, b) <= 1;
+            assert_eq!(one_edit(a, b), want, "{a} {b}");
+        }
+        for v in variants("kora") {
+            assert!(one_edit("kora", &v), "{v}");
+        }
     }
 
     #[test]

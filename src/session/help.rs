@@ -128,7 +128,7 @@ fn form_help(topic: &str) -> &'static str {
         "count" => "  The number of distinct rows of a pattern.\n",
         "show" => "  An entity's kind, label, attributes, facts and where it was declared.\n",
         "find" => {
-            "  Entities whose names or labels have TEXT's words (case, accents and punctuation aside), best first:\n  score 4 the same words, 3 starting so, 2 every word somewhere, 1 close spellings.\n  `in quotes` finds statements by their quotes, `in attributes` by their other attributes.\n  @\"LABEL\" names an entity by its label anywhere a name goes: path @\"North Korea\" @\"Russia\".\n"
+            "  Entities whose names or labels have TEXT's words (case, accents and punctuation aside), best first:\n  score 4 the same words, 3 starting so, 2 every word somewhere, 1 close spellings (a letter off;\n  words of four letters or more, without digits).\n  `in quotes` finds statements by their quotes, `in attributes` by their other attributes.\n  @\"LABEL\" names an entity by its label anywhere a name goes: path @\"North Korea\" @\"Russia\".\n"
         }
         _ => "",
     }
