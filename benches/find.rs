@@ -89,7 +89,10 @@ fn labelled(c: &mut Criterion) {
 fn coded(c: &mut Criterion) {
     let n = statements();
     let graph = load(generate_coded(n, 1));
-    let e = n / 5 / 2 + 3;
+    // The first entity from the middle whose label has three words.
+    let e = (n / 5 / 2..)
+        .find(|&e| code_label(e, 1).split([' ', '-']).count() == 3)
+        .unwrap();
     let label = code_label(e, 1);
     let first = label.split([' ', '-']).next().unwrap().to_string();
     let mut misspelt = label.clone();

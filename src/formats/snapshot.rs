@@ -589,7 +589,11 @@ pub fn read(bytes: &[u8]) -> Result<Graph, String> {
         .finish_with(
             ranks,
             [out, incoming],
-            crate::graph::WordIndex { entities, places },
+            crate::graph::WordIndex {
+                entities,
+                places,
+                heads: Vec::new(),
+            },
         )
         .map_err(|why| {
             format!("the snapshot is damaged: {why}; make it again from the relation files")

@@ -120,7 +120,7 @@ impl Graph {
         &mut self,
         name_rank: Vec<u32>,
         rows: [(Vec<u32>, Vec<u32>); 2],
-        words: WordIndex,
+        mut words: WordIndex,
     ) -> Result<(), String> {
         let (nodes, edges) = (self.graph.node_count(), self.graph.edge_count());
         if name_rank.len() != nodes {
@@ -139,7 +139,7 @@ impl Graph {
             }
         }
         let mut index = self.base_index();
-        self.check_order(&index, &name_rank, &out, &incoming, &words)?;
+        words.heads = self.check_order(&index, &name_rank, &out, &incoming, &words)?;
         index.name_rank = name_rank;
         index.out = out;
         index.incoming = incoming;
@@ -163,7 +163,7 @@ impl Graph {
         out: &Rows,
         incoming: &Rows,
         words: &WordIndex,
-    ) -> Result<(), String> {
+    ) -> Result<Vec<u64>, String> {
         // Four passes, each on a thread: the two directions' rows, the
         // name order (each reads the edges or names at random), and the
         // word index.
@@ -174,8 +174,8 @@ impl Graph {
             let incoming = self.check_rows(index, name_rank, incoming, false);
             names.join().expect("the name check")?;
             outgoing.join().expect("the row check")?;
-            words.join().expect("the word check")?;
-            incoming
+            incoming?;
+            words.join().expect("the word check")
         })
     }
 

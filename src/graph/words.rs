@@ -89,7 +89,14 @@ pub struct WordIndex {
     pub(crate) entities: Vec<u32>,
     /// The place of each entry's word among its entity's words.
     pub(crate) places: Vec<u8>,
+    /// The first 8 bytes of every [`SAMPLE`]th entry's word, so that a
+    /// search narrows to a few entries before it reads any word (built
+    /// with the index, or when a snapshot's is checked; not stored).
+    pub(crate) heads: Vec<u64>,
 }
+
+/// One entry in this many has its word's head in [`WordIndex::heads`].
+const SAMPLE: usize = 32;
 
 impl WordIndex {
     pub fn len(&self) -> usize {
@@ -102,7 +109,19 @@ impl WordIndex {
 
     /// The bytes it holds.
     pub fn bytes(&self) -> usize {
-        self.entities.len() * 5
+        self.entities.len() * 5 + self.heads.len() * 8
+    }
+
+    /// The entries that may hold words whose heads are from `lo` to `hi`.
+    fn block(&self, lo: u64, hi: u64) -> std::ops::Range<usize> {
+        let n = self.entities.len();
+        // Samples before the first with a head of `lo` or more hold
+        // smaller words, and so does every entry before them.
+        let first = self.heads.partition_point(|&h| h < lo);
+        let last = self.heads.partition_point(|&h| h <= hi);
+        let start = first.saturating_sub(1) * SAMPLE;
+        let end = (last * SAMPLE).min(n);
+        start.min(end)..end
     }
 }
 
@@ -254,6 +273,7 @@ impl Graph {
         WordIndex {
             entities: entries.iter().map(|e| e.entity).collect(),
             places: entries.iter().map(|e| e.place).collect(),
+            heads: entries.iter().step_by(SAMPLE).map(|e| e.head).collect(),
         }
     }
 
@@ -271,37 +291,48 @@ impl Graph {
     /// The entries whose word starts with `prefix` (all of them when it
     /// is empty).
     pub fn word_prefix(&self, prefix: &str) -> std::ops::Range<usize> {
+        let (lo, long) = head(prefix);
+        // Words that start with a prefix shorter than 8 bytes have heads
+        // from its own to its own with the rest of the bytes all ones.
+        let hi = if long || prefix.len() == 8 {
+            lo
+        } else {
+            lo | (u64::MAX >> (8 * prefix.len()))
+        };
+        let block = self.words.block(lo, hi);
         let mut buf = String::new();
-        let entries = &self.words.entities;
-        let lo = partition(entries.len(), |i| {
-            self.indexed_word(i, &mut buf);
-            buf.as_str() < prefix
-        });
-        let hi = lo
-            + partition(entries.len() - lo, |i| {
-                self.indexed_word(lo + i, &mut buf);
+        let start = block.start
+            + partition(block.len(), |i| {
+                self.indexed_word(block.start + i, &mut buf);
+                buf.as_str() < prefix
+            });
+        let end = start
+            + partition(block.end - start, |i| {
+                self.indexed_word(start + i, &mut buf);
                 buf.starts_with(prefix)
             });
-        lo..hi
+        start..end
     }
 
     /// The entries whose word is `word`.
     pub fn word_exact(&self, word: &str) -> std::ops::Range<usize> {
+        let (h, _) = head(word);
+        let block = self.words.block(h, h);
         let mut buf = String::new();
-        let n = self.words.len();
-        let lo = partition(n, |i| {
-            self.indexed_word(i, &mut buf);
-            buf.as_str() < word
-        });
+        let lo = block.start
+            + partition(block.len(), |i| {
+                self.indexed_word(block.start + i, &mut buf);
+                buf.as_str() < word
+            });
         // Most words looked up one edit from a word are no word at all.
-        if lo == n || {
+        if lo == block.end || {
             self.indexed_word(lo, &mut buf);
             buf != word
         } {
             return lo..lo;
         }
         let hi = lo
-            + partition(n - lo, |i| {
+            + partition(block.end - lo, |i| {
                 self.indexed_word(lo + i, &mut buf);
                 buf == word
             });
@@ -314,8 +345,9 @@ impl Graph {
     }
 
     /// Checks a snapshot's word index: every entry in range, and the
-    /// entries in order (so that no search can go wrong).
-    pub(crate) fn check_words(&self, words: &WordIndex) -> Result<(), String> {
+    /// entries in order (so that no search can go wrong); gives the
+    /// sampled heads its searches start from.
+    pub(crate) fn check_words(&self, words: &WordIndex) -> Result<Vec<u64>, String> {
         let nodes = self.graph.node_count();
         if words.entities.len() != words.places.len()
             || words.entities.iter().any(|&e| e as usize >= nodes)
@@ -323,6 +355,7 @@ impl Graph {
             return Err("the word index does not fit the entities".into());
         }
         let (mut a, mut b) = (String::new(), String::new());
+        let mut heads = Vec::with_capacity(words.len() / SAMPLE + 1);
         for i in 0..words.len() {
             let entity = words.entities[i];
             self.entity_word(NodeIndex::new(entity as usize), words.places[i], &mut b);
@@ -331,9 +364,12 @@ impl Graph {
             if bad {
                 return Err("the word index is not in order".into());
             }
+            if i % SAMPLE == 0 {
+                heads.push(head(&b).0);
+            }
             std::mem::swap(&mut a, &mut b);
         }
-        Ok(())
+        Ok(heads)
     }
 }
 

@@ -10,7 +10,7 @@
 //! covers (its fraction).
 
 use super::eval::*;
-use crate::graph::{each_word, words};
+pub(super) use crate::graph::{each_word, words};
 
 /// Where `find` looks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +33,18 @@ impl Place {
             "attributes" => Some(Place::Attributes),
             _ => None,
         }
+    }
+
+    /// The place `word` (written at `span` of `file`) names, or an error.
+    pub fn parse_at(word: &str, file: FileId, span: Span) -> PResult<Place> {
+        Place::parse(word).ok_or_else(|| {
+            let d = Diagnostic::at(file, span, format!("`find` cannot look in `{word}`"))
+                .label("not a place to look");
+            Box::new(match crate::suggest::did_you_mean(word, Place::NAMES) {
+                Some(near) => d.help(format!("did you mean `in {near}`?")),
+                None => d.help("write `in labels`, `in quotes` or `in attributes`"),
+            })
+        })
     }
 }
 
@@ -57,7 +69,7 @@ fn may_be_misspelt(t: &str) -> bool {
 /// at the start (labels) or as a phrase (quotes, attributes), 2 every
 /// query word somewhere, 1 the same with close spellings; with the share
 /// of the text's words the query covers, a score from 0 to 4.
-fn score(q: &[String], ws: &[&str], phrase_anywhere: bool, close: bool) -> Option<f64> {
+pub(super) fn score(q: &[String], ws: &[&str], phrase_anywhere: bool, close: bool) -> Option<f64> {
     if ws.is_empty() {
         return None;
     }
@@ -87,7 +99,7 @@ fn score(q: &[String], ws: &[&str], phrase_anywhere: bool, close: bool) -> Optio
 
 /// Whether text word `w` matches query word `t` by prefix or by close
 /// spelling.
-fn near(t: &str, w: &str) -> bool {
+pub(super) fn near(t: &str, w: &str) -> bool {
     w.starts_with(t) || (may_be_misspelt(t) && one_edit(t, w))
 }
 
@@ -188,44 +200,61 @@ impl Eval<'_> {
     /// an edit from it).
     fn candidates(&self, q: &[String], close: bool) -> Vec<NodeIndex> {
         let g = self.graph;
-        // Each word's entries: those starting with it, and with `close`
-        // those of the words an edit from it. The word with the fewest
-        // drives; the others are checked on each entity it finds.
-        let ranges = |t: &String| {
-            let mut r = vec![g.word_prefix(t)];
-            if close && may_be_misspelt(t) {
-                r.extend(
-                    variants(t)
-                        .iter()
-                        .map(|v| g.word_exact(v))
-                        .filter(|r| !r.is_empty()),
-                );
-            }
-            r
-        };
-        let size = |r: &[std::ops::Range<usize>]| r.iter().map(|r| r.len()).sum::<usize>();
-        // Words that cannot be misspelt cost one look-up: when one finds
-        // few, the rest need none.
-        let mut by_cost: Vec<&String> = q.iter().collect();
-        by_cost.sort_by_key(|t| may_be_misspelt(t));
-        let mut best: Option<Vec<std::ops::Range<usize>>> = None;
-        for t in by_cost {
-            if best.as_ref().is_some_and(|b| size(b) <= FEW) && close && may_be_misspelt(t) {
-                break;
-            }
-            let r = ranges(t);
-            if best.as_ref().is_none_or(|b| size(&r) < size(b)) {
-                best = Some(r);
+        type Ranges = Vec<std::ops::Range<usize>>;
+        let size = |r: &Ranges| r.iter().map(|r| r.len()).sum::<usize>();
+        // Each word's entries: those whose word starts with it, and with
+        // `close` those of the words an edit from it.
+        let mut sets: Vec<Ranges> = q.iter().map(|t| vec![g.word_prefix(t)]).collect();
+        if close {
+            // A word that cannot be misspelt and finds few entries drives
+            // alone: the close spellings of the others need no look-up.
+            let few = q
+                .iter()
+                .zip(&sets)
+                .filter(|(t, r)| !may_be_misspelt(t) && size(r) <= FEW)
+                .min_by_key(|(_, r)| size(r))
+                .map(|(_, r)| r.clone());
+            if let Some(r) = few {
+                sets = vec![r];
+            } else {
+                for (t, r) in q.iter().zip(sets.iter_mut()) {
+                    if may_be_misspelt(t) {
+                        r.extend(
+                            variants(t)
+                                .iter()
+                                .map(|v| g.word_exact(v))
+                                .filter(|r| !r.is_empty()),
+                        );
+                    }
+                }
             }
         }
-        let mut out: Vec<NodeIndex> = best
-            .unwrap_or_default()
-            .into_iter()
-            .flatten()
-            .map(|i| g.word_entity(i))
-            .collect();
-        out.sort_unstable();
-        out.dedup();
+        // The entities of the smallest set, kept where the next smallest
+        // sets have them too (those not much larger: a word that every
+        // entity has is checked on each entity instead).
+        sets.sort_by_key(|r| size(r));
+        let entities = |r: &Ranges| {
+            let mut out: Vec<NodeIndex> = r
+                .iter()
+                .cloned()
+                .flatten()
+                .map(|i| g.word_entity(i))
+                .collect();
+            out.sort_unstable();
+            out.dedup();
+            out
+        };
+        let Some(first) = sets.first() else {
+            return Vec::new();
+        };
+        let mut out = entities(first);
+        for r in &sets[1..] {
+            if out.is_empty() || size(r) > 16 * out.len().max(FEW) {
+                break;
+            }
+            let other = entities(r);
+            out.retain(|n| other.binary_search(n).is_ok());
+        }
         out
     }
 
@@ -338,135 +367,6 @@ impl Eval<'_> {
         rows.truncated = rows.left_out > 0;
         rows.derived = vec![false; rows.rows.len()];
         Ok(rows)
-    }
-
-    /// `find TEXT in quotes` and `in attributes`: a scan of every
-    /// statement's (and entity's) attributes.
-    fn find_in_statements(&self, q: &[String], place: Place, limit: usize) -> Rows {
-        let g = self.graph;
-        let quote = g.keys.get("quote");
-        // What holds the text: a statement (edge or fact) or an entity.
-        #[derive(Clone, Copy)]
-        enum Owner {
-            Edge(EdgeIndex),
-            Fact(usize),
-            Entity(NodeIndex),
-        }
-        struct Hit {
-            owner: Owner,
-            key: crate::graph::Sym,
-            text: String,
-            marks: Vec<std::ops::Range<usize>>,
-            score: f64,
-        }
-        let scan = |close: bool| {
-            let mut hits: Vec<Hit> = Vec::new();
-            let mut look = |owner: Owner, attrs: crate::graph::AttrsId| {
-                for (k, v) in g.attrs(attrs) {
-                    let wanted = match place {
-                        Place::Quotes => Some(*k) == quote,
-                        _ => Some(*k) != quote,
-                    };
-                    let (Value::Str(text) | Value::Name(text)) = v else {
-                        continue;
-                    };
-                    if !wanted {
-                        continue;
-                    }
-                    if let Some((score, marks)) = text_match(q, text, close) {
-                        hits.push(Hit {
-                            owner,
-                            key: *k,
-                            text: text.to_string(),
-                            marks,
-                            score,
-                        });
-                    }
-                }
-            };
-            for e in g.petgraph().edge_indices() {
-                look(Owner::Edge(e), g.petgraph()[e].attrs);
-            }
-            for (i, f) in g.facts().iter().enumerate() {
-                look(Owner::Fact(i), f.attrs);
-            }
-            if place == Place::Attributes {
-                for (n, e) in g.entities() {
-                    look(Owner::Entity(n), e.attrs);
-                }
-            }
-            hits
-        };
-        // Close spellings only when the words themselves leave room.
-        let mut hits = scan(false);
-        if hits.len() <= limit {
-            hits = scan(true);
-        }
-        let origin = |o: Owner| match o {
-            Owner::Edge(e) => g.petgraph()[e].origin,
-            Owner::Fact(i) => g.facts()[i].origin,
-            Owner::Entity(n) => g.entity(n).origin,
-        };
-        hits.sort_by(|a, b| {
-            let (oa, ob) = (origin(a.owner), origin(b.owner));
-            b.score
-                .total_cmp(&a.score)
-                .then_with(|| g.files[oa.file as usize].cmp(&g.files[ob.file as usize]))
-                .then_with(|| oa.line.cmp(&ob.line))
-                .then_with(|| a.key.cmp(&b.key))
-        });
-        let columns: &[&str] = match place {
-            Place::Quotes => &["statement", "file", "line", "source", "quote", "score"],
-            _ => &["of", "key", "value", "file", "line", "score"],
-        };
-        let mut rows = Rows {
-            columns: columns.iter().map(|c| c.to_string()).collect(),
-            left_out: hits.len().saturating_sub(limit),
-            ..Rows::default()
-        };
-        for h in hits.into_iter().take(limit) {
-            let o = origin(h.owner);
-            let (text, source, sources) = match h.owner {
-                Owner::Edge(e) => {
-                    let s = crate::output::edge_source(g, e);
-                    rows.edges.insert(e);
-                    (s.text, s.evidence.map(|e| e.source), (vec![e], vec![]))
-                }
-                Owner::Fact(i) => {
-                    let f = g.facts()[i];
-                    let s = crate::output::fact_source(g, &f);
-                    rows.nodes.insert(f.subject);
-                    (s.text, s.evidence.map(|e| e.source), (vec![], vec![f]))
-                }
-                Owner::Entity(n) => {
-                    rows.nodes.insert(n);
-                    (g.entity(n).name.to_string(), None, Default::default())
-                }
-            };
-            let marked = Value::Str(mark(&h.text, &h.marks).into());
-            let file = Value::Str(g.files[o.file as usize].as_str().into());
-            let line = Value::Int(o.line as i64);
-            rows.rows.push(match place {
-                Place::Quotes => vec![
-                    Value::Str(text.into()),
-                    file,
-                    line,
-                    Value::Name(source.unwrap_or_default().into()),
-                    marked,
-                    Value::Dec(h.score),
-                ],
-                _ => vec![
-                    Value::Str(text.into()),
-                    Value::Name(g.keys.name(h.key).into()),
-                    marked,
-                    file,
-                    line,
-                    Value::Dec(h.score),
-                ],
-            });
-            rows.sources.push(sources);
-        }
-        rows
     }
 
     /// The entity whose label is `name`'s text (normalised), or an error
@@ -609,53 +509,6 @@ fn quoted(text: &str) -> String {
     s
 }
 
-/// Whether `text` has the query's words: its score, and where the words
-/// that matched are (bytes).
-pub(crate) fn text_match(
-    q: &[String],
-    text: &str,
-    close: bool,
-) -> Option<(f64, Vec<std::ops::Range<usize>>)> {
-    let mut found: Vec<(String, std::ops::Range<usize>)> = Vec::new();
-    each_word(text, |w, r| found.push((w.to_string(), r)));
-    let ws: Vec<&str> = found.iter().map(|(w, _)| w.as_str()).collect();
-    let s = score(q, &ws, true, close)?;
-    let marks = found
-        .iter()
-        .filter(|(w, _)| {
-            q.iter()
-                .any(|t| w.starts_with(t.as_str()) || (close && near(t, w)))
-        })
-        .map(|(_, r)| r.clone())
-        .collect();
-    Some((s, marks))
-}
-
-/// `text` with the marked words in `[...]`, neighbouring marked words
-/// (with only spaces and punctuation between) in one pair.
-pub(crate) fn mark(text: &str, marks: &[std::ops::Range<usize>]) -> String {
-    let mut out = String::with_capacity(text.len() + 2 * marks.len());
-    let mut at = 0;
-    let mut i = 0;
-    while i < marks.len() {
-        let start = marks[i].start;
-        let mut end = marks[i].end;
-        // Joined when only non-word characters lie between.
-        while i + 1 < marks.len() && words(&text[end..marks[i + 1].start]).is_empty() {
-            i += 1;
-            end = marks[i].end;
-        }
-        out.push_str(&text[at..start]);
-        out.push('[');
-        out.push_str(&text[start..end]);
-        out.push(']');
-        at = end;
-        i += 1;
-    }
-    out.push_str(&text[at..]);
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -678,21 +531,6 @@ mod tests {
         assert_eq!(s("nrth korea", "North Korea"), Some(1.0));
         assert_eq!(s("south", "North Korea"), None);
         assert_eq!(s("kor", "Korea"), Some(3.0));
-    }
-
-    #[test]
-    fn marks_join_neighbouring_words() {
-        let (score, marks) = text_match(
-            &q("nuclear tests"),
-            "its nuclear tests, and more tests",
-            false,
-        )
-        .unwrap();
-        assert_eq!(score, 2.33);
-        assert_eq!(
-            mark("its nuclear tests, and more tests", &marks),
-            "its [nuclear tests], and more [tests]"
-        );
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod parse;
 mod path;
 mod pattern;
 mod plan;
+mod statements;
 
 pub use parse::parse_query;
 pub mod rpq;

@@ -239,23 +239,7 @@ impl Ctx<'_> {
                                 .find(|p| p.as_rule() == Rule::word)
                                 .expect("`in` has a word");
                             let span = self.span(&word);
-                            let Some(p) = super::find::Place::parse(word.as_str()) else {
-                                let d = Diagnostic::at(
-                                    self.file,
-                                    span,
-                                    format!("`find` cannot look in `{}`", word.as_str()),
-                                )
-                                .label("not a place to look");
-                                let names = super::find::Place::NAMES;
-                                return Err(Box::new(
-                                    match crate::suggest::did_you_mean(word.as_str(), names) {
-                                        Some(near) => d.help(format!("did you mean `in {near}`?")),
-                                        None => d.help(
-                                            "write `in labels`, `in quotes` or `in attributes`",
-                                        ),
-                                    },
-                                ));
-                            };
+                            let p = super::find::Place::parse_at(word.as_str(), self.file, span)?;
                             self.once(&mut place, p, span, "`in`")?
                         }
                         _ => self.once(&mut limit, self.natural(option, 1)?, span, "`limit`")?,
