@@ -99,6 +99,42 @@ fn tab_completes_an_entity_name() {
 }
 
 #[test]
+fn labels_complete_after_at_and_the_hint_names_the_entity() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = shell(&root(), &[], &dir.path().join("h"));
+    // One label starts `Choe`: the hint shows the rest and the name.
+    p.send("show @\"Choe").unwrap();
+    p.flush().unwrap();
+    // (rexpect reads bytes as Latin-1: the arrow is matched by its bytes.)
+    p.exp_string("show @\"Choe Myong-nam\"  \u{e2}\u{86}\u{92} Choe_Myong-nam")
+        .unwrap();
+    // Tab completes it; the query names the entity by its label.
+    p.send("\t").unwrap();
+    p.flush().unwrap();
+    p.exp_string("@\"Choe Myong-nam\"").unwrap();
+    let out = ask(&mut p, "");
+    assert!(
+        has_line(&out, "Choe_Myong-nam: person \"Choe Myong-nam\""),
+        "{out}"
+    );
+    let out = ask(&mut p, ".labels on");
+    assert!(!out.contains("error"), "{out}");
+    let out = ask(&mut p, "neighbours China out");
+    let row = out
+        .replace('\r', "")
+        .lines()
+        .find(|l| l.contains("permanent_member_of"))
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "));
+    assert_eq!(
+        row.as_deref(),
+        Some("Security_Council United Nations Security Council permanent_member_of out 1"),
+        "{out}"
+    );
+    p.send_line(".quit").unwrap();
+    exits_with(&mut p, 0);
+}
+
+#[test]
 fn a_query_over_several_lines() {
     let dir = tempfile::tempdir().unwrap();
     let mut p = shell(&root(), &[], &dir.path().join("h"));
