@@ -301,11 +301,7 @@ impl Graph {
         };
         let block = self.words.block(lo, hi);
         let mut buf = String::new();
-        let start = block.start
-            + partition(block.len(), |i| {
-                self.indexed_word(block.start + i, &mut buf);
-                buf.as_str() < prefix
-            });
+        let start = self.first_not_below(block.clone(), prefix, &mut buf);
         let end = start
             + partition(block.end - start, |i| {
                 self.indexed_word(start + i, &mut buf);
@@ -314,16 +310,26 @@ impl Graph {
         start..end
     }
 
+    /// The first entry of `block` whose word is not less than `word`.
+    fn first_not_below(
+        &self,
+        block: std::ops::Range<usize>,
+        word: &str,
+        buf: &mut String,
+    ) -> usize {
+        block.start
+            + partition(block.len(), |i| {
+                self.indexed_word(block.start + i, buf);
+                buf.as_str() < word
+            })
+    }
+
     /// The entries whose word is `word`.
     pub fn word_exact(&self, word: &str) -> std::ops::Range<usize> {
         let (h, _) = head(word);
         let block = self.words.block(h, h);
         let mut buf = String::new();
-        let lo = block.start
-            + partition(block.len(), |i| {
-                self.indexed_word(block.start + i, &mut buf);
-                buf.as_str() < word
-            });
+        let lo = self.first_not_below(block.clone(), word, &mut buf);
         // Most words looked up one edit from a word are no word at all.
         if lo == block.end || {
             self.indexed_word(lo, &mut buf);

@@ -357,7 +357,7 @@ pub fn valid_on(graph: &Graph, attrs: crate::graph::AttrsId, date: crate::value:
 }
 
 /// The words that start the query forms other than patterns.
-pub(super) const KEYWORDS: [&str; 7] = [
+pub const KEYWORDS: [&str; 7] = [
     "neighbours",
     "neighbors",
     "path",

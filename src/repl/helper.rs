@@ -52,18 +52,13 @@ impl Vocabulary {
 /// At most this many candidates are offered for one Tab.
 const MAX_CANDIDATES: usize = 1000;
 
-const FORMS: [&str; 10] = [
-    "neighbours",
-    "neighbors",
-    "path",
-    "paths",
-    "count",
-    "show",
-    "find",
-    "help",
-    "quit",
-    "exit",
-];
+/// The first words of a line besides meta-commands: the query forms'
+/// keywords, and the shell's own.
+fn first_words() -> impl Iterator<Item = &'static str> {
+    crate::query::eval::KEYWORDS
+        .into_iter()
+        .chain(["help", "quit", "exit"])
+}
 
 /// The words of `sorted` that start with `prefix`.
 fn starting_with<'v>(sorted: &'v [String], prefix: &str) -> &'v [String] {
@@ -259,7 +254,7 @@ pub fn complete(vocabulary: &Vocabulary, line: &str, pos: usize) -> (usize, Vec<
             word,
         ),
         None => {
-            let mut c = pairs(FORMS, word);
+            let mut c = pairs(first_words(), word);
             c.extend(name_pairs(vocabulary, word));
             c
         }
