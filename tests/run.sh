@@ -3,8 +3,9 @@
 # then the checks of the exports with the real tools that read them:
 # Graphviz's `dot`; networkx, rdflib, pyoxigraph, Kuzu, LadybugDB, DuckDB
 # and Spark from PyPI (Spark runs on Java 17); Neo4j's Cypher parser from
-# npm; `man` for the manual page. What is missing is installed first:
-# Graphviz, Java, Node.js and man-db from
+# npm; `man` for the manual page; the HTML page in headless Chromium,
+# driven by playwright-core from npm. What is missing is installed first:
+# Graphviz, Java, Node.js, Chromium and man-db from
 # Debian's packages, the Python packages in a virtual environment under
 # target/, the npm package under target/npm.
 set -euo pipefail
@@ -16,6 +17,7 @@ java -version 2>&1 | grep -q 'version "17' || debian="$debian openjdk-17-jre-hea
 command -v node >/dev/null 2>&1 || debian="$debian nodejs"
 command -v npm >/dev/null 2>&1 || debian="$debian npm"
 command -v man >/dev/null 2>&1 || debian="$debian man-db"
+[ -x /usr/bin/chromium ] || debian="$debian chromium"
 if [ -n "$debian" ]; then
     echo "installing Debian packages:$debian"
     sudo=""
@@ -48,6 +50,13 @@ if [ ! -f target/npm/node_modules/@neo4j-cypher/language-support/package.json ];
     echo "installing $cypher into target/npm"
     mkdir -p target/npm
     npm install --silent --no-audit --no-fund --prefix target/npm "$cypher" >/dev/null
+fi
+
+playwright=playwright-core@1.65.1
+if [ ! -f target/npm/node_modules/playwright-core/package.json ]; then
+    echo "installing $playwright into target/npm"
+    mkdir -p target/npm
+    npm install --silent --no-audit --no-fund --prefix target/npm "$playwright" >/dev/null
 fi
 
 cargo test

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 /// The style of a kind: shape, fill colour.
-fn style(
+pub(crate) fn style(
     kind: &str,
     user_kinds: &BTreeMap<&str, usize>,
 ) -> (&'static str, &'static str, &'static str) {
@@ -26,6 +26,15 @@ fn style(
             PALETTE[user_kinds.get(other).copied().unwrap_or(0) % PALETTE.len()],
         ),
     }
+}
+
+/// The kinds beyond the built-in ones, numbered in order for the palette.
+pub(crate) fn user_kinds<'k>(kinds: impl Iterator<Item = &'k str>) -> BTreeMap<&'k str, usize> {
+    kinds
+        .filter(|k| !matches!(*k, "state" | "body" | "person" | "source" | "entity"))
+        .enumerate()
+        .map(|(i, k)| (k, i))
+        .collect()
 }
 
 /// A DOT string literal.
@@ -57,12 +66,7 @@ pub fn dot(graph: &Graph) -> String {
         k.dedup();
         k.into_iter().enumerate().map(|(i, k)| (k, i)).collect()
     };
-    let user_kinds: BTreeMap<&str, usize> = kinds_present
-        .keys()
-        .filter(|k| !matches!(**k, "state" | "body" | "person" | "source" | "entity"))
-        .enumerate()
-        .map(|(i, k)| (*k, i))
-        .collect();
+    let user_kinds = user_kinds(kinds_present.keys().copied());
     let mut out = String::new();
     out.push_str("digraph dossier {\n");
     out.push_str(

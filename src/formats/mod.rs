@@ -9,6 +9,7 @@ pub mod cypher;
 pub mod dot;
 pub mod ftm;
 pub mod graphml;
+pub mod html;
 pub mod json;
 pub mod kg;
 pub mod ntriples;
@@ -52,6 +53,8 @@ pub enum ExportFormat {
     Annotations,
     /// FollowTheMoney entities (JSON Lines), for Aleph and OpenAleph
     Ftm,
+    /// One self-contained HTML page to explore the graph and its evidence offline
+    Html,
 }
 
 /// How to export.
@@ -154,6 +157,14 @@ pub fn export(graph: &Graph, export: &Export) -> Result<(), String> {
             text(annotations::annotations(graph, &export.base).into_bytes())
         }
         ExportFormat::Ftm => text(ftm::ftm(graph).into_bytes()),
+        ExportFormat::Html => {
+            let title = if graph.files.is_empty() {
+                "Dossier".to_string()
+            } else {
+                graph.files.join(", ")
+            };
+            text(html::html(graph, &title).into_bytes())
+        }
         ExportFormat::Kuzu => text(cypher::kuzu(graph).into_bytes()),
         ExportFormat::Csv => {
             let dir = export

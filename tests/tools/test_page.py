@@ -1,0 +1,180 @@
+"""The HTML page (`dossier export --to html`) in headless Chromium, driven
+by playwright-core (tests/browser/page.cjs): the graph drawn, search with
+`/` and Esc, the evidence panel, filters by kind, the `as of` slider,
+the sources view, a large graph's overview and expansion, and no request
+to any network. Run by tests/run.sh after `cargo test`."""
+
+import json
+import os
+import random
+import subprocess
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+DOSSIER = os.environ.get("DOSSIER", str(ROOT / "target" / "debug" / "dossier"))
+PLAYWRIGHT = ROOT / "target" / "npm" / "node_modules" / "playwright-core"
+CONTESTED = ROOT / "tests" / "cases" / "contested" / "graph.kg"
+
+
+def dossier(*args, cwd=ROOT):
+    out = subprocess.run([DOSSIER, *args], cwd=cwd, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+def counts(*files):
+    """(entities, relations, facts) as `dossier check` counts them."""
+    line = dossier("check", *files).strip().split(";")[0]
+    parts = line.removeprefix("ok: ").split(", ")
+    return tuple(int(p.split()[0]) for p in parts)
+
+
+def export(path, *files):
+    started = time.monotonic()
+    dossier("export", *files, "--to", "html", "-o", str(path))
+    return time.monotonic() - started
+
+
+def page_data(path):
+    """The graph the page holds, read back from its inlined JSON."""
+    text = Path(path).read_text()
+    start = text.index('<script type="application/json" id="data">') + len(
+        '<script type="application/json" id="data">'
+    )
+    end = text.index("</script>", start)
+    return json.loads(text[start:end])
+
+
+def drive(checks, tmp_path):
+    spec = tmp_path / "checks.json"
+    spec.write_text(json.dumps(checks))
+    out = subprocess.run(
+        ["node", str(ROOT / "tests" / "browser" / "page.cjs"), str(spec)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PLAYWRIGHT_CORE": str(PLAYWRIGHT)},
+        timeout=300,
+    )
+    assert out.stdout, out.stderr
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert out.returncode == 0 and not result["failures"], result["failures"] or out.stderr
+    return result["reports"]
+
+
+def statements_on(day, *files):
+    """How many statements hold on `day`, as Dossier's `as of` says: the
+    distinct statements under the rows of `why ?s ?r ?o as of DAY`."""
+    doc = json.loads(dossier(*files, "--json", "-c", f"why ?s ?r ?o as of {day}"))
+    return len({(s["file"], s["line"], s["text"]) for row in doc["sources"] for s in row})
+
+
+def test_the_bundled_graph_page(tmp_path):
+    page = tmp_path / "koreas.html"
+    export(page)
+    entities, relations, _ = counts()
+    data = page_data(page)
+    persons = sum(1 for e in data["entities"] if e["kind"] == "person")
+    choe = next(e for e in data["entities"] if e["name"] == "Choe_Myong-nam")
+    [report] = drive(
+        [
+            {
+                "name": "koreas",
+                "file": str(page),
+                "steps": [
+                    {
+                        "search": "choe",
+                        "first": "Choe_Myong-nam",
+                        "title": choe["label"],
+                        "quote": "North Korea\u2019s U.N. permanent representative Choe Myong-nam",
+                    },
+                    {"escape": True},
+                    {"uncheck_kind": "person", "nodes": entities - persons},
+                    {"sources": 20},
+                ],
+            }
+        ],
+        tmp_path,
+    )
+    assert report["nodes"] == entities
+    assert report["edges"] == relations
+    assert report["kinds"] == len({e["kind"] for e in data["entities"]})
+
+
+def test_contested_statements_and_the_as_of_slider(tmp_path):
+    page = tmp_path / "contested.html"
+    export(page, str(CONTESTED))
+    data = page_data(page)
+    days = sorted({d for e in data["edges"] for d in e["statement"]["dates"].values()})
+    # The relation statements `dossier conflicts` says some other contradicts.
+    conflicts = json.loads(dossier("conflicts", str(CONTESTED), "--format", "json"))
+    disputed = {
+        (s["file"], s["line"])
+        for c in conflicts["conflicts"]
+        for s in c["statements"]
+    }
+    marked = {
+        (e["statement"]["file"], e["statement"]["line"])
+        for e in data["edges"]
+        if e["statement"]["contested"]
+    }
+    assert marked == disputed and marked
+    steps = [
+        {
+            "as_of": day,
+            "as_of_index": i,
+            "edges": statements_on(day, str(CONTESTED)),
+        }
+        for i, day in enumerate(days)
+    ]
+    [report] = drive([{"name": "contested", "file": str(page), "steps": steps}], tmp_path)
+    assert report["contested"] == len(marked)
+    assert report["days"] == len(days)
+
+
+def test_the_world_page_opens_on_an_overview_and_grows_by_click(tmp_path):
+    page = tmp_path / "world.html"
+    seconds = export(page, "data/world.kg")
+    entities, _, _ = counts("data/world.kg")
+    [report] = drive(
+        [
+            {
+                "name": "world",
+                "file": str(page),
+                "steps": [
+                    {"search": "germ", "first": "Germany", "title": "Germany"},
+                    {"expand": True},
+                ],
+            }
+        ],
+        tmp_path,
+    )
+    assert report["nodes"] == min(150, entities)
+    assert report["expanded"] > report["nodes"]
+    print(f"world.kg: exported in {seconds:.2f} s, interactive in {report['ready_ms']} ms")
+
+
+def test_a_generated_graph_of_5000_entities(tmp_path):
+    rng = random.Random(5)
+    lines = ["kind group"]
+    for i in range(5000):
+        lines.append(f'G{i}: group "Group number {i}"')
+    for _ in range(20000):
+        a, b = rng.randrange(5000), rng.randrange(5000)
+        lines.append(f"G{a} rel{rng.randrange(20)} G{b}")
+    graph = tmp_path / "gen.kg"
+    graph.write_text("\n".join(lines) + "\n")
+    page = tmp_path / "gen.html"
+    seconds = export(page, str(graph))
+    [report] = drive(
+        [
+            {
+                "name": "generated",
+                "file": str(page),
+                "steps": [{"search": "group number 4321", "first": "G4321", "title": "Group number 4321"}],
+            }
+        ],
+        tmp_path,
+    )
+    assert report["nodes"] == 150
+    print(f"5,000 entities: exported in {seconds:.2f} s, interactive in {report['ready_ms']} ms")
