@@ -9,6 +9,7 @@ import os
 import random
 import subprocess
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,14 +47,20 @@ def page_data(path):
     return json.loads(text[start:end])
 
 
+SCREENSHOTS = ROOT / "target" / "screenshots"
+
+
 def drive(checks, tmp_path):
+    """Runs the checks in Chromium; a screenshot of each step goes to
+    target/screenshots/ for a person to look at."""
     spec = tmp_path / "checks.json"
     spec.write_text(json.dumps(checks))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     out = subprocess.run(
         ["node", str(ROOT / "tests" / "browser" / "page.cjs"), str(spec)],
         capture_output=True,
         text=True,
-        env={**os.environ, "PLAYWRIGHT_CORE": str(PLAYWRIGHT)},
+        env={**os.environ, "PLAYWRIGHT_CORE": str(PLAYWRIGHT), "SCREENSHOTS": str(SCREENSHOTS)},
         timeout=300,
     )
     assert out.stdout, out.stderr
@@ -69,6 +76,26 @@ def statements_on(day, *files):
     return len({(s["file"], s["line"], s["text"]) for row in doc["sources"] for s in row})
 
 
+def highlights(document):
+    """How many highlights the sources view should show in `document`: the
+    anchored quotes of the Web Annotations export, overlapping ones merged."""
+    spans = []
+    for line in dossier("export", "--to", "annotations").splitlines():
+        target = json.loads(line)["target"]
+        if target.get("source") != document:
+            continue
+        for sel in target.get("selector", []):
+            if sel["type"] == "TextPositionSelector" and sel["end"] > sel["start"]:
+                spans.append((sel["start"], sel["end"]))
+    merged = []
+    for start, end in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return len(merged)
+
+
 def test_the_bundled_graph_page(tmp_path):
     page = tmp_path / "koreas.html"
     export(page)
@@ -76,6 +103,9 @@ def test_the_bundled_graph_page(tmp_path):
     data = page_data(page)
     persons = sum(1 for e in data["entities"] if e["kind"] == "person")
     choe = next(e for e in data["entities"] if e["name"] == "Choe_Myong-nam")
+    article = data["documents"][0]["file"]
+    adopted = next(e for e in data["edges"] if e["relation"] == "adopted")
+    before = "2014-11-17"
     [report] = drive(
         [
             {
@@ -89,8 +119,14 @@ def test_the_bundled_graph_page(tmp_path):
                         "quote": "North Korea\u2019s U.N. permanent representative Choe Myong-nam",
                     },
                     {"escape": True},
+                    {"click_relation": "adopted", "find": ["in_favour: 111", "against: 19", "abstentions: 55"]},
+                    {
+                        "as_of": before,
+                        "edges": statements_on(before),
+                        "gone": "adopted",
+                    },
                     {"uncheck_kind": "person", "nodes": entities - persons},
-                    {"sources": 20},
+                    {"sources": article, "marks": highlights(article)},
                 ],
             }
         ],
@@ -99,6 +135,8 @@ def test_the_bundled_graph_page(tmp_path):
     assert report["nodes"] == entities
     assert report["edges"] == relations
     assert report["kinds"] == len({e["kind"] for e in data["entities"]})
+    assert "2014-11-18" in adopted["statement"]["dates"].values()
+    print(f"koreas.kg: interactive in {report['interactive_ms']} ms")
 
 
 def test_contested_statements_and_the_as_of_slider(tmp_path):
@@ -119,38 +157,42 @@ def test_contested_statements_and_the_as_of_slider(tmp_path):
         if e["statement"]["contested"]
     }
     assert marked == disputed and marked
-    steps = [
-        {
-            "as_of": day,
-            "as_of_index": i,
-            "edges": statements_on(day, str(CONTESTED)),
-        }
-        for i, day in enumerate(days)
-    ]
+    steps = [{"as_of": day, "edges": statements_on(day, str(CONTESTED))} for day in days]
     [report] = drive([{"name": "contested", "file": str(page), "steps": steps}], tmp_path)
     assert report["contested"] == len(marked)
-    assert report["days"] == len(days)
+    # Every day from the one before the first named to the last.
+    first = date.fromisoformat(days[0]) - timedelta(days=1)
+    assert report["first_day"] == first.isoformat()
+    assert report["days"] == (date.fromisoformat(days[-1]) - first).days + 1
 
 
 def test_the_world_page_opens_on_an_overview_and_grows_by_click(tmp_path):
     page = tmp_path / "world.html"
     seconds = export(page, "data/world.kg")
     entities, _, _ = counts("data/world.kg")
+    doc = json.loads(dossier("data/world.kg", "--json", "-c", "neighbours North_Korea via borders"))
+    land_neighbours = sorted(n["entity"] for n in doc["neighbours"])
+    assert len(land_neighbours) == 3
     [report] = drive(
         [
             {
                 "name": "world",
                 "file": str(page),
                 "steps": [
-                    {"search": "germ", "first": "Germany", "title": "Germany"},
-                    {"expand": True},
+                    {"search": "North Korea", "first": "North_Korea", "title": "North Korea"},
+                    {
+                        "expand": True,
+                        "via": "borders",
+                        "of": "North_Korea",
+                        "neighbours": land_neighbours,
+                    },
                 ],
             }
         ],
         tmp_path,
     )
     assert report["nodes"] == min(150, entities)
-    assert report["expanded"] > report["nodes"]
+    assert report["expanded"] >= report["nodes"]
     print(f"world.kg: exported in {seconds:.2f} s, interactive in {report['ready_ms']} ms")
 
 
@@ -171,7 +213,10 @@ def test_a_generated_graph_of_5000_entities(tmp_path):
             {
                 "name": "generated",
                 "file": str(page),
-                "steps": [{"search": "group number 4321", "first": "G4321", "title": "Group number 4321"}],
+                "steps": [
+                    {"search": "group number 4321", "first": "G4321", "title": "Group number 4321"},
+                    {"expand": True, "grows": True},
+                ],
             }
         ],
         tmp_path,

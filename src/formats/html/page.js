@@ -72,7 +72,7 @@
     const links = edges.filter((e) => edgeShown(e) && index.has(e.from) && index.has(e.to) && e.from !== e.to)
       .map((e) => [index.get(e.from), index.get(e.to)]);
     const p = nodes.map((i) => pos.get(i));
-    const ideal = 90;
+    const ideal = 130;
     for (let it = 0; it < iterations; it++) {
       const t = 8 * (1 - it / iterations) + 0.5;
       const d = p.map(() => ({ x: 0, y: 0 }));
@@ -131,7 +131,7 @@
     edges.forEach((e, i) => {
       if (!edgeShown(e) || !entityShown(e.from) || !entityShown(e.to)) return;
       const a = pos.get(e.from), b = pos.get(e.to);
-      const g = el("g", { class: "edge" + (e.statement.contested ? " contested" : "") + (selected && selected.edge === i ? " on" : ""), "data-edge": i });
+      const g = el("g", { class: "edge" + (e.statement.contested ? " contested" : "") + (selected && selected.edge === i ? " on" : ""), "data-edge": i, "data-relation": e.relation, "data-from": entities[e.from].name, "data-to": entities[e.to].name });
       const line = el("line", { x1: a.x, y1: a.y, x2: b.x, y2: b.y });
       if (!e.symmetric) line.setAttribute("marker-end", "url(#arrow)");
       g.appendChild(line);
@@ -318,10 +318,21 @@
   const dated = [];
   edges.forEach((e, i) => { const d = e.statement.dates || {}; const day = d.date || d.from || d.until; if (day) dated.push([day, i]); });
   dated.sort((a, b) => a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]);
-  const days = [...new Set(edges.flatMap((e) => Object.values(e.statement.dates || {})))].sort();
+  // Every day from the one before the first date named to the last.
+  const named = [...new Set(edges.flatMap((e) => Object.values(e.statement.dates || {})))].sort();
+  const days = [];
+  if (named.length) {
+    const day = (s) => Date.UTC(+s.slice(0, 4), +s.slice(5, 7) - 1, +s.slice(8, 10));
+    const last = day(named[named.length - 1]);
+    for (let t = day(named[0]) - 86400000; t <= last && days.length < 200000; t += 86400000) {
+      days.push(new Date(t).toISOString().slice(0, 10));
+    }
+  }
   const slider = $("as-of"), every = $("all-dates"), out = $("as-of-date");
   if (!days.length) $("time").hidden = true;
+  const dayIndex = (d) => days.indexOf(d);
   slider.max = String(Math.max(days.length - 1, 0));
+  slider.dataset.first = days[0] || "";
   slider.value = slider.max;
   function setTime() {
     asOf = every.checked ? null : days[Number(slider.value)];
@@ -336,7 +347,10 @@
   dated.forEach(([day, i]) => {
     const li = h("li", "", `${day} ${edges[i].statement.text}`);
     li.dataset.edge = i;
-    li.addEventListener("click", () => { visible.add(edges[i].from); visible.add(edges[i].to); layout(40); select({ edge: i }); });
+    li.addEventListener("click", () => {
+      every.checked = false; slider.value = String(dayIndex(day)); setTime();
+      visible.add(edges[i].from); visible.add(edges[i].to); layout(40); select({ edge: i });
+    });
     $("timeline").appendChild(li);
   });
 
@@ -351,28 +365,39 @@
       edges.forEach((e, i) => add(e.statement, { edge: i }));
       entities.forEach((e, i) => e.facts.forEach((f) => add(f, { entity: i })));
       marks.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
+      // Overlapping quotes make one highlight, which lists them all.
+      const regions = [];
+      for (const [st0, en, ref, st] of marks) {
+        const last = regions[regions.length - 1];
+        if (last && st0 < last.end) { last.end = Math.max(last.end, en); last.refs.push([ref, st]); }
+        else regions.push({ start: st0, end: en, refs: [[ref, st]] });
+      }
       const doc = h("article", "document");
       doc.dataset.file = d.file;
       doc.appendChild(h("h2", "", d.file));
       // Sentences some quote overlaps are dark; the others light.
+      const sentences = [];
+      let from = 0;
+      for (let k = 0; k < text.length; k++) {
+        if (".!?\n".includes(text[k]) && (k + 1 >= text.length || /\s/.test(text[k + 1]))) { sentences.push([from, k + 1]); from = k + 1; }
+      }
+      if (from < text.length) sentences.push([from, text.length]);
+      const cited = sentences.map(([s0, e0]) => regions.some((r) => r.start < e0 && r.end > s0));
       let at = 0;
-      const sentence = (from, to) => {
-        const part = text.slice(from, to).join("");
-        const cited = marks.some(([s, e]) => s < to && e > from);
-        doc.appendChild(cited ? h("span", "cited", part) : document.createTextNode(part));
-      };
       const plain = (from, to) => {
-        let s = from;
-        for (let k = from; k < to; k++) {
-          if (".!?\n".includes(text[k]) && (k + 1 >= text.length || /\s/.test(text[k + 1]))) { sentence(s, k + 1); s = k + 1; }
-        }
-        if (s < to) sentence(s, to);
+        sentences.forEach(([s0, e0], k) => {
+          const a0 = Math.max(s0, from), b0 = Math.min(e0, to);
+          if (a0 >= b0) return;
+          const part = text.slice(a0, b0).join("");
+          doc.appendChild(cited[k] ? h("span", "cited", part) : document.createTextNode(part));
+        });
       };
-      for (const [s, e, ref, st] of marks) {
-        if (s < at) continue;
-        plain(at, s);
-        const m = h("mark", "", text.slice(s, e).join(""));
-        m.title = st.text;
+      for (const r of regions) {
+        plain(at, r.start);
+        const m = h("mark", "", text.slice(r.start, r.end).join(""));
+        m.title = r.refs.map(([, st]) => st.text).join("\n");
+        m.dataset.statements = String(r.refs.length);
+        const [ref] = r.refs[0];
         m.addEventListener("click", () => {
           doc.querySelectorAll("mark.on").forEach((x) => x.classList.remove("on"));
           m.classList.add("on");
@@ -380,7 +405,7 @@
           select(ref);
         });
         doc.appendChild(m);
-        at = e;
+        at = r.end;
       }
       plain(at, text.length);
       sourcesView.appendChild(doc);
@@ -405,5 +430,7 @@
   layout(large ? 150 : 300);
   draw();
   fit();
+  // Interactive: the graph drawn and the search accepting input.
+  document.body.dataset.interactive = String(Math.round(performance.now()));
   document.body.dataset.ready = "true";
 })();
