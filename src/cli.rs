@@ -179,6 +179,24 @@ pub enum Command {
         #[command(flatten)]
         print: ReportArgs,
     },
+    /// Serve the graph's page live, with a query box; reload when the files change
+    #[command(
+        after_help = "GET / is the page, GET /api/graph the graph as the JSON export, POST /api/query a query's answer as --json prints it.\n\nExamples:\n  dossier serve\n  dossier serve notes.kg --port 8400"
+    )]
+    Serve {
+        /// Relation files to serve (default: the bundled data/koreas.kg)
+        files: Vec<PathBuf>,
+        /// The port to listen on (0: any free one, said on stderr)
+        #[arg(long, default_value_t = 8350)]
+        port: u16,
+        /// The address to listen on; another than loopback is warned about
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// The longest a query may run, in milliseconds; it then answers
+        /// what it found, marked partial
+        #[arg(long, default_value_t = 5000, value_name = "MS")]
+        time_limit: u64,
+    },
     /// List the claims that fewer than two sources support
     #[command(
         after_help = "A claim is a subject, relation and object (or a fact), however many statements make it.\n\nExamples:\n  dossier claims\n  dossier claims data/koreas.kg notes.kg --csv"
@@ -383,6 +401,16 @@ fn run(cli: Cli, steps: Vec<Step>) -> ExitCode {
             };
         }
         _ => {}
+    }
+    if let Some(Command::Serve {
+        files,
+        port,
+        bind,
+        time_limit,
+    }) = &cli.command
+    {
+        let limit = std::time::Duration::from_millis(*time_limit);
+        return crate::serve::run(files, bind, *port, limit, options);
     }
     if let Some(Command::Diff { sides, json, git }) = &cli.command {
         return crate::diff::sides::run(sides, *json, *git, options);

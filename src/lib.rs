@@ -51,6 +51,7 @@ pub mod name;
 pub mod output;
 pub mod query;
 pub mod repl;
+pub mod serve;
 pub mod session;
 pub mod suggest;
 pub mod syntax;

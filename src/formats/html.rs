@@ -149,10 +149,19 @@ fn escape(text: &str) -> String {
 
 /// The page for `graph`, titled `title`.
 pub fn html(graph: &Graph, title: &str) -> String {
+    page(graph, title, false)
+}
+
+/// The page; `live` when `dossier serve` serves it (a query box, and the
+/// page follows the files).
+pub fn page(graph: &Graph, title: &str, live: bool) -> String {
     let data = serde_json::to_string(&data(graph, title)).expect("the data serialises");
     fill(
         PAGE,
         &[
+            ("live", if live { "true" } else { "false" }),
+            // The served page asks its own server; the file asks no one.
+            ("connect", if live { "connect-src 'self'; " } else { "" }),
             ("title", &escape(title)),
             ("style", STYLE),
             ("script", SCRIPT),

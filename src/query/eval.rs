@@ -196,6 +196,36 @@ pub fn evaluate_with(
     Ok(answer)
 }
 
+/// [`evaluate_with`] that stops at `deadline` and answers what it found
+/// by then, marked partial (`dossier serve`'s time limit).
+pub fn evaluate_until(
+    graph: &Graph,
+    file: FileId,
+    line: &QueryLine,
+    limits: Limits,
+    deadline: std::time::Instant,
+) -> PResult<Answer> {
+    let (answer, late) = crate::cancel::within(deadline, || answer(graph, file, line, limits));
+    let mut answer = answer?;
+    if late {
+        match &mut answer {
+            Answer::Neighbours(_, t) | Answer::Path(_, t) | Answer::Count(_, t) => *t = true,
+            Answer::Paths {
+                truncated,
+                by_states,
+                ..
+            } => {
+                *truncated = true;
+                *by_states = true;
+            }
+            Answer::Rows(rows) => rows.truncated = true,
+            Answer::Show(_) => {}
+        }
+    }
+    mark_contested(graph, &mut answer);
+    Ok(answer)
+}
+
 /// Marks the hops, neighbours and rows that rest on a statement another
 /// contradicts: answers keep every statement and say which are disputed.
 fn mark_contested(graph: &Graph, answer: &mut Answer) {

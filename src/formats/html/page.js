@@ -38,6 +38,7 @@
     entities.forEach((_, i) => visible.add(i));
   }
   let asOf = null;
+  let hits = new Set(); // entities the last query's answer touches
   let selected = null; // {entity: i} or {edge: i}
 
   // Statements valid on a day, as `as of` says: a `date` from that day
@@ -147,7 +148,7 @@
       const p = pos.get(i);
       const text = name(i);
       const w = Math.min(180, 14 + 6.2 * text.length), hgt = 22;
-      const g = el("g", { class: "node" + (selected && selected.entity === i ? " on" : ""), transform: `translate(${p.x},${p.y})`, "data-entity": entities[i].name });
+      const g = el("g", { class: "node" + (selected && selected.entity === i ? " on" : "") + (hits.has(i) ? " hit" : ""), transform: `translate(${p.x},${p.y})`, "data-entity": entities[i].name });
       g.appendChild(shape(entities[i].kind, w, hgt));
       g.appendChild(el("text", { "text-anchor": "middle", dy: "4" }, text.length > 28 ? text.slice(0, 27) + "…" : text));
       g.appendChild(el("title", {}, `${entities[i].name} (${entities[i].kind})`));
@@ -426,6 +427,58 @@
   }
   $("tab-graph").addEventListener("click", () => showView("graph"));
   $("tab-sources").addEventListener("click", () => showView("sources"));
+
+  // Served live: a query box, and the page follows the files.
+  if (document.body.dataset.live === "true") {
+    const form = $("query");
+    form.hidden = false;
+    const byName = new Map(entities.map((e, i) => [e.name, i]));
+    const collect = (v, out) => {
+      if (typeof v === "string") { if (byName.has(v)) out.add(byName.get(v)); }
+      else if (Array.isArray(v)) v.forEach((x) => collect(x, out));
+      else if (v && typeof v === "object") Object.values(v).forEach((x) => collect(x, out));
+      return out;
+    };
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const text = $("query-text").value;
+      const r = await fetch("/api/query", { method: "POST", body: text });
+      const answer = await r.json();
+      selected = null;
+      panel.textContent = "";
+      panel.appendChild(h("h2", "", "Answer"));
+      panel.appendChild(h("div", "kind", text));
+      if (r.status !== 200) {
+        panel.appendChild(h("pre", "error", answer.diagnostic || answer.error));
+        hits = new Set();
+      } else {
+        hits = collect(answer.sources ? { ...answer, sources: [] } : answer, new Set());
+        hits.forEach((i) => visible.add(i));
+        if (answer.truncated) panel.appendChild(h("div", "contested-mark", "partial: a limit stopped the search"));
+        const pre = h("pre", "answer", JSON.stringify(answer, null, 1).split("\n").slice(0, 400).join("\n"));
+        panel.appendChild(pre);
+        // `why`: the statements each row rests on, as evidence.
+        (answer.sources || []).flat().forEach((st) => panel.appendChild(statementBlock(st)));
+        layout(40);
+      }
+      draw();
+    });
+    let etag = null;
+    const poll = async () => {
+      try {
+        const r = await fetch("/api/graph", { headers: etag ? { "If-None-Match": etag } : {}, cache: "no-store" });
+        const diag = r.headers.get("X-Dossier-Diagnostics");
+        const box = $("diagnostics");
+        box.hidden = !diag;
+        box.textContent = diag ? decodeURIComponent(diag) : "";
+        const tag = r.headers.get("ETag");
+        if (etag === null) etag = tag;
+        else if (tag !== etag) { etag = tag; if (!diag) { location.reload(); return; } }
+      } catch (e) { /* the server is away: try again */ }
+      setTimeout(poll, 700);
+    };
+    poll();
+  }
 
   layout(large ? 150 : 300);
   draw();
