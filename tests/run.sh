@@ -3,9 +3,10 @@
 # then the checks of the exports with the real tools that read them:
 # Graphviz's `dot`; networkx, rdflib, pyoxigraph, Kuzu, LadybugDB, DuckDB
 # and Spark from PyPI (Spark runs on Java 17); Neo4j's Cypher parser from
-# npm; `man` for the manual page; the HTML page in headless Chromium,
-# driven by playwright-core from npm. What is missing is installed first:
-# Graphviz, Java, Node.js, Chromium and man-db from
+# npm; `man` for the manual page; the HTML page in headless Chromium and
+# Firefox, driven by playwright-core and puppeteer-core from npm. What is
+# missing is installed first: Graphviz, Java, Node.js, Chromium, Firefox
+# and man-db from
 # Debian's packages, the Python packages in a virtual environment under
 # target/, the npm package under target/npm.
 set -euo pipefail
@@ -18,6 +19,7 @@ command -v node >/dev/null 2>&1 || debian="$debian nodejs"
 command -v npm >/dev/null 2>&1 || debian="$debian npm"
 command -v man >/dev/null 2>&1 || debian="$debian man-db"
 [ -x /usr/bin/chromium ] || debian="$debian chromium"
+[ -x /usr/bin/firefox-esr ] || debian="$debian firefox-esr"
 if [ -n "$debian" ]; then
     echo "installing Debian packages:$debian"
     sudo=""
@@ -52,12 +54,13 @@ if [ ! -f target/npm/node_modules/@neo4j-cypher/language-support/package.json ];
     npm install --silent --no-audit --no-fund --prefix target/npm "$cypher" >/dev/null
 fi
 
-playwright=playwright-core@1.65.1
-if [ ! -f target/npm/node_modules/playwright-core/package.json ]; then
-    echo "installing $playwright into target/npm"
-    mkdir -p target/npm
-    npm install --silent --no-audit --no-fund --prefix target/npm "$playwright" >/dev/null
-fi
+for browser in playwright-core@1.65.1 puppeteer-core@25.16.0; do
+    if [ ! -f "target/npm/node_modules/${browser%@*}/package.json" ]; then
+        echo "installing $browser into target/npm"
+        mkdir -p target/npm
+        npm install --silent --no-audit --no-fund --prefix target/npm "$browser" >/dev/null
+    fi
+done
 
 cargo test
 cargo build --quiet

@@ -15,6 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 DOSSIER = os.environ.get("DOSSIER", str(ROOT / "target" / "debug" / "dossier"))
 PLAYWRIGHT = ROOT / "target" / "npm" / "node_modules" / "playwright-core"
+PUPPETEER = ROOT / "target" / "npm" / "node_modules" / "puppeteer-core"
 CONTESTED = ROOT / "tests" / "cases" / "contested" / "graph.kg"
 
 
@@ -223,3 +224,37 @@ def test_a_generated_graph_of_5000_entities(tmp_path):
     )
     assert report["nodes"] == 150
     print(f"5,000 entities: exported in {seconds:.2f} s, interactive in {report['ready_ms']} ms")
+
+
+def test_the_page_in_firefox(tmp_path):
+    page = tmp_path / "koreas.html"
+    export(page)
+    entities, relations, _ = counts()
+    data = page_data(page)
+    choe = next(e for e in data["entities"] if e["name"] == "Choe_Myong-nam")
+    out = subprocess.run(
+        ["node", str(ROOT / "tests" / "browser" / "firefox.cjs"), str(page), "choe"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PUPPETEER_CORE": str(PUPPETEER)},
+        timeout=180,
+    )
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout.strip().splitlines()[-1])
+    assert report["errors"] == [] and report["requests"] == [], report
+    assert (report["nodes"], report["edges"]) == (entities, relations)
+    assert (report["first"], report["title"]) == ("Choe_Myong-nam", choe["label"])
+    statements = [e for e in data["edges"] if "Choe_Myong-nam" in (data["entities"][e["from"]]["name"], data["entities"][e["to"]]["name"])]
+    assert report["quotes"] == len(choe["facts"]) + len(statements)
+    article = data["documents"][0]["file"]
+    assert report["marks"] == highlights(article)
+
+
+def test_a_page_of_what_a_query_touches(tmp_path):
+    page = tmp_path / "russia.html"
+    dossier("export", "--to", "html", "-o", str(page), "-q", "neighbours Russia")
+    data = page_data(page)
+    answer = json.loads(dossier("--json", "-c", "neighbours Russia"))
+    want = {"Russia"} | {n["entity"] for n in answer["neighbours"]}
+    assert {e["name"] for e in data["entities"]} == want
+    assert len(data["edges"]) == len(answer["neighbours"])
