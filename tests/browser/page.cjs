@@ -24,6 +24,8 @@ const expect = (what, ok, detail) => { if (!ok) failures.push(`${what}: ${detail
     const errors = [];
     page.on("pageerror", (e) => errors.push(String(e)));
     page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+    // A dialog can only come from script the page did not mean to run.
+    page.on("dialog", async (d) => { errors.push(`dialog: ${d.message()}`); await d.dismiss(); });
     const shots = process.env.SCREENSHOTS;
     let shot = 0;
     const snap = async (what) => {

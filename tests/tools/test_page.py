@@ -258,3 +258,36 @@ def test_a_page_of_what_a_query_touches(tmp_path):
     want = {"Russia"} | {n["entity"] for n in answer["neighbours"]}
     assert {e["name"] for e in data["entities"]} == want
     assert len(data["edges"]) == len(answer["neighbours"])
+
+
+HOSTILE = r'''
+"<img src=x onerror=alert(1)>": state "</script><script>alert(2)</script>"
+"say \"hi\"": body "a \"quoted\" label & <b>bold</b>"
+"<!--": person "-->"
+"two\nlines": group "line one\nline two"
+"<img src=x onerror=alert(1)>" knows "say \"hi\"" {note: "</script>", quote: "<iframe src=//example.com>"}
+"<!--" r "two\nlines"
+'''
+
+
+def test_hostile_names_and_labels_stay_text(tmp_path):
+    graph = tmp_path / "hostile.kg"
+    graph.write_text(HOSTILE)
+    page = tmp_path / "hostile.html"
+    export(page, str(graph))
+    entities, relations, _ = counts(str(graph))
+    data = page_data(page)
+    assert {e["name"] for e in data["entities"]} >= {"<img src=x onerror=alert(1)>", "<!--"}
+    # No request (an injected image or frame would make one), no page
+    # error, and every entity and statement drawn.
+    [report] = drive(
+        [
+            {
+                "name": "hostile",
+                "file": str(page),
+                "steps": [{"search": "img src", "first": "<img src=x onerror=alert(1)>", "title": "</script><script>alert(2)</script>"}],
+            }
+        ],
+        tmp_path,
+    )
+    assert (report["nodes"], report["edges"]) == (entities, relations)
