@@ -119,6 +119,7 @@ def test_the_live_page_runs_queries_and_follows_the_files(tmp_path):
         assert out.returncode == 0, out.stdout + out.stderr
         report = json.loads(out.stdout.strip().splitlines()[-1])
         assert report["hits"] == ["A", "C"], report
+        assert report["drawn"] == 2 and report["everything"] == 3, report
         assert report["after_edit"] == 4 and report["before"] == 3, report
         assert "is declared as" in report["diagnostics"], report
         assert report["kept"] == 4, report
@@ -149,6 +150,9 @@ const [url, file] = process.argv.slice(2);
   await page.press("#query-text", "Enter");
   await page.waitForSelector("#panel pre.answer");
   report.hits = (await page.locator("#nodes .node.hit").evaluateAll((es) => es.map((e) => e.dataset.entity))).sort();
+  report.drawn = await page.locator("#nodes .node").count();
+  await page.click("#panel button.expand");
+  report.everything = await page.locator("#nodes .node").count();
   await shot("1-query");
   // An edit on disk: the page follows.
   fs.appendFileSync(file, 'D: person "Delta"\nD member_of C\n');

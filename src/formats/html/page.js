@@ -433,6 +433,7 @@
     const form = $("query");
     form.hidden = false;
     const byName = new Map(entities.map((e, i) => [e.name, i]));
+    let before = null; // what was drawn before an answer's subgraph
     const collect = (v, out) => {
       if (typeof v === "string") { if (byName.has(v)) out.add(byName.get(v)); }
       else if (Array.isArray(v)) v.forEach((x) => collect(x, out));
@@ -453,15 +454,25 @@
         hits = new Set();
       } else {
         hits = collect(answer.sources ? { ...answer, sources: [] } : answer, new Set());
-        hits.forEach((i) => visible.add(i));
+        // The drawing becomes the subgraph the answer touches, until
+        // "Show everything".
+        if (hits.size) {
+          if (!before) before = new Set(visible);
+          visible = new Set(hits);
+          const all = h("button", "expand", "Show everything");
+          all.type = "button";
+          all.addEventListener("click", () => { visible = before; before = null; hits = new Set(); layout(40); draw(); fit(); });
+          panel.appendChild(all);
+        }
         if (answer.truncated) panel.appendChild(h("div", "contested-mark", "partial: a limit stopped the search"));
         const pre = h("pre", "answer", JSON.stringify(answer, null, 1).split("\n").slice(0, 400).join("\n"));
         panel.appendChild(pre);
         // `why`: the statements each row rests on, as evidence.
         (answer.sources || []).flat().forEach((st) => panel.appendChild(statementBlock(st)));
-        layout(40);
+        layout(60);
       }
       draw();
+      fit();
     });
     let etag = null;
     const poll = async () => {
