@@ -13,8 +13,7 @@ import pyoxigraph
 import pytest
 import rdflib
 
-ROOT = Path(__file__).resolve().parents[2]
-DOSSIER = os.environ.get("DOSSIER", str(ROOT / "target" / "debug" / "dossier"))
+from common import DOSSIER, ROOT, counts, dossier  # noqa: F401
 
 HOSTILE = r'''
 "say \"hi\"": state "a \"quoted\" label"
@@ -33,17 +32,6 @@ node flagged
 '''
 
 
-def dossier(*args, cwd=ROOT):
-    out = subprocess.run([DOSSIER, *args], cwd=cwd, capture_output=True, text=True)
-    assert out.returncode == 0, out.stderr
-    return out.stdout
-
-
-def counts(*files):
-    """(entities, relations, facts) as `dossier check` counts them."""
-    line = dossier("check", *files).strip().split(";")[0]
-    parts = line.removeprefix("ok: ").split(", ")
-    return tuple(int(p.split()[0]) for p in parts)
 
 
 @pytest.fixture

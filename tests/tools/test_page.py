@@ -12,24 +12,12 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-DOSSIER = os.environ.get("DOSSIER", str(ROOT / "target" / "debug" / "dossier"))
+from common import DOSSIER, ROOT, counts, dossier  # noqa: F401
 PLAYWRIGHT = ROOT / "target" / "npm" / "node_modules" / "playwright-core"
 PUPPETEER = ROOT / "target" / "npm" / "node_modules" / "puppeteer-core"
 CONTESTED = ROOT / "tests" / "cases" / "contested" / "graph.kg"
 
 
-def dossier(*args, cwd=ROOT):
-    out = subprocess.run([DOSSIER, *args], cwd=cwd, capture_output=True, text=True)
-    assert out.returncode == 0, out.stderr
-    return out.stdout
-
-
-def counts(*files):
-    """(entities, relations, facts) as `dossier check` counts them."""
-    line = dossier("check", *files).strip().split(";")[0]
-    parts = line.removeprefix("ok: ").split(", ")
-    return tuple(int(p.split()[0]) for p in parts)
 
 
 def export(path, *files):

@@ -12,7 +12,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from test_page import DOSSIER, PLAYWRIGHT, ROOT, dossier
+from common import DOSSIER, ROOT, dossier
+from test_page import PLAYWRIGHT
 
 GRAPH = """\
 A: state "Alpha"
