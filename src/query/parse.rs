@@ -236,7 +236,7 @@ impl Ctx<'_> {
                         Rule::find_in => {
                             let word = option
                                 .into_inner()
-                                .find(|p| p.as_rule() == Rule::word)
+                                .find(|p| p.as_rule() == Rule::place)
                                 .expect("`in` has a word");
                             let span = self.span(&word);
                             let p = super::find::Place::parse_at(word.as_str(), self.file, span)?;
@@ -609,7 +609,11 @@ fn syntax_error(
         expected_name,
     );
     if pos == text.len() - text.trim_start().len() {
-        expected = vec!["a query: neighbours, path, paths, count, show or a pattern"];
+        expected = vec!["a query: neighbours, path, paths, count, show, find or a pattern"];
+    }
+    // `@` starts a label, which is quoted: `@"North Korea"`.
+    if text[..pos.min(text.len())].ends_with('@') {
+        expected = vec!["a label in quotes after `@`"];
     }
     // A `$parameter` may stand wherever a name or a value does: saying so
     // in every message would only be noise.
@@ -638,11 +642,12 @@ fn syntax_error(
     if rest.starts_with('\'') {
         return d.help("strings use double quotes: \"like this\"");
     }
-    d.help("the query forms: `neighbours NAME`, `path A B`, `paths A B`, `?x REL NAME`, `count PATTERN`, `show NAME`; `.help` in the shell shows more")
+    d.help("the query forms: `neighbours NAME`, `path A B`, `paths A B`, `?x REL NAME`, `count PATTERN`, `show NAME`, `find TEXT`; `.help` in the shell shows more")
 }
 
-const RANK: [&str; 17] = [
+const RANK: [&str; 19] = [
     "a name",
+    "a label in quotes after `@`",
     "a variable",
     "`->`",
     "a relation name",
@@ -654,6 +659,7 @@ const RANK: [&str; 17] = [
     "a direction (`out`, `in` or `both`)",
     "`via`",
     "`depth`, `max` or `limit`",
+    "`labels`, `quotes` or `attributes`",
     "a number",
     "a comparison (`=`, `!=`, `<`, `<=`, `>`, `>=`)",
     "`,`",
@@ -678,6 +684,8 @@ fn expected_name(rule: Rule) -> Option<&'static str> {
             "`depth`, `max` or `limit`"
         }
         Rule::natural => "a number",
+        Rule::place => "`labels`, `quotes` or `attributes`",
+        Rule::kw_in | Rule::find_in => "`in`",
         Rule::op => "a comparison (`=`, `!=`, `<`, `<=`, `>`, `>=`)",
         Rule::condition_list | Rule::kw_where => "`where`",
         Rule::EOI => "the end of the query",
