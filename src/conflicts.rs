@@ -265,6 +265,9 @@ pub fn conflicts(graph: &Graph) -> (Vec<Conflict>, bool) {
 pub struct Contested<'g> {
     graph: &'g Graph,
     subjects: HashMap<NodeIndex, (HashSet<EdgeIndex>, Vec<Fact>)>,
+    /// The contested statements of one claim (subject, relation, object),
+    /// for relations no declaration constrains.
+    claims: HashMap<(NodeIndex, Sym, NodeIndex), HashSet<EdgeIndex>>,
 }
 
 impl<'g> Contested<'g> {
@@ -272,6 +275,7 @@ impl<'g> Contested<'g> {
         Contested {
             graph,
             subjects: HashMap::new(),
+            claims: HashMap::new(),
         }
     }
 
@@ -300,13 +304,42 @@ impl<'g> Contested<'g> {
 
     /// Whether some statement contradicts the statement of `edge`.
     pub fn edge(&mut self, edge: EdgeIndex) -> bool {
-        let subject = self
-            .graph
-            .petgraph()
-            .edge_endpoints(edge)
-            .expect("edges have ends")
-            .0;
-        self.of(subject).0.contains(&edge)
+        let graph = self.graph;
+        let g = graph.petgraph();
+        let r = g[edge].relation;
+        let (subject, object) = g.edge_endpoints(edge).expect("edges have ends");
+        let declared =
+            graph.declarations.get(&r).is_some_and(|d| d.functional) || graph.excluded(r);
+        if declared {
+            return self.of(subject).0.contains(&edge);
+        }
+        // Undeclared, only a statement of the same claim can contradict
+        // it: most have none (a bit the index keeps), and those that do lie
+        // together in the subject's row (a hub's holds tens of thousands).
+        if !graph.has_twin(edge) {
+            return false;
+        }
+        let contested = self.claims.entry((subject, r, object)).or_insert_with(|| {
+            let rank = graph.name_rank(object);
+            let claim: Vec<(AttrsId, Statement)> = graph
+                .adjacent_to(subject, petgraph::Direction::Outgoing, rank)
+                .filter(|e| e.target == object && e.weight.relation == r)
+                .map(|e| (e.weight.attrs, Statement::Edge(e.id)))
+                .collect();
+            let mut edges = HashSet::new();
+            if claim.len() > 1 {
+                attribute_conflicts(graph, &claim, &mut |f| {
+                    for s in [f.statements.0, f.statements.1] {
+                        if let Statement::Edge(e) = s {
+                            edges.insert(e);
+                        }
+                    }
+                    true
+                });
+            }
+            edges
+        });
+        contested.contains(&edge)
     }
 
     /// Whether some statement contradicts `fact`.

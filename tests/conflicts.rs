@@ -248,3 +248,67 @@ fn contested_answers_are_marked_in_every_mode_and_in_pictures() {
         "{svg}"
     );
 }
+
+mod marks_agree_with_the_list {
+    use dossier::build::{Input, Options};
+    use dossier::conflicts::{Contested, conflicts};
+    use dossier::graph::Graph;
+    use proptest::prelude::*;
+    use std::collections::BTreeSet;
+
+    fn line() -> impl Strategy<Value = String> {
+        let end = prop_oneof![Just("A"), Just("B"), Just("C")];
+        let relation = prop_oneof![Just("r"), Just("s"), Just("t")];
+        let attrs = prop_oneof![
+            Just(""),
+            Just(" {k: 1}"),
+            Just(" {k: 2}"),
+            Just(" {k: 1, from: 2000-01-01, until: 2004-12-31}"),
+            Just(" {k: 2, from: 2005-01-01}"),
+            Just(" {from: 2003-01-01}"),
+        ];
+        (end.clone(), relation, end, attrs).prop_map(|(a, r, b, x)| format!("{a} {r} {b}{x}"))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+        /// The statements answers mark contested are exactly those
+        /// `dossier conflicts` lists, with and without declarations.
+        #[test]
+        fn contested_marks_are_the_listed_statements(
+            lines in prop::collection::vec(line(), 1..14),
+            declare in 0..4u8,
+        ) {
+            let mut text = String::new();
+            if declare & 1 == 1 {
+                text.push_str("relation r functional\n");
+            }
+            if declare & 2 == 2 {
+                text.push_str("relation s excludes t\n");
+            }
+            let header = text.lines().count() as u32;
+            text.push_str(&lines.join("\n"));
+            let Ok(graph) = Graph::from_inputs(
+                &[Input::Text { name: "p.kg".into(), text }],
+                Options::default(),
+            ) else {
+                return Ok(());
+            };
+            let (list, cut) = conflicts(&graph);
+            prop_assume!(!cut);
+            let listed: BTreeSet<u32> = list
+                .iter()
+                .flat_map(|c| [c.statements.0.line, c.statements.1.line])
+                .collect();
+            let mut contested = Contested::new(&graph);
+            let g = graph.petgraph();
+            let marked: BTreeSet<u32> = g
+                .edge_indices()
+                .filter(|&e| contested.edge(e))
+                .map(|e| g[e].origin.line)
+                .collect();
+            prop_assert_eq!(marked, listed, "{} declaration lines", header);
+        }
+    }
+}

@@ -29,6 +29,10 @@ pub(crate) struct Index {
     /// edges each way, merged in answer order (see [`Graph::adjacent_both`]),
     /// by entity.
     merged: Vec<(u32, Box<[u32]>)>,
+    /// A bit an edge: set when another edge has its subject, relation and
+    /// object (the two may disagree on an attribute). From the outgoing
+    /// rows, where such edges lie together; an eighth of a byte an edge.
+    twins: Vec<u64>,
 }
 
 /// Entities with at least this many edges each way have their two rows
@@ -97,6 +101,7 @@ impl Graph {
         index.incoming = incoming;
         self.index = index;
         self.index.merged = self.merged_rows();
+        self.index.twins = self.twin_bits();
         self.words = self.build_words();
     }
 
@@ -145,6 +150,7 @@ impl Graph {
         index.incoming = incoming;
         self.index = index;
         self.index.merged = self.merged_rows();
+        self.index.twins = self.twin_bits();
         self.words = words;
         Ok(())
     }
@@ -509,6 +515,37 @@ impl Graph {
             .iter()
             .take_while(move |&&i| self.index.name_rank[other(i).index()] == rank)
             .map(|&i| self.edge_ref(i))
+    }
+
+    /// The twin bits (see `Index::twins`), from the outgoing rows.
+    fn twin_bits(&self) -> Vec<u64> {
+        let edges = self.graph.raw_edges();
+        let mut bits = vec![0u64; edges.len().div_ceil(64)];
+        let key = |i: u32| {
+            let e = &edges[i as usize];
+            (e.target(), e.weight.relation)
+        };
+        let rows = &self.index.out;
+        for n in 0..self.graph.node_count() {
+            let row = rows.of(NodeIndex::new(n));
+            for w in row.windows(2) {
+                if key(w[0]) == key(w[1]) {
+                    for i in [w[0], w[1]] {
+                        bits[i as usize / 64] |= 1 << (i % 64);
+                    }
+                }
+            }
+        }
+        bits
+    }
+
+    /// Whether another statement has `edge`'s subject, relation and object.
+    pub fn has_twin(&self, edge: EdgeIndex) -> bool {
+        let i = edge.index();
+        self.index
+            .twins
+            .get(i / 64)
+            .is_some_and(|b| b >> (i % 64) & 1 == 1)
     }
 
     /// How many edges `node` has in `dir`.
