@@ -61,19 +61,6 @@ fn header(name: &str, value: &str) -> tiny_http::Header {
     tiny_http::Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("headers are ASCII")
 }
 
-/// Percent-encodes `text` for a header (as `decodeURIComponent` reads it).
-fn encode(text: &str) -> String {
-    let mut out = String::new();
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 fn respond(
     request: tiny_http::Request,
     status: u16,
@@ -135,7 +122,9 @@ fn handle(shared: &RwLock<State>, mut request: tiny_http::Request, time_limit: D
     let etag = format!("\"{version}\"");
     let mut extra = vec![header("ETag", &etag)];
     if let Some(e) = &error {
-        extra.push(header("X-Dossier-Diagnostics", &encode(e)));
+        let mut encoded = String::new();
+        crate::export::ntriples::percent_encode(&mut encoded, e);
+        extra.push(header("X-Dossier-Diagnostics", &encoded));
     }
     let url = request.url().to_string();
     let path = url.split('?').next().unwrap_or("");

@@ -139,14 +139,6 @@ fn in_script(json: &str) -> String {
     json.replace('<', "\\u003c")
 }
 
-/// Text for HTML: `&`, `<`, `>` and quotes escaped.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// The page for `graph`, titled `title`.
 pub fn html(graph: &Graph, title: &str) -> String {
     page(graph, title, false)
@@ -162,7 +154,7 @@ pub fn page(graph: &Graph, title: &str, live: bool) -> String {
             ("live", if live { "true" } else { "false" }),
             // The served page asks its own server; the file asks no one.
             ("connect", if live { "connect-src 'self'; " } else { "" }),
-            ("title", &escape(title)),
+            ("title", &super::graphml::xml(title)),
             ("style", STYLE),
             ("script", SCRIPT),
             ("data", &in_script(&data)),

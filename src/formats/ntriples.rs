@@ -60,6 +60,18 @@ pub fn check_base(base: &str) -> Result<(), String> {
     }
 }
 
+/// `text` with every byte but unreserved ASCII (letters, digits, `-._~`)
+/// percent-encoded, a `/` too, onto `out`.
+pub(crate) fn percent_encode(out: &mut String, text: &str) {
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+}
+
 /// `base` + `space` + `path`, with every character of `path` but
 /// unreserved ASCII percent-encoded (a `/` too), so any name makes a valid
 /// IRI and stays in its namespace.
@@ -68,13 +80,7 @@ fn iri(base: &str, space: &str, path: &str) -> String {
     out.push('<');
     out.push_str(base);
     out.push_str(space);
-    for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            let _ = write!(out, "%{b:02X}");
-        }
-    }
+    percent_encode(&mut out, path);
     out.push('>');
     out
 }

@@ -579,22 +579,12 @@ pub fn read(bytes: &[u8]) -> Result<Graph, String> {
     let ranks = r.u32s()?;
     let out = (r.u32s()?, r.u32s()?);
     let incoming = (r.u32s()?, r.u32s()?);
-    let entities = r.u32s()?;
-    let n = r.count(1)?;
-    let places = r.take(n)?.to_vec();
+    let words = (r.u32s()?, r.count(1).and_then(|n| r.take(n))?.to_vec());
     if r.at != payload.len() {
         return Err(DAMAGED.into());
     }
     graph
-        .finish_with(
-            ranks,
-            [out, incoming],
-            crate::graph::WordIndex {
-                entities,
-                places,
-                heads: Vec::new(),
-            },
-        )
+        .finish_with(ranks, [out, incoming], words)
         .map_err(|why| {
             format!("the snapshot is damaged: {why}; make it again from the relation files")
         })?;

@@ -7,6 +7,7 @@
 
 mod anchors;
 mod attrs;
+mod checks;
 mod index;
 mod names;
 mod subgraph;

@@ -101,14 +101,12 @@ pub(crate) fn table(
                     }
                 }
             }
+            let mut names: Vec<String> = header.iter().map(|h| h.to_string()).collect();
             if view.labels {
-                let mut names: Vec<String> = header.iter().map(|h| h.to_string()).collect();
                 add_labels(graph, answer, &mut names, &mut rows);
-                let header: Vec<&str> = names.iter().map(String::as_str).collect();
-                aligned_view(out, &header, &rows, view)?;
-            } else {
-                aligned_view(out, &header, &rows, view)?;
             }
+            let header: Vec<&str> = names.iter().map(String::as_str).collect();
+            aligned_view(out, &header, &rows, view)?;
             footer(out, rows.len(), "row")?;
             if *truncated {
                 partial_answer(out, answer)?;

@@ -290,8 +290,9 @@ impl Eval<'_> {
     }
 
     /// The entities whose name or label matches `q`, best first, by
-    /// score, then degree, then name.
-    pub(super) fn find_entities(&self, q: &[String], close_too: bool) -> Vec<(NodeIndex, f64)> {
+    /// score, then degree, then name; those of close spellings too when
+    /// the others are at most `room`.
+    pub(super) fn find_entities(&self, q: &[String], room: usize) -> Vec<(NodeIndex, f64)> {
         let mut hits: Vec<(NodeIndex, f64)> = Vec::new();
         for (i, n) in self.candidates(q, false).into_iter().enumerate() {
             // A million candidates take a second: Ctrl-C stops them.
@@ -302,7 +303,7 @@ impl Eval<'_> {
                 hits.push((n, s));
             }
         }
-        if close_too {
+        if hits.len() <= room {
             let found: HashSet<NodeIndex> = hits.iter().map(|h| h.0).collect();
             for (i, n) in self.candidates(q, true).into_iter().enumerate() {
                 if i % 4096 == 4095 && crate::cancel::requested() {
@@ -337,10 +338,7 @@ impl Eval<'_> {
         let limit = limit as usize;
         let mut rows = match place {
             Place::Labels => {
-                let mut hits = self.find_entities(&q, false);
-                if hits.len() <= limit {
-                    hits = self.find_entities(&q, true);
-                }
+                let hits = self.find_entities(&q, limit);
                 let mut rows = Rows {
                     columns: ["entity", "kind", "label", "degree", "score"]
                         .map(String::from)
@@ -386,7 +384,7 @@ impl Eval<'_> {
                 let d = self
                     .error(name.span, format!("no entity is labelled {written}"))
                     .label("unknown label");
-                let near = self.find_entities(&q, true);
+                let near = self.find_entities(&q, usize::MAX);
                 Err(Box::new(match near.first() {
                     Some(&(n, _)) => d.help(format!("did you mean {}?", self.entity_with_label(n))),
                     None => d.help(
@@ -398,13 +396,7 @@ impl Eval<'_> {
                 let listed: Vec<String> = exact
                     .iter()
                     .take(10)
-                    .map(|&n| {
-                        format!(
-                            "{} ({})",
-                            super::eval::written(&self.graph.entity(n).name),
-                            self.graph.kind_name(n)
-                        )
-                    })
+                    .map(|&n| self.name_and_kind(n))
                     .collect();
                 let more = if exact.len() > 10 {
                     format!(" and {} more", exact.len() - 10)
@@ -426,14 +418,20 @@ impl Eval<'_> {
         }
     }
 
-    /// `Name (kind) "label"`, for suggestions.
-    pub(super) fn entity_with_label(&self, n: NodeIndex) -> String {
+    /// `Name (kind)`, as suggestions name an entity.
+    fn name_and_kind(&self, n: NodeIndex) -> String {
         let g = self.graph;
-        let mut s = format!(
+        format!(
             "{} ({})",
             super::eval::written(&g.entity(n).name),
             g.kind_name(n)
-        );
+        )
+    }
+
+    /// `Name (kind) labelled "label"`, for suggestions.
+    pub(super) fn entity_with_label(&self, n: NodeIndex) -> String {
+        let g = self.graph;
+        let mut s = self.name_and_kind(n);
         if let Some(l) = g.label(n) {
             s.push_str(" labelled ");
             crate::value::write_quoted(&mut s, l).expect("writing to a String");
@@ -461,11 +459,7 @@ impl Eval<'_> {
             .collect();
         let g = self.graph;
         let is_labelled = |n: NodeIndex| {
-            let mut s = format!(
-                "{} ({})",
-                super::eval::written(&g.entity(n).name),
-                g.kind_name(n)
-            );
+            let mut s = self.name_and_kind(n);
             s.push_str(" is labelled ");
             crate::value::write_quoted(&mut s, g.label(n).unwrap_or("")).expect("writing");
             s
