@@ -257,7 +257,7 @@ pub enum Command {
         /// The format to write
         #[arg(long = "to", value_enum)]
         to: crate::export::ExportFormat,
-        /// Where to write (a folder for csv); without it, or with `-`, stdout
+        /// Where to write (a folder for csv and parquet); without it, or with `-`, stdout
         #[arg(short = 'o', long = "output", value_name = "OUT")]
         out: Option<PathBuf>,
         /// Export only the entities and edges that QUERY's answer touches

@@ -14,6 +14,7 @@ pub mod json;
 pub mod kg;
 pub mod ntriples;
 mod order;
+pub mod parquet;
 pub mod snapshot;
 pub mod tsv;
 
@@ -43,6 +44,9 @@ pub enum ExportFormat {
     Kuzu,
     /// CSV files in neo4j-admin import style, and a Kuzu script to load them
     Csv,
+    /// Parquet tables (entities, statements, facts, attributes, ...) for
+    /// Spark, DuckDB and LadybugDB
+    Parquet,
     /// An SVG picture, drawn by Graphviz's `dot`
     Svg,
     /// A PNG picture, drawn by Graphviz's `dot`
@@ -61,7 +65,7 @@ pub enum ExportFormat {
 #[derive(Debug, Clone)]
 pub struct Export {
     pub format: ExportFormat,
-    /// A file (a folder for CSV); `None` writes to stdout.
+    /// A file (a folder for CSV and Parquet); `None` writes to stdout.
     pub out: Option<PathBuf>,
     /// The IRI prefix of N-Triples.
     pub base: String,
@@ -173,6 +177,15 @@ pub fn export(graph: &Graph, export: &Export) -> Result<(), String> {
                 .ok_or("--to csv writes a folder of files: give a folder with -o DIR")?;
             let files = csv::csv(graph);
             let files: Vec<(&str, &[u8])> = files.iter().map(|(n, t)| (*n, t.as_bytes())).collect();
+            crate::files::write_folder(dir, &files)
+        }
+        ExportFormat::Parquet => {
+            let dir = export
+                .out
+                .as_ref()
+                .ok_or("--to parquet writes a folder of tables: give a folder with -o DIR")?;
+            let files = parquet::parquet(graph)?;
+            let files: Vec<(&str, &[u8])> = files.iter().map(|(n, t)| (*n, &t[..])).collect();
             crate::files::write_folder(dir, &files)
         }
         ExportFormat::Snapshot => {
