@@ -233,6 +233,27 @@ pub enum Command {
         #[arg(long)]
         git: bool,
     },
+    /// Translate a query for Spark, DuckDB, LadybugDB (Cypher) or a SPARQL store
+    #[command(
+        after_help = "The last argument is the query; the files before it (default: the bundled graph) give its names and declarations. SQL reads the tables of `export --to parquet`, Cypher the same loaded by `--schema`, SPARQL the N-Triples export. What an engine cannot express is an error (exit 1).\n\nExamples:\n  dossier translate --to duckdb '?s member_of ?b'\n  dossier translate data/world.kg --to spark 'path North_Korea Germany via borders'\n  dossier translate --to cypher --schema"
+    )]
+    Translate {
+        /// [FILE]... QUERY
+        #[arg(value_name = "FILE... QUERY")]
+        args: Vec<String>,
+        /// The engine to write for
+        #[arg(long = "to", value_enum)]
+        to: crate::query::translate::Engine,
+        /// Print the statements that load the Parquet tables into LadybugDB (with --to cypher)
+        #[arg(long)]
+        schema: bool,
+        /// The most steps a recursion takes where an engine needs a bound
+        #[arg(long, default_value_t = crate::query::translate::DEFAULT_MAX_DEPTH, value_name = "N")]
+        max_depth: u32,
+        /// The IRI prefix of the N-Triples export, for SPARQL
+        #[arg(long, default_value = crate::export::DEFAULT_BASE, value_parser = base_iri)]
+        base: String,
+    },
     /// Print a shell completion script
     #[command(
         after_help = "Examples:\n  dossier completions bash > ~/.local/share/bash-completion/completions/dossier\n  dossier completions zsh > ~/.zfunc/_dossier\n  dossier completions fish > ~/.config/fish/completions/dossier.fish"
@@ -411,6 +432,38 @@ fn run(cli: Cli, steps: Vec<Step>) -> ExitCode {
     {
         let limit = std::time::Duration::from_millis(*time_limit);
         return crate::serve::run(files, bind, *port, limit, options);
+    }
+    if let Some(Command::Translate {
+        args,
+        to,
+        schema,
+        max_depth,
+        base,
+    }) = &cli.command
+    {
+        let (files, query) = match (schema, args.split_last()) {
+            (true, _) => (&args[..], None),
+            (false, Some((query, files))) => (files, Some(query.as_str())),
+            (false, None) => {
+                eprintln!("error: give the query to translate, after the files\n\nFor more information, try '--help'.");
+                return ExitCode::from(2);
+            }
+        };
+        let files: Vec<PathBuf> = files.iter().map(PathBuf::from).collect();
+        return match load(&files, options) {
+            Ok((graph, _)) => {
+                let options = crate::query::translate::Options {
+                    engine: *to,
+                    max_depth: *max_depth,
+                    base: base.clone(),
+                };
+                crate::query::translate::run(&graph, query, &options)
+            }
+            Err(error) => {
+                report(&error);
+                ExitCode::FAILURE
+            }
+        };
     }
     if let Some(Command::Diff { sides, json, git }) = &cli.command {
         return crate::diff::sides::run(sides, *json, *git, options);

@@ -586,7 +586,7 @@ impl<'g> Eval<'g> {
 }
 
 /// Where a query's first word is: the start of its pattern's first name.
-pub(super) fn query_start(query: &Query) -> usize {
+pub(crate) fn query_start(query: &Query) -> usize {
     match query {
         Query::Pattern(p) => p.clauses.first().map_or(usize::MAX, |c| match c {
             Clause::Kind { entity, .. } => entity.span().start,

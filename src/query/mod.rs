@@ -10,6 +10,7 @@ mod path;
 mod pattern;
 mod plan;
 mod statements;
+pub mod translate;
 
 pub use parse::parse_query;
 pub mod rpq;

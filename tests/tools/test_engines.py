@@ -402,21 +402,6 @@ def test_duckdb_reads_the_csv_files(which, tmp_path):
         assert plain["big:long"] == "9223372036854775807" and plain["since:date"] == "2014-11-18"
 
 
-@pytest.fixture(scope="module")
-def spark():
-    from pyspark.sql import SparkSession
-
-    session = (
-        SparkSession.builder.master("local[1]")
-        .appName("dossier-tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "1")
-        .getOrCreate()
-    )
-    yield session
-    session.stop()
-
-
 def spark_tables(spark, folder):
     tables = {}
     for f in ["nodes.csv", "edges.csv", "facts.csv", "has_fact.csv"]:
