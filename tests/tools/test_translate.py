@@ -177,6 +177,15 @@ def q(name):
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def rq(name):
+    """A relation name as a query writes it: in backticks unless an identifier."""
+    import re
+
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_\-]*", name):
+        return name
+    return "`" + name.replace("`", "``") + "`"
+
+
 def corpus(doc, rng):
     """The queries for one graph."""
     names = sorted(e["name"] for e in doc["entities"])
@@ -194,27 +203,27 @@ def corpus(doc, rng):
     out = []
     pick = lambda xs: xs[rng.randrange(len(xs))]
     for r in common[:4]:
-        out += [f"?x {q(r)} ?y", f"count ?x {q(r)} ?y", f"?x {q(r)} {q(pick(busy))}", f"{q(pick(busy))} {q(r)} ?y"]
-        out += [f"{q(pick(some))} {q(r)}+ ?y", f"?x {q(r)}* {q(pick(some))}", f"{q(pick(busy))} {q(r)}? ?y", f"{q(pick(busy))} ^{q(r)} ?y"]
-        out += [f"?x {q(r)}{{1,3}} {q(pick(busy))}", f"{q(pick(busy))} {q(r)}{{2}} ?y"]
+        out += [f"?x {rq(r)} ?y", f"count ?x {rq(r)} ?y", f"?x {rq(r)} {q(pick(busy))}", f"{q(pick(busy))} {rq(r)} ?y"]
+        out += [f"{q(pick(some))} {rq(r)}+ ?y", f"?x {rq(r)}* {q(pick(some))}", f"{q(pick(busy))} {rq(r)}? ?y", f"{q(pick(busy))} ^{rq(r)} ?y"]
+        out += [f"?x {rq(r)}{{1,3}} {q(pick(busy))}", f"{q(pick(busy))} {rq(r)}{{2}} ?y"]
     if len(common) > 1:
         a, b = common[0], common[1]
-        out += [f"{q(pick(busy))} {q(a)}|{q(b)} ?y", f"{q(pick(busy))} {q(a)}/{q(b)} ?y", f"?x {q(a)}/^{q(b)} ?y",
-                f"{q(pick(busy))} ({q(a)}|{q(b)})+ ?y", f"count ?x ({q(a)}/{q(b)})? ?y", f"{q(pick(busy))} ({q(a)}|^{q(b)}){{1,2}} ?y"]
-        out += [f"?x {q(a)} ?y, ?y {q(b)} ?z", f"?x {q(a)} ?y, ?x {q(b)} ?y", f"count ?x {q(a)} ?y, ?y {q(a)} ?x"]
+        out += [f"{q(pick(busy))} {rq(a)}|{rq(b)} ?y", f"{q(pick(busy))} {rq(a)}/{rq(b)} ?y", f"?x {rq(a)}/^{rq(b)} ?y",
+                f"{q(pick(busy))} ({rq(a)}|{rq(b)})+ ?y", f"count ?x ({rq(a)}/{rq(b)})? ?y", f"{q(pick(busy))} ({rq(a)}|^{rq(b)}){{1,2}} ?y"]
+        out += [f"?x {rq(a)} ?y, ?y {rq(b)} ?z", f"?x {rq(a)} ?y, ?x {rq(b)} ?y", f"count ?x {rq(a)} ?y, ?y {rq(a)} ?x"]
     for n in some[:5]:
         out += [f"{q(n)} ?r ?y", f"?x ?r {q(n)}", f"count {q(n)} ?r ?y"]
         for d in ["", " out", " in"]:
             out.append(f"neighbours {q(n)}{d}")
         out += [f"neighbours {q(n)} depth 2", f"neighbours {q(n)} out depth 3", f"neighbours {q(n)} in depth 2"]
         if common:
-            out += [f"neighbours {q(n)} via {q(common[0])}", f"neighbours {q(n)} out via {','.join(q(r) for r in common[:2])} depth 2"]
+            out += [f"neighbours {q(n)} via {rq(common[0])}", f"neighbours {q(n)} out via {','.join(rq(r) for r in common[:2])} depth 2"]
     for k in kinds[:4]:
         out += [f"?x: {q(k)}", f"count ?x: {q(k)}"]
         if common:
-            out.append(f"?x: {q(k)}, ?x {q(common[0])} ?y")
+            out.append(f"?x: {q(k)}, ?x {rq(common[0])} ?y")
     for f in facts[:3]:
-        out += [f"?x {q(f)}", f"count ?x {q(f)}"]
+        out += [f"?x {rq(f)}", f"count ?x {rq(f)}"]
     if facts:
         out += ["?x ?f", "count ?x ?f"]
     for k in sorted(keys)[:4]:
@@ -226,8 +235,8 @@ def corpus(doc, rng):
             continue
         out += [f"path {q(a)} {q(b)}", f"path {q(a)} -> {q(b)}", f"paths {q(a)} {q(b)} max 2", f"paths {q(a)} -> {q(b)} max 3"]
         if common:
-            out += [f"path {q(a)} {q(b)} via {q(common[0])}", f"path {q(a)} -> {q(b)} via ({q(common[0])}|{q(common[-1])})+"]
-            out += [f"paths {q(a)} -> {q(b)} via {','.join(q(r) for r in common[:3])} max 3"]
+            out += [f"path {q(a)} {q(b)} via {rq(common[0])}", f"path {q(a)} -> {q(b)} via ({rq(common[0])}|{rq(common[-1])})+"]
+            out += [f"paths {q(a)} -> {q(b)} via {','.join(rq(r) for r in common[:3])} max 3"]
     return out
 
 
@@ -379,7 +388,16 @@ def same(which, files, doc, query, rows, columns):
         for p, _step, a, r, b, d in rows:
             got.setdefault(p, []).append((a, r, b, d))
         got = [got[k] for k in sorted(got)]
-        assert got == [[(h["from"], h["relation"], h["to"], h["direction"]) for h in p] for p in want["paths"]], query
+        paths = [[(h["from"], h["relation"], h["to"], h["direction"]) for h in p] for p in want["paths"]]
+        if not want["truncated"]:
+            assert got == paths, query
+            return
+        # Cut by the limit: Dossier keeps the first it met of the last
+        # length; the same count and lengths, each a valid path.
+        assert [len(p) for p in got] == [len(p) for p in paths], query
+        ok = steps_of(doc)
+        for p in got:
+            assert all(h in ok for h in p), (query, p)
     elif "path" in want:
         hops = [tuple(r[1:]) for r in rows]
         if want["path"] is None or want["path"] == []:
@@ -398,9 +416,10 @@ def same(which, files, doc, query, rows, columns):
 
 
 def translated(files, engine, query):
-    out = subprocess.run([DOSSIER, "translate", *files, "--to", engine, query], cwd=ROOT, capture_output=True, text=True)
-    assert out.returncode == 0, (query, out.stderr)
-    return out.stdout
+    # Bytes, decoded here: text mode would turn a CR in a name into a line end.
+    out = subprocess.run([DOSSIER, "translate", *files, "--to", engine, query], cwd=ROOT, capture_output=True)
+    assert out.returncode == 0, (query, out.stderr.decode())
+    return out.stdout.decode()
 
 
 def queries(which, doc):
