@@ -267,14 +267,18 @@ impl Sql<'_, '_, '_> {
         let oriented = self.oriented(&relations);
         let walk = format!("walk{k}");
         let start = m.start;
+        let depth = if self.spark { ", 0 AS depth" } else { "" };
         let seed = match seed {
-            Some(name) => format!("SELECT {n} AS src, {n} AS node, {start} AS state", n = self.str(name)),
-            None => format!("SELECT name AS src, name AS node, {start} AS state FROM entities"),
+            Some(name) => format!(
+                "SELECT {n} AS src, {n} AS node, {start} AS state{depth}",
+                n = self.str(name)
+            ),
+            None => format!("SELECT name AS src, name AS node, {start} AS state{depth} FROM entities"),
         };
         self.recursive = true;
         let body = if self.spark {
             format!(
-                "{seed}, 0 AS depth\nUNION ALL\nSELECT DISTINCT w.src, o.dst AS node, m.to_state AS state, w.depth + 1 AS depth\nFROM {walk} w\nJOIN {moves} m ON m.from_state = w.state\nJOIN {oriented} o ON o.src = w.node AND o.relation = m.relation AND o.forward = m.forward\nWHERE w.depth < {}",
+                "{seed}\nUNION ALL\nSELECT DISTINCT w.src, o.dst AS node, m.to_state AS state, w.depth + 1 AS depth\nFROM {walk} w\nJOIN {moves} m ON m.from_state = w.state\nJOIN {oriented} o ON o.src = w.node AND o.relation = m.relation AND o.forward = m.forward\nWHERE w.depth < {}",
                 self.t.options.max_depth
             )
         } else {
@@ -758,6 +762,23 @@ impl Sql<'_, '_, '_> {
         let (a, b) = (self.str(from), self.str(to));
         let bound = self.t.options.max_depth;
         self.recursive = true;
+        if self.spark {
+            // Spark lets no recursion build on another, so the walk back
+            // from the target cannot follow a search: the walks carry their
+            // hops and entities visited, the shortest is kept.
+            self.route_walk(&moves, start, &a, &b, bound, true);
+            self.cte(
+                "found",
+                format!(
+                    "SELECT depth, route FROM walk WHERE node = {b} AND state IN ({}) AND depth > 0\nORDER BY depth, route LIMIT 1",
+                    states(&accepting)
+                ),
+            );
+            let (f, t) = (self.ident("from"), self.ident("to"));
+            return Ok(format!(
+                "-- A shortest path of at most {bound} hops (dossier translate --max-depth): the walks carry\n-- the entities they visited, so their number grows with the graph's degree to that power.\nSELECT h.pos + 1 AS step, h.hop.`from` AS {f}, h.hop.relation, h.hop.`to` AS {t}, h.hop.direction\nFROM found n LATERAL VIEW posexplode(n.route) h AS pos, hop\nORDER BY step"
+            ));
+        }
         // Breadth first: the (entity, state) pairs each number of moves reaches.
         self.cte(
             "reach(node, state, depth)",
@@ -794,6 +815,45 @@ impl Sql<'_, '_, '_> {
         ))
     }
 
+    /// Every walk from `a` of at most `bound` moves that visits no entity
+    /// twice (`by_state`: in one state of the automaton) and stops at `b`, with its hops
+    /// as structs ordered as Dossier orders hops: relation, entity reached,
+    /// direction.
+    fn route_walk(&mut self, moves: &str, start: usize, a: &str, b: &str, bound: u32, by_state: bool) {
+        let (empty, hop, visited0, at, append, contains) = if self.spark {
+            (
+                "CAST(array() AS ARRAY<STRUCT<relation: STRING, `to`: STRING, direction: STRING, `from`: STRING>>)".to_string(),
+                "named_struct('relation', m.relation, 'to', m.dst, 'direction', m.direction, 'from', m.src)".to_string(),
+                format!("array(named_struct('node', {a}, 'state', {start}))"),
+                "named_struct('node', m.dst, 'state', m.to_state)",
+                "array_append",
+                "array_contains",
+            )
+        } else {
+            (
+                "CAST([] AS STRUCT(relation VARCHAR, \"to\" VARCHAR, direction VARCHAR, \"from\" VARCHAR)[])".to_string(),
+                "struct_pack(relation := m.relation, \"to\" := m.dst, direction := m.direction, \"from\" := m.src)".to_string(),
+                format!("[struct_pack(node := {a}, state := {start})]"),
+                "struct_pack(node := m.dst, state := m.to_state)",
+                "list_append",
+                "list_contains",
+            )
+        };
+        let (visited0, at) = if by_state {
+            (visited0, at.to_string())
+        } else if self.spark {
+            (format!("array({a})"), "m.dst".to_string())
+        } else {
+            (format!("[{a}]"), "m.dst".to_string())
+        };
+        self.cte(
+            "walk(node, state, depth, visited, route)",
+            format!(
+                "SELECT {a} AS node, {start} AS state, 0 AS depth, {visited0} AS visited, {empty} AS route\nUNION ALL\nSELECT m.dst, m.to_state, w.depth + 1, {append}(w.visited, {at}), {append}(w.route, {hop})\nFROM walk w JOIN {moves} m ON m.src = w.node AND m.from_state = w.state\nWHERE w.depth < {bound} AND w.node <> {b} AND NOT {contains}(w.visited, {at})"
+            ),
+        );
+    }
+
     fn paths(
         &mut self,
         from: &str,
@@ -811,31 +871,7 @@ impl Sql<'_, '_, '_> {
         let (moves, start, accepting) = self.search_moves(direction, via);
         let (a, b) = (self.str(from), self.str(to));
         self.recursive = true;
-        // Hops as structs ordered as Dossier orders them: relation, entity
-        // reached, direction.
-        let (empty, hop, visited0, append, contains) = if self.spark {
-            (
-                "CAST(array() AS ARRAY<STRUCT<relation: STRING, `to`: STRING, direction: STRING, `from`: STRING>>)".to_string(),
-                "named_struct('relation', m.relation, 'to', m.dst, 'direction', m.direction, 'from', m.src)".to_string(),
-                format!("array({a})"),
-                "array_append",
-                "array_contains",
-            )
-        } else {
-            (
-                "CAST([] AS STRUCT(relation VARCHAR, \"to\" VARCHAR, direction VARCHAR, \"from\" VARCHAR)[])".to_string(),
-                "struct_pack(relation := m.relation, \"to\" := m.dst, direction := m.direction, \"from\" := m.src)".to_string(),
-                format!("[{a}]"),
-                "list_append",
-                "list_contains",
-            )
-        };
-        self.cte(
-            "walk(node, state, depth, visited, route)",
-            format!(
-                "SELECT {a} AS node, {start} AS state, 0 AS depth, {visited0} AS visited, {empty} AS route\nUNION ALL\nSELECT m.dst, m.to_state, w.depth + 1, {append}(w.visited, m.dst), {append}(w.route, {hop})\nFROM walk w JOIN {moves} m ON m.src = w.node AND m.from_state = w.state\nWHERE w.depth < {max} AND w.node <> {b} AND NOT {contains}(w.visited, m.dst)"
-            ),
-        );
+        self.route_walk(&moves, start, &a, &b, max, false);
         self.cte(
             "found",
             format!(
