@@ -75,7 +75,7 @@ pub(crate) fn percent_encode(out: &mut String, text: &str) {
 /// `base` + `space` + `path`, with every character of `path` but
 /// unreserved ASCII percent-encoded (a `/` too), so any name makes a valid
 /// IRI and stays in its namespace.
-fn iri(base: &str, space: &str, path: &str) -> String {
+pub(crate) fn iri(base: &str, space: &str, path: &str) -> String {
     let mut out = String::with_capacity(base.len() + space.len() + path.len() + 2);
     out.push('<');
     out.push_str(base);

@@ -59,7 +59,7 @@ pub(super) fn sql(t: &Translation, q: &Question) -> Out {
         recursive: false,
     };
     let body = match q {
-        Question::Pattern { plan, count } => s.pattern(plan, *count)?,
+        Question::Pattern { plan, count, .. } => s.pattern(plan, *count)?,
         Question::Neighbours {
             entity,
             direction,
@@ -664,7 +664,7 @@ impl Sql<'_, '_, '_> {
                 );
                 ("moves".into(), 0, vec![0])
             }
-            Via::Expression(nfa, _) => {
+            Via::Expression(nfa) => {
                 let m = Moves::new(nfa);
                 self.moves_table("automaton", &m);
                 let mut relations: Vec<&str> =
