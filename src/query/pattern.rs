@@ -123,6 +123,7 @@ impl Run<'_, '_> {
                 nfa,
                 reversed,
                 object,
+                ..
             } => {
                 let s = resolve_node(subject, binding);
                 let o = resolve_node(object, binding);

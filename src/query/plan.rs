@@ -22,6 +22,8 @@ pub(super) enum Step {
         /// The same, read from the object.
         reversed: super::rpq::Nfa,
         object: Slot<NodeIndex>,
+        /// The expression as written (for `dossier translate`).
+        expr: PathExpr,
     },
     Kind {
         entity: Slot<NodeIndex>,
@@ -149,7 +151,7 @@ impl Plan {
                         ));
                     }
                     let nfa = eval.automaton(expr)?;
-                    Step::Path { subject: entity(subject, &mut var)?, reversed: nfa.reversed(), nfa, object: entity(object, &mut var)? }
+                    Step::Path { subject: entity(subject, &mut var)?, reversed: nfa.reversed(), nfa, object: entity(object, &mut var)?, expr: expr.clone() }
                 }
                 Clause::Edge {
                     subject,

@@ -11,6 +11,7 @@
 //! naming the part and the reason, never a query that answers something
 //! else.
 
+mod cypher;
 mod sparql;
 mod sql;
 
@@ -109,15 +110,7 @@ pub fn translate(
     let body = match options.engine {
         Engine::Spark | Engine::Duckdb => sql::sql(&t, &question),
         Engine::Sparql => sparql::sparql(&t, &question),
-        Engine::Cypher => Err((
-            None,
-            "queries yet".to_string(),
-            format!(
-                "Dossier translates for Spark, DuckDB and SPARQL so far; {} comes next (the exports \
-                 `--to ntriples` and `--to csv` load into RDF stores and LadybugDB today)",
-                options.engine.name()
-            ),
-        )),
+        Engine::Cypher => cypher::cypher(&t, &question),
     };
     body.or_else(|(span, what, why)| refuse(span.unwrap_or(whole), &what, why))
 }
@@ -412,7 +405,7 @@ pub fn schema(engine: Engine) -> String {
             .iter()
             .map(|t| format!("CREATE VIEW {t} AS FROM 'DIR/{t}.parquet';\n"))
             .collect(),
-        Engine::Cypher => "// Load the graph into LadybugDB (or Kuzu) with the script of\n//   dossier export FILE... --to csv -o DIR   (DIR/kuzu.cypher)\n".into(),
+        Engine::Cypher => cypher::schema(),
         Engine::Sparql => "# Load the N-Triples export into the store:\n#   dossier export FILE... --to ntriples -o graph.nt\n".into(),
     }
 }

@@ -347,6 +347,7 @@ impl Sql<'_, '_, '_> {
                     nfa,
                     reversed,
                     object,
+                    ..
                 } => {
                     let (pairs, swap) = match (t.entity_name(subject), t.entity_name(object)) {
                         (Some(s), _) => (self.closure(&Moves::new(nfa), Some(s)), false),
@@ -762,23 +763,6 @@ impl Sql<'_, '_, '_> {
         let (a, b) = (self.str(from), self.str(to));
         let bound = self.t.options.max_depth;
         self.recursive = true;
-        if self.spark {
-            // Spark lets no recursion build on another, so the walk back
-            // from the target cannot follow a search: the walks carry their
-            // hops and entities visited, the shortest is kept.
-            self.route_walk(&moves, start, &a, &b, bound, true);
-            self.cte(
-                "found",
-                format!(
-                    "SELECT depth, route FROM walk WHERE node = {b} AND state IN ({}) AND depth > 0\nORDER BY depth, route LIMIT 1",
-                    states(&accepting)
-                ),
-            );
-            let (f, t) = (self.ident("from"), self.ident("to"));
-            return Ok(format!(
-                "-- A shortest path of at most {bound} hops (dossier translate --max-depth): the walks carry\n-- the entities they visited, so their number grows with the graph's degree to that power.\nSELECT h.pos + 1 AS step, h.hop.`from` AS {f}, h.hop.relation, h.hop.`to` AS {t}, h.hop.direction\nFROM found n LATERAL VIEW posexplode(n.route) h AS pos, hop\nORDER BY step"
-            ));
-        }
         // Breadth first: the (entity, state) pairs each number of moves reaches.
         self.cte(
             "reach(node, state, depth)",
@@ -804,6 +788,30 @@ impl Sql<'_, '_, '_> {
                 "SELECT * FROM (\n  SELECT m.*, d.depth,\n         row_number() OVER (PARTITION BY m.dst, m.to_state ORDER BY m.derived, m.relation, m.direction, m.src, m.from_state) AS k\n  FROM {moves} m\n  JOIN distance p ON p.node = m.src AND p.state = m.from_state\n  JOIN distance d ON d.node = m.dst AND d.state = m.to_state AND d.depth = p.depth + 1\n) AS ranked WHERE k = 1"
             ),
         );
+        if self.spark {
+            // Spark lets no recursion build on another: the walk back from
+            // the target is written out, a subquery a hop.
+            for k in 1..=bound {
+                let into = if k == 1 {
+                    "goal g ON p.dst = g.node AND p.to_state = g.state".to_string()
+                } else {
+                    format!("hop{} g ON p.dst = g.src AND p.to_state = g.from_state", k - 1)
+                };
+                self.cte(
+                    &format!("hop{k}"),
+                    format!("SELECT p.* FROM parent p JOIN {into}"),
+                );
+            }
+            let all: Vec<String> = (1..=bound)
+                .map(|k| format!("SELECT depth AS step, src, relation, dst, direction FROM hop{k}"))
+                .collect();
+            return Ok(format!(
+                "-- A shortest path of at most {bound} hops (dossier translate --max-depth).\nSELECT step, src AS {}, relation, dst AS {}, direction FROM (\n{}\n) AS hops\nORDER BY step",
+                self.ident("from"),
+                self.ident("to"),
+                indent(&all.join("\nUNION ALL\n"))
+            ));
+        }
         self.cte(
             "back(step, node, state)",
             "SELECT depth, node, state FROM goal\nUNION ALL\nSELECT b.step - 1, p.src, p.from_state\nFROM back b JOIN parent p ON p.dst = b.node AND p.to_state = b.state\nWHERE b.step > 1".into(),
