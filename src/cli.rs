@@ -441,29 +441,18 @@ fn run(cli: Cli, steps: Vec<Step>) -> ExitCode {
         base,
     }) = &cli.command
     {
-        let (files, query) = match (schema, args.split_last()) {
-            (true, _) => (&args[..], None),
-            (false, Some((query, files))) => (files, Some(query.as_str())),
-            (false, None) => {
-                eprintln!("error: give the query to translate, after the files\n\nFor more information, try '--help'.");
-                return ExitCode::from(2);
-            }
+        let translation = crate::query::translate::Options {
+            engine: *to,
+            max_depth: *max_depth,
+            base: base.clone(),
         };
-        let files: Vec<PathBuf> = files.iter().map(PathBuf::from).collect();
-        return match load(&files, options) {
-            Ok((graph, _)) => {
-                let options = crate::query::translate::Options {
-                    engine: *to,
-                    max_depth: *max_depth,
-                    base: base.clone(),
-                };
-                crate::query::translate::run(&graph, query, &options)
-            }
-            Err(error) => {
-                report(&error);
-                ExitCode::FAILURE
-            }
+        let load = |files: &[PathBuf]| {
+            load(files, options)
+                .map(|(graph, _)| graph)
+                .map_err(|error| report(&error))
+                .ok()
         };
+        return crate::query::translate::command(args, *schema, &translation, &load);
     }
     if let Some(Command::Diff { sides, json, git }) = &cli.command {
         return crate::diff::sides::run(sides, *json, *git, options);

@@ -357,6 +357,31 @@ impl Moves {
     }
 }
 
+/// `dossier translate [FILE]... QUERY` (`args`), or `--schema`: loads the
+/// files with `load` (which reports a failure) and prints the translation.
+pub fn command(
+    args: &[String],
+    schema: bool,
+    options: &Options,
+    load: &dyn Fn(&[std::path::PathBuf]) -> Option<Graph>,
+) -> std::process::ExitCode {
+    let (files, query) = match (schema, args.split_last()) {
+        (true, _) => (args, None),
+        (false, Some((query, files))) => (files, Some(query.as_str())),
+        (false, None) => {
+            eprintln!(
+                "error: give the query to translate, after the files\n\nFor more information, try '--help'."
+            );
+            return std::process::ExitCode::from(2);
+        }
+    };
+    let files: Vec<std::path::PathBuf> = files.iter().map(std::path::PathBuf::from).collect();
+    match load(&files) {
+        Some(graph) => run(&graph, query, options),
+        None => std::process::ExitCode::FAILURE,
+    }
+}
+
 /// `dossier translate`: prints the translation of `query` (or, without
 /// one, the schema that loads the tables), or the error.
 pub fn run(graph: &Graph, query: Option<&str>, options: &Options) -> std::process::ExitCode {
