@@ -137,7 +137,10 @@ fn the_parquet_export_writes_its_tables_and_needs_a_folder() {
     );
     for name in &names {
         let bytes = std::fs::read(folder.join(name)).unwrap();
-        assert!(bytes.starts_with(b"PAR1") && bytes.ends_with(b"PAR1"), "{name}");
+        assert!(
+            bytes.starts_with(b"PAR1") && bytes.ends_with(b"PAR1"),
+            "{name}"
+        );
     }
     let out = dossier(&["export", "--to", "parquet"]);
     assert_eq!(out.status.code(), Some(1));

@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parents[2]
 DOSSIER = str(ROOT / "target" / "release" / "dossier")
 QUESTIONS = [
     ("a pattern", "E42 ?r ?y, ?y rel7 ?z", []),
-    ("neighbours depth 2", "neighbours E42 depth 2", []),
-    ("a shortest path", "path E42 -> E77", ["--max-depth", "8"]),
+    ("neighbours depth 2", "neighbours E123456 depth 2", []),
+    ("a shortest path", "path E42 -> E77", ["--max-depth", "3"]),
 ]
 
 

@@ -44,9 +44,12 @@ pub const TABLES: [&str; 6] = [
     "evidence.parquet",
 ];
 
+/// What writes one table.
+type Table = fn(&Graph) -> Result<Vec<u8>, String>;
+
 /// The files of `--to parquet`, by name.
 pub fn parquet(graph: &Graph) -> Result<Vec<(&'static str, Vec<u8>)>, String> {
-    let tables: [fn(&Graph) -> Result<Vec<u8>, String>; 6] = [
+    let tables: [Table; 6] = [
         entities,
         statements,
         facts,

@@ -4,7 +4,7 @@ every path-expression operator, declarations, `as of`, empty answers, names
 that need quoting) over the bundled graph, the declarations fixture, the
 hostile fixture, data/world.kg and a generated graph of 10,000 statements
 with a hub and a cycle, each translated for DuckDB and run there (Spark, at about a second a
-query, runs each graph's own queries and every fourth generated one);
+query, runs each graph's own queries and every sixth generated one);
 each answer, normalised to Dossier's JSON shape, must equal Dossier's own
 (shortest paths: the same length, and each a valid path)."""
 
@@ -458,8 +458,8 @@ def test_spark_gives_dossiers_answers(which, graphs, tmp_path_factory, spark):
     for t in TABLES:
         spark.read.parquet(str(folder / f"{t}.parquet")).cache().createOrReplaceTempView(t)
     # Spark takes about a second a query, whatever its size: it runs the
-    # graph's own queries and every fourth of the generated ones (all forms).
-    asked = SPECIFIC.get(which, []) + corpus(doc, random.Random(which))[::4]
+    # graph's own queries and every sixth of the generated ones (all forms).
+    asked = SPECIFIC.get(which, []) + corpus(doc, random.Random(which))[::6]
     for query in asked:
         # Spark's shortest path repeats its search for each hop of the walk
         # back: a short bound; its repeats go as far as the graphs' longest

@@ -87,8 +87,8 @@ pub(super) fn cypher(t: &Translation, q: &Question) -> Out {
                 None,
                 "`paths`".into(),
                 "numbering every simple path in Dossier's order (by length, then hop by hop) \
-                 needs the paths sorted by their hops, which LadybugDB's Cypher cannot sort; \
-                 translate `paths` for Spark or DuckDB"
+                 needs the paths sorted by their hops, which this translation does not write \
+                 for Cypher yet; translate `paths` for Spark or DuckDB"
                     .into(),
             ));
         }
@@ -154,7 +154,11 @@ impl Cypher<'_, '_, '_> {
         names.dedup();
         format!(
             "[{}]",
-            names.iter().map(|n| string(n)).collect::<Vec<_>>().join(", ")
+            names
+                .iter()
+                .map(|n| string(n))
+                .collect::<Vec<_>>()
+                .join(", ")
         )
     }
 
@@ -229,22 +233,31 @@ impl Cypher<'_, '_, '_> {
             let a = self.var("a");
             let name = self.t.graph.keys.name(*key);
             self.matches.push(format!("({a}:Attribute)"));
-            self.wheres.push(format!("{a}.owner = {owner}.id AND {a}.key = {}", string(name)));
+            self.wheres.push(format!(
+                "{a}.owner = {owner}.id AND {a}.key = {}",
+                string(name)
+            ));
             match slot {
                 Slot::Fixed(v) => {
                     let ty = crate::formats::parquet::type_name(v);
-                    self.wheres.push(format!("{a}.{ty}_value = {}", self.literal(v)));
+                    self.wheres
+                        .push(format!("{a}.{ty}_value = {}", self.literal(v)));
                 }
                 Slot::Var(v) => {
                     let types = self.t.key_types(*key);
                     let expr = match types.as_slice() {
                         [one] => format!("{a}.{one}_value"),
-                        ["decimal", "integer"] => format!("coalesce(CAST({a}.integer_value AS DOUBLE), {a}.decimal_value)"),
+                        ["decimal", "integer"] => format!(
+                            "coalesce(CAST({a}.integer_value AS DOUBLE), {a}.decimal_value)"
+                        ),
                         _ => {
                             return Err((
                                 None,
                                 format!("the attribute `{name}` of several types"),
-                                format!("its values are {}, and a column holds one type", types.join(", ")),
+                                format!(
+                                    "its values are {}, and a column holds one type",
+                                    types.join(", ")
+                                ),
                             ));
                         }
                     };
@@ -259,13 +272,19 @@ impl Cypher<'_, '_, '_> {
     fn segments(&self, e: &PathExpr) -> Result<Vec<Segment>, Refusal> {
         let g = self.t.graph;
         let refuse = |why: &str| -> Result<Vec<Segment>, Refusal> {
-            Err((Some(e.span()), "this path expression".into(), why.to_string()))
+            Err((
+                Some(e.span()),
+                "this path expression".into(),
+                why.to_string(),
+            ))
         };
         Ok(match e {
             PathExpr::Relation(n) => {
                 let r = g.relations.get(&n.text).expect("a checked relation");
                 if g.inverse(r).is_some() {
-                    return refuse("an inverse relation steps along its partner backwards, and a Cypher relationship pattern has one direction for all its relations");
+                    return refuse(
+                        "an inverse relation steps along its partner backwards, and a Cypher relationship pattern has one direction for all its relations",
+                    );
                 }
                 let max = if g.transitive(r) { self.depth() } else { 1 };
                 vec![Segment {
@@ -295,7 +314,9 @@ impl Cypher<'_, '_, '_> {
                 for e in list {
                     let parts = self.segments(e)?;
                     let [s] = parts.as_slice() else {
-                        return refuse("an alternative of sequences: a Cypher relationship pattern is one step or one repeat");
+                        return refuse(
+                            "an alternative of sequences: a Cypher relationship pattern is one step or one repeat",
+                        );
                     };
                     match &mut one {
                         None => one = Some(s.clone()),
@@ -303,7 +324,9 @@ impl Cypher<'_, '_, '_> {
                             o.relations.extend(s.relations.iter().copied())
                         }
                         Some(_) => {
-                            return refuse("an alternative of steps in different directions or repeats: one Cypher relationship pattern has one of each");
+                            return refuse(
+                                "an alternative of steps in different directions or repeats: one Cypher relationship pattern has one of each",
+                            );
                         }
                     }
                 }
@@ -312,16 +335,24 @@ impl Cypher<'_, '_, '_> {
             PathExpr::Repeat(inner, min, max) => {
                 let parts = self.segments(inner)?;
                 let [s] = parts.as_slice() else {
-                    return refuse("a repeat of a sequence: Cypher repeats one relationship pattern");
+                    return refuse(
+                        "a repeat of a sequence: Cypher repeats one relationship pattern",
+                    );
                 };
                 if (s.min, s.max) != (1, 1) {
-                    return refuse("a repeat of a repeat (or of a transitive relation): Cypher's variable length is one range");
+                    return refuse(
+                        "a repeat of a repeat (or of a transitive relation): Cypher's variable length is one range",
+                    );
                 }
                 if *min == 0 {
-                    return refuse("a repeat that may match no step (`*`, `?`, `{0,n}`): LadybugDB's variable-length patterns take one step at least; write `+` or `{1,n}`, or translate for SQL or SPARQL");
+                    return refuse(
+                        "a repeat that may match no step (`*`, `?`, `{0,n}`): LadybugDB's variable-length patterns take one step at least; write `+` or `{1,n}`, or translate for SQL or SPARQL",
+                    );
                 }
                 if max.is_some_and(|n| n > MOST_HOPS) {
-                    return refuse("a repeat of more than 30 steps: LadybugDB's variable-length patterns go at most 30");
+                    return refuse(
+                        "a repeat of more than 30 steps: LadybugDB's variable-length patterns go at most 30",
+                    );
                 }
                 vec![Segment {
                     max: max.unwrap_or(self.depth()),
@@ -343,13 +374,20 @@ impl Cypher<'_, '_, '_> {
                 (String::new(), String::new())
             } else {
                 if let Some(v) = self.valid("x") {
-                    cond = format!("{cond} AND {}", v.replace("x.", "x."));
+                    cond = format!("{cond} AND {v}");
                 }
                 let cond = cond.replace(&format!("{r}."), "x.");
-                (format!("* {}..{}", s.min, s.max), format!(" (x, y | WHERE {cond})"))
+                (
+                    format!("* {}..{}", s.min, s.max),
+                    format!(" (x, y | WHERE {cond})"),
+                )
             };
             let edge = format!("[{r}:Statement{len}{filter}]");
-            let next = if i + 1 == segments.len() { to.to_string() } else { format!("(:Entity)") };
+            let next = if i + 1 == segments.len() {
+                to.to_string()
+            } else {
+                "(:Entity)".to_string()
+            };
             let _ = match s.forward {
                 Some(true) => write!(out, "-{edge}->{next}"),
                 Some(false) => write!(out, "<-{edge}-{next}"),
@@ -365,33 +403,59 @@ impl Cypher<'_, '_, '_> {
             match step {
                 Step::Kind { entity, kind } => {
                     let n = self.node(entity);
-                    let var = n.trim_start_matches('(').split([':', ')']).next().unwrap_or("").to_string();
+                    let var = n
+                        .trim_start_matches('(')
+                        .split([':', ')'])
+                        .next()
+                        .unwrap_or("")
+                        .to_string();
                     self.matches.push(n);
-                    self.wheres.push(format!("{var}.kind = {}", string(self.t.graph.kinds.name(*kind))));
+                    self.wheres.push(format!(
+                        "{var}.kind = {}",
+                        string(self.t.graph.kinds.name(*kind))
+                    ));
                 }
-                Step::Edge { subject, relation, object, attrs } => {
+                Step::Edge {
+                    subject,
+                    relation,
+                    object,
+                    attrs,
+                } => {
                     let (s, o) = (self.node(subject), self.node(object));
                     let e = self.var("s");
                     self.matches.push(format!("{s}-[{e}:Statement]->{o}"));
                     self.wheres.extend(self.valid(&e));
                     match relation {
-                        Slot::Fixed(r) => self.wheres.push(format!("{e}.relation = {}", string(self.t.relation(*r)))),
+                        Slot::Fixed(r) => self
+                            .wheres
+                            .push(format!("{e}.relation = {}", string(self.t.relation(*r)))),
                         Slot::Var(v) => self.bind(*v, format!("{e}.relation"), Holds::Relation),
                     }
                     self.attrs(&e, attrs)?;
                 }
-                Step::Fact { subject, predicate, attrs } => {
+                Step::Fact {
+                    subject,
+                    predicate,
+                    attrs,
+                } => {
                     let f = self.var("f");
                     self.matches.push(format!("({f}:Fact)"));
                     self.wheres.extend(self.valid(&f));
                     self.name_of(subject, &format!("{f}.subject"));
                     match predicate {
-                        Slot::Fixed(r) => self.wheres.push(format!("{f}.predicate = {}", string(self.t.relation(*r)))),
+                        Slot::Fixed(r) => self
+                            .wheres
+                            .push(format!("{f}.predicate = {}", string(self.t.relation(*r)))),
                         Slot::Var(v) => self.bind(*v, format!("{f}.predicate"), Holds::Relation),
                     }
                     self.attrs(&f, attrs)?;
                 }
-                Step::Path { subject, object, expr, .. } => {
+                Step::Path {
+                    subject,
+                    object,
+                    expr,
+                    ..
+                } => {
                     let segments = self.segments(expr)?;
                     let (s, o) = (self.node(subject), self.node(object));
                     let chain = self.chain(&s, &segments, &o);
@@ -400,7 +464,11 @@ impl Cypher<'_, '_, '_> {
             }
         }
         if let Some(v) = self.conflict {
-            return Err((None, format!("`?{}` as two kinds of thing", plan.vars[v]), "Dossier never matches such a pattern".into()));
+            return Err((
+                None,
+                format!("`?{}` as two kinds of thing", plan.vars[v]),
+                "Dossier never matches such a pattern".into(),
+            ));
         }
         for checks in &plan.checks {
             for c in checks {
@@ -427,7 +495,11 @@ impl Cypher<'_, '_, '_> {
             .columns
             .iter()
             .map(|c| {
-                let i = plan.vars.iter().position(|v| v == c).expect("a column is a variable");
+                let i = plan
+                    .vars
+                    .iter()
+                    .position(|v| v == c)
+                    .expect("a column is a variable");
                 let expr = match self.bound[i].as_ref().expect("every variable is bound") {
                     (n, Holds::Entity) => format!("{n}.name"),
                     (e, _) => e.clone(),
@@ -439,9 +511,16 @@ impl Cypher<'_, '_, '_> {
         if !self.wheres.is_empty() {
             let _ = write!(out, "\nWHERE {}", self.wheres.join("\n  AND "));
         }
-        let projection = if columns.is_empty() { "true AS matched".to_string() } else { columns.join(", ") };
+        let projection = if columns.is_empty() {
+            "true AS matched".to_string()
+        } else {
+            columns.join(", ")
+        };
         if count {
-            let _ = write!(out, "\nWITH DISTINCT {projection}\nRETURN count(*) AS count");
+            let _ = write!(
+                out,
+                "\nWITH DISTINCT {projection}\nRETURN count(*) AS count"
+            );
             return Ok(out);
         }
         let _ = write!(out, "\nRETURN DISTINCT {projection}");
@@ -462,17 +541,34 @@ impl Cypher<'_, '_, '_> {
         let list = list.as_deref();
         let g = self.t.graph;
         let wanted = |r: Sym| list.is_none_or(|v| v.contains(&r));
-        let in_use: Vec<Sym> = g.relations.iter().map(|(s, _)| s).filter(|&s| g.relation_in_use(s)).collect();
+        let in_use: Vec<Sym> = g
+            .relations
+            .iter()
+            .map(|(s, _)| s)
+            .filter(|&s| g.relation_in_use(s))
+            .collect();
         let a = string(entity);
         let both = direction == Direction::Both;
         let mut branches = Vec::new();
-        let mut branch = |pattern: &str, relation: &str, dir: &str, extra: Vec<String>, this: &Self| {
+        let mut branch = |pattern: &str,
+                          relation: &str,
+                          dir: &str,
+                          extra: Vec<String>,
+                          this: &Self| {
             let mut w = extra;
             w.extend(this.valid("s"));
-            let w = if w.is_empty() { String::new() } else { format!(" WHERE {}", w.join(" AND ")) };
+            let w = if w.is_empty() {
+                String::new()
+            } else {
+                format!(" WHERE {}", w.join(" AND "))
+            };
             branches.push(format!("MATCH {pattern}{w}\nRETURN b.name AS entity, {relation} AS relation, '{dir}' AS direction, 1 AS depth"));
         };
-        let via_filter = |this: &Self| list.map(|l| format!("s.relation IN {}", this.relations(l))).into_iter().collect::<Vec<_>>();
+        let via_filter = |this: &Self| {
+            list.map(|l| format!("s.relation IN {}", this.relations(l)))
+                .into_iter()
+                .collect::<Vec<_>>()
+        };
         let out_pattern = format!("(a:Entity {{name: {a}}})-[s:Statement]->(b:Entity)");
         let in_pattern = format!("(a:Entity {{name: {a}}})<-[s:Statement]-(b:Entity)");
         if matches!(direction, Direction::Out | Direction::Both) {
@@ -485,7 +581,11 @@ impl Cypher<'_, '_, '_> {
             }
             branch(&in_pattern, "s.relation", "in", w, self);
         }
-        let symmetric: Vec<Sym> = in_use.iter().copied().filter(|&r| g.symmetric(r) && wanted(r)).collect();
+        let symmetric: Vec<Sym> = in_use
+            .iter()
+            .copied()
+            .filter(|&r| g.symmetric(r) && wanted(r))
+            .collect();
         if !both && !symmetric.is_empty() {
             let w = vec![format!("s.relation IN {}", self.relations(&symmetric))];
             match direction {
@@ -493,15 +593,33 @@ impl Cypher<'_, '_, '_> {
                 _ => branch(&out_pattern, "s.relation", "in", w, self),
             }
         }
-        let inverses: Vec<(Sym, Sym)> = in_use.iter().filter_map(|&r| g.inverse(r).map(|v| (r, v))).filter(|&(_, v)| wanted(v)).collect();
-        if !inverses.is_empty() && !(list.is_none() && both) {
+        let inverses: Vec<(Sym, Sym)> = in_use
+            .iter()
+            .filter_map(|&r| g.inverse(r).map(|v| (r, v)))
+            .filter(|&(_, v)| wanted(v))
+            .collect();
+        if !(inverses.is_empty() || list.is_none() && both) {
             let case = format!(
                 "CASE s.relation {} END",
-                inverses.iter().map(|(r, v)| format!("WHEN {} THEN {}", string(self.t.relation(*r)), string(self.t.relation(*v)))).collect::<Vec<_>>().join(" ")
+                inverses
+                    .iter()
+                    .map(|(r, v)| format!(
+                        "WHEN {} THEN {}",
+                        string(self.t.relation(*r)),
+                        string(self.t.relation(*v))
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(" ")
             );
             let rs: Vec<Sym> = inverses.iter().map(|(r, _)| *r).collect();
             if matches!(direction, Direction::In | Direction::Both) {
-                branch(&out_pattern, &case, "in", vec![format!("s.relation IN {}", self.relations(&rs))], self);
+                branch(
+                    &out_pattern,
+                    &case,
+                    "in",
+                    vec![format!("s.relation IN {}", self.relations(&rs))],
+                    self,
+                );
             }
             if matches!(direction, Direction::Out | Direction::Both) {
                 let mut w = vec![format!("s.relation IN {}", self.relations(&rs))];
@@ -520,9 +638,16 @@ impl Cypher<'_, '_, '_> {
             Via::Relations(list) => {
                 let all: Vec<Sym> = match list {
                     Some(l) => l.clone(),
-                    None => g.relations.iter().map(|(s, _)| s).filter(|&s| g.relation_in_use(s)).collect(),
+                    None => g
+                        .relations
+                        .iter()
+                        .map(|(s, _)| s)
+                        .filter(|&s| g.relation_in_use(s))
+                        .collect(),
                 };
-                let declared = all.iter().any(|&r| g.inverse(r).is_some() || (forward && g.symmetric(r)));
+                let declared = all
+                    .iter()
+                    .any(|&r| g.inverse(r).is_some() || (forward && g.symmetric(r)));
                 if declared {
                     return Err((None, "a path through declared relations".into(), "the steps a symmetric relation (followed forward) or an inverse one adds run against their statements, and LadybugDB's shortest path follows one direction or both for all; translate for Spark or DuckDB".into()));
                 }
@@ -531,18 +656,32 @@ impl Cypher<'_, '_, '_> {
             Via::Expression(nfa) => {
                 // An expression of one relation set in one direction, repeated, is a shortest path's filter.
                 let m = Moves::new(nfa);
-                let one_state = m.moves.iter().all(|mv| mv.0 == mv.3) && m.accepting == vec![m.start];
+                let one_state =
+                    m.moves.iter().all(|mv| mv.0 == mv.3) && m.accepting == vec![m.start];
                 let directions: Vec<bool> = m.moves.iter().map(|mv| mv.2).collect();
-                if !one_state || m.moves.iter().any(|mv| mv.5) || directions.iter().any(|d| *d != directions[0]) {
+                if !one_state
+                    || m.moves.iter().any(|mv| mv.5)
+                    || directions.iter().any(|d| *d != directions[0])
+                {
                     return Err((None, "a shortest path through this path expression".into(), "LadybugDB's shortest path repeats one set of relations in one direction; translate for Spark or DuckDB".into()));
                 }
-                (Some(m.moves.iter().map(|mv| mv.1).collect()), directions.first().copied().unwrap_or(true))
+                (
+                    Some(m.moves.iter().map(|mv| mv.1).collect()),
+                    directions.first().copied().unwrap_or(true),
+                )
             }
         };
         let filter = {
-            let mut w: Vec<String> = relations.iter().map(|l| format!("x.relation IN {}", self.relations(l))).collect();
+            let mut w: Vec<String> = relations
+                .iter()
+                .map(|l| format!("x.relation IN {}", self.relations(l)))
+                .collect();
             w.extend(self.valid("x"));
-            if w.is_empty() { String::new() } else { format!(" (x, y | WHERE {})", w.join(" AND ")) }
+            if w.is_empty() {
+                String::new()
+            } else {
+                format!(" (x, y | WHERE {})", w.join(" AND "))
+            }
         };
         let arrow = if forward { "->" } else { "-" };
         let bound = self.depth();

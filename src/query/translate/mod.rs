@@ -409,7 +409,10 @@ pub fn run(graph: &Graph, query: Option<&str>, options: &Options) -> std::proces
         }
     };
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
             eprintln!("error: cannot write: {e}");
             std::process::ExitCode::FAILURE
@@ -420,7 +423,14 @@ pub fn run(graph: &Graph, query: Option<&str>, options: &Options) -> std::proces
 
 /// What loads the export into the engine, `DIR` the export's folder.
 pub fn schema(engine: Engine) -> String {
-    let tables = ["entities", "statements", "facts", "attributes", "declarations", "evidence"];
+    let tables = [
+        "entities",
+        "statements",
+        "facts",
+        "attributes",
+        "declarations",
+        "evidence",
+    ];
     match engine {
         Engine::Spark => tables
             .iter()

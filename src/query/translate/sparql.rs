@@ -158,7 +158,11 @@ impl Sparql<'_, '_, '_> {
     fn path(&self, e: &PathExpr) -> Result<String, Refusal> {
         Ok(match e {
             PathExpr::Relation(n) => {
-                let r = self.t.eval.relation(n).map_err(|d| (Some(n.span), "a relation".into(), d.message.clone()))?;
+                let r = self
+                    .t
+                    .eval
+                    .relation(n)
+                    .map_err(|d| (Some(n.span), "a relation".into(), d.message.clone()))?;
                 self.atom(r)
             }
             PathExpr::Inverse(e) => format!("^({})", self.path(e)?),
@@ -191,9 +195,8 @@ impl Sparql<'_, '_, '_> {
                         let mut parts: Vec<String> = vec![one.clone(); *m as usize];
                         match max {
                             None => parts.push(format!("{one}*")),
-                            Some(n) => {
-                                parts.extend(std::iter::repeat_n(format!("{one}?"), (n - m) as usize))
-                            }
+                            Some(n) => parts
+                                .extend(std::iter::repeat_n(format!("{one}?"), (n - m) as usize)),
                         }
                         parts.join("/")
                     }
@@ -226,7 +229,11 @@ impl Sparql<'_, '_, '_> {
                 format!("?{}", v.text)
             }
             Term::Name(n) => {
-                let node = self.t.eval.entity(n).map_err(|d| (Some(n.span), "a name".into(), d.message.clone()))?;
+                let node = self
+                    .t
+                    .eval
+                    .entity(n)
+                    .map_err(|d| (Some(n.span), "a name".into(), d.message.clone()))?;
                 self.entity(&self.t.graph.entity(node).name)
             }
         })
@@ -255,7 +262,13 @@ impl Sparql<'_, '_, '_> {
             if a.key.text == "@sources" {
                 let (s, p, o) = claim;
                 let n = self.var("n");
-                let (gs, gp, go, gst, src) = (self.var("s"), self.var("p"), self.var("o"), self.var("st"), self.var("src"));
+                let (gs, gp, go, gst, src) = (
+                    self.var("s"),
+                    self.var("p"),
+                    self.var("o"),
+                    self.var("st"),
+                    self.var("src"),
+                );
                 let source = crate::formats::ntriples::iri(self.base, "attribute/", "source");
                 let object = match o {
                     Some(o) => {
@@ -280,7 +293,12 @@ impl Sparql<'_, '_, '_> {
         Ok(())
     }
 
-    fn bind_value(&mut self, value: &Operand, v: &str, lines: &mut Vec<String>) -> Result<(), Refusal> {
+    fn bind_value(
+        &mut self,
+        value: &Operand,
+        v: &str,
+        lines: &mut Vec<String>,
+    ) -> Result<(), Refusal> {
         match value {
             Operand::Var(n) => {
                 self.note(&n.text, Holds::Value)?;
@@ -298,7 +316,10 @@ impl Sparql<'_, '_, '_> {
                 if ty.is_empty() {
                     lines.push(format!("FILTER({v} = {})", self.literal(x)));
                 } else {
-                    lines.push(format!("FILTER({v} = {} && datatype({v}) = xsd:{ty})", self.literal(x)));
+                    lines.push(format!(
+                        "FILTER({v} = {} && datatype({v}) = xsd:{ty})",
+                        self.literal(x)
+                    ));
                 }
             }
         }
@@ -321,7 +342,10 @@ impl Sparql<'_, '_, '_> {
                         see(&v.text, &mut vars);
                     }
                     let e = self.node(entity)?;
-                    self.t.eval.kind(kind).map_err(|d| (Some(kind.span), "a kind".into(), d.message.clone()))?;
+                    self.t
+                        .eval
+                        .kind(kind)
+                        .map_err(|d| (Some(kind.span), "a kind".into(), d.message.clone()))?;
                     let k = crate::formats::ntriples::iri(self.base, "kind/", &kind.text);
                     lines.push(format!("{e} rdf:type {k} ."));
                 }
@@ -353,7 +377,9 @@ impl Sparql<'_, '_, '_> {
                         }
                         Predicate::Path(e) => match e.relation() {
                             Some(n) if !self.t.eval.has_semantics(n) => {
-                                let r = self.t.eval.relation(n).map_err(|d| (Some(n.span), "a relation".into(), d.message.clone()))?;
+                                let r = self.t.eval.relation(n).map_err(|d| {
+                                    (Some(n.span), "a relation".into(), d.message.clone())
+                                })?;
                                 Some(self.relation(self.t.relation(r)))
                             }
                             _ => None,
@@ -365,16 +391,23 @@ impl Sparql<'_, '_, '_> {
                                 lines.push(format!("{s} {r} {o} ."));
                             } else {
                                 let st = self.var("st");
-                                lines.push(format!("{st} rdf:subject {s} ; rdf:predicate {r} ; rdf:object {o} ."));
+                                lines.push(format!(
+                                    "{st} rdf:subject {s} ; rdf:predicate {r} ; rdf:object {o} ."
+                                ));
                                 lines.extend(self.valid(&st));
                                 self.attrs(&st, attrs, (&s, &r, Some(&o)), &mut lines)?;
                             }
                             if r.starts_with('?') {
-                                lines.push(format!("FILTER(STRSTARTS(STR({r}), \"{}\"))", escape(&relation_prefix)));
+                                lines.push(format!(
+                                    "FILTER(STRSTARTS(STR({r}), \"{}\"))",
+                                    escape(&relation_prefix)
+                                ));
                             }
                         }
                         None => {
-                            let Predicate::Path(e) = predicate else { unreachable!() };
+                            let Predicate::Path(e) = predicate else {
+                                unreachable!()
+                            };
                             if self.t.as_of.is_some() {
                                 return Err((
                                     Some(e.span()),
@@ -387,7 +420,10 @@ impl Sparql<'_, '_, '_> {
                             // A zero-length path matches any term; Dossier's, entities only.
                             for end in [&s, &o] {
                                 if end.starts_with('?') {
-                                    lines.push(format!("{end} {} [] .", self.vocabulary("declared")));
+                                    lines.push(format!(
+                                        "{end} {} [] .",
+                                        self.vocabulary("declared")
+                                    ));
                                 }
                             }
                         }
@@ -416,7 +452,10 @@ impl Sparql<'_, '_, '_> {
                             format!("?{}", v.text)
                         }
                         Term::Name(n) => {
-                            let r = self.t.eval.relation(n).map_err(|d| (Some(n.span), "a fact".into(), d.message.clone()))?;
+                            let r =
+                                self.t.eval.relation(n).map_err(|d| {
+                                    (Some(n.span), "a fact".into(), d.message.clone())
+                                })?;
                             self.relation(self.t.relation(r))
                         }
                     };
@@ -425,7 +464,9 @@ impl Sparql<'_, '_, '_> {
                         lines.push(format!("{s} {fact} {p} ."));
                     } else {
                         let st = self.var("st");
-                        lines.push(format!("{st} rdf:subject {s} ; rdf:predicate {fact} ; rdf:object {p} ."));
+                        lines.push(format!(
+                            "{st} rdf:subject {s} ; rdf:predicate {fact} ; rdf:object {p} ."
+                        ));
                         lines.extend(self.valid(&st));
                         self.attrs(&st, attrs, (&s, &fact, Some(&p)), &mut lines)?;
                     }
@@ -437,7 +478,10 @@ impl Sparql<'_, '_, '_> {
                 Ok(match o {
                     Operand::Var(n) => (
                         format!("?{}", n.text),
-                        self.holds.iter().find(|(v, _)| *v == n.text).map(|(_, h)| *h),
+                        self.holds
+                            .iter()
+                            .find(|(v, _)| *v == n.text)
+                            .map(|(_, h)| *h),
                     ),
                     Operand::Value(v, _) => (self.literal(v), None),
                 })
@@ -465,8 +509,10 @@ impl Sparql<'_, '_, '_> {
                     _ => text,
                 };
                 if !matches!(c.op, Op::Eq | Op::Ne)
-                    || !(names(lh) || matches!(c.left, Operand::Value(Value::Str(_) | Value::Name(_), _)))
-                    || !(names(rh) || matches!(c.right, Operand::Value(Value::Str(_) | Value::Name(_), _)))
+                    || !(names(lh)
+                        || matches!(c.left, Operand::Value(Value::Str(_) | Value::Name(_), _)))
+                    || !(names(rh)
+                        || matches!(c.right, Operand::Value(Value::Str(_) | Value::Name(_), _)))
                 {
                     return Err((
                         Some(c.span),
@@ -480,11 +526,18 @@ impl Sparql<'_, '_, '_> {
                 lines.push(format!("FILTER({l} {op} {r})"));
             }
         }
-        let body = lines.iter().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n");
+        let body = lines
+            .iter()
+            .map(|l| format!("  {l}"))
+            .collect::<Vec<_>>()
+            .join("\n");
         let projection = if vars.is_empty() {
             "(true AS ?matched)".to_string()
         } else {
-            vars.iter().map(|v| format!("?{v}")).collect::<Vec<_>>().join(" ")
+            vars.iter()
+                .map(|v| format!("?{v}"))
+                .collect::<Vec<_>>()
+                .join(" ")
         };
         if count {
             return Ok(format!(
@@ -494,15 +547,26 @@ impl Sparql<'_, '_, '_> {
         let order = if vars.is_empty() {
             String::new()
         } else {
-            format!("\nORDER BY {}", vars.iter().map(|v| format!("?{v}")).collect::<Vec<_>>().join(" "))
+            format!(
+                "\nORDER BY {}",
+                vars.iter()
+                    .map(|v| format!("?{v}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )
         };
-        Ok(format!("SELECT DISTINCT {projection} WHERE {{\n{body}\n}}{order}"))
+        Ok(format!(
+            "SELECT DISTINCT {projection} WHERE {{\n{body}\n}}{order}"
+        ))
     }
 
     /// Dossier's steps as one property path (for the reachability help).
     fn step_path(&self, via: Option<&[Sym]>, forward: bool) -> String {
         let list: Vec<String> = match via {
-            Some(l) => l.iter().map(|r| self.relation(self.t.relation(*r))).collect(),
+            Some(l) => l
+                .iter()
+                .map(|r| self.relation(self.t.relation(*r)))
+                .collect(),
             None => vec![format!("<{}any-relation>", self.base)],
         };
         let one = list.join("|");
@@ -534,8 +598,18 @@ impl Sparql<'_, '_, '_> {
         let g = self.t.graph;
         let a = self.entity(entity);
         let wanted = |r: Sym| list.is_none_or(|v| v.contains(&r));
-        let in_use: Vec<Sym> = g.relations.iter().map(|(s, _)| s).filter(|&s| g.relation_in_use(s)).collect();
-        let values = |rs: &[Sym]| rs.iter().map(|r| self.relation(self.t.relation(*r))).collect::<Vec<_>>().join(" ");
+        let in_use: Vec<Sym> = g
+            .relations
+            .iter()
+            .map(|(s, _)| s)
+            .filter(|&s| g.relation_in_use(s))
+            .collect();
+        let values = |rs: &[Sym]| {
+            rs.iter()
+                .map(|r| self.relation(self.t.relation(*r)))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
         let both = direction == Direction::Both;
         let prefix = format!("{}relation/", self.base);
         let stored = match list {
@@ -550,34 +624,80 @@ impl Sparql<'_, '_, '_> {
             ));
         };
         if matches!(direction, Direction::Out | Direction::Both) {
-            branch(format!("?st rdf:subject {a} ; rdf:predicate ?relation ; rdf:object ?entity ."), "out", &stored);
+            branch(
+                format!("?st rdf:subject {a} ; rdf:predicate ?relation ; rdf:object ?entity ."),
+                "out",
+                &stored,
+            );
         }
         if matches!(direction, Direction::In | Direction::Both) {
-            let extra = if both { format!("{stored}\n    FILTER(?entity != {a})") } else { stored.clone() };
-            branch(format!("?st rdf:subject ?entity ; rdf:predicate ?relation ; rdf:object {a} ."), "in", &extra);
+            let extra = if both {
+                format!("{stored}\n    FILTER(?entity != {a})")
+            } else {
+                stored.clone()
+            };
+            branch(
+                format!("?st rdf:subject ?entity ; rdf:predicate ?relation ; rdf:object {a} ."),
+                "in",
+                &extra,
+            );
         }
-        let symmetric: Vec<Sym> = in_use.iter().copied().filter(|&r| g.symmetric(r) && wanted(r)).collect();
+        let symmetric: Vec<Sym> = in_use
+            .iter()
+            .copied()
+            .filter(|&r| g.symmetric(r) && wanted(r))
+            .collect();
         if !both && !symmetric.is_empty() {
             let extra = format!("VALUES ?relation {{ {} }}", values(&symmetric));
             match direction {
-                Direction::Out => branch(format!("?st rdf:subject ?entity ; rdf:predicate ?relation ; rdf:object {a} ."), "out", &extra),
-                _ => branch(format!("?st rdf:subject {a} ; rdf:predicate ?relation ; rdf:object ?entity ."), "in", &extra),
+                Direction::Out => branch(
+                    format!("?st rdf:subject ?entity ; rdf:predicate ?relation ; rdf:object {a} ."),
+                    "out",
+                    &extra,
+                ),
+                _ => branch(
+                    format!("?st rdf:subject {a} ; rdf:predicate ?relation ; rdf:object ?entity ."),
+                    "in",
+                    &extra,
+                ),
             }
         }
-        let inverses: Vec<(Sym, Sym)> = in_use.iter().filter_map(|&r| g.inverse(r).map(|v| (r, v))).filter(|&(_, v)| wanted(v)).collect();
-        if !inverses.is_empty() && !(list.is_none() && both) {
+        let inverses: Vec<(Sym, Sym)> = in_use
+            .iter()
+            .filter_map(|&r| g.inverse(r).map(|v| (r, v)))
+            .filter(|&(_, v)| wanted(v))
+            .collect();
+        if !(inverses.is_empty() || list.is_none() && both) {
             let pairs = inverses
                 .iter()
-                .map(|(r, v)| format!("({} {})", self.relation(self.t.relation(*r)), self.relation(self.t.relation(*v))))
+                .map(|(r, v)| {
+                    format!(
+                        "({} {})",
+                        self.relation(self.t.relation(*r)),
+                        self.relation(self.t.relation(*v))
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join(" ");
             let extra = format!("VALUES (?_stored ?relation) {{ {pairs} }}");
             if matches!(direction, Direction::In | Direction::Both) {
-                branch(format!("?st rdf:subject {a} ; rdf:predicate ?_stored ; rdf:object ?entity ."), "in", &extra);
+                branch(
+                    format!("?st rdf:subject {a} ; rdf:predicate ?_stored ; rdf:object ?entity ."),
+                    "in",
+                    &extra,
+                );
             }
             if matches!(direction, Direction::Out | Direction::Both) {
-                let extra = if both { format!("{extra}\n    FILTER(?entity != {a})") } else { extra };
-                branch(format!("?st rdf:subject ?entity ; rdf:predicate ?_stored ; rdf:object {a} ."), "out", &extra);
+                let extra = if both {
+                    format!("{extra}\n    FILTER(?entity != {a})")
+                } else {
+                    extra
+                };
+                branch(
+                    format!("?st rdf:subject ?entity ; rdf:predicate ?_stored ; rdf:object {a} ."),
+                    "out",
+                    &extra,
+                );
             }
         }
         Ok(format!(

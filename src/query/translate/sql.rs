@@ -273,7 +273,9 @@ impl Sql<'_, '_, '_> {
                 "SELECT {n} AS src, {n} AS node, {start} AS state{depth}",
                 n = self.str(name)
             ),
-            None => format!("SELECT name AS src, name AS node, {start} AS state{depth} FROM entities"),
+            None => {
+                format!("SELECT name AS src, name AS node, {start} AS state{depth} FROM entities")
+            }
         };
         self.recursive = true;
         let body = if self.spark {
@@ -314,8 +316,10 @@ impl Sql<'_, '_, '_> {
             match step {
                 Step::Kind { entity, kind } => {
                     from.push(format!("entities {a}"));
-                    b.wheres
-                        .push(format!("{a}.kind = {}", self.str(t.graph.kinds.name(*kind))));
+                    b.wheres.push(format!(
+                        "{a}.kind = {}",
+                        self.str(t.graph.kinds.name(*kind))
+                    ));
                     self.node(&mut b, entity, format!("{a}.name"));
                 }
                 Step::Edge {
@@ -392,7 +396,11 @@ impl Sql<'_, '_, '_> {
             .columns
             .iter()
             .map(|c| {
-                let i = plan.vars.iter().position(|v| v == c).expect("a column is a variable");
+                let i = plan
+                    .vars
+                    .iter()
+                    .position(|v| v == c)
+                    .expect("a column is a variable");
                 format!(
                     "{} AS {}",
                     b.bound[i].as_ref().expect("every variable is bound").0,
@@ -616,7 +624,7 @@ impl Sql<'_, '_, '_> {
             .filter_map(|&r| g.inverse(r).map(|v| (r, v)))
             .filter(|&(_, v)| wanted(v))
             .collect();
-        if !inverses.is_empty() && !(via.is_none() && both) {
+        if !(inverses.is_empty() || via.is_none() && both) {
             let case = format!(
                 "CASE s.relation {} END",
                 inverses
@@ -718,7 +726,10 @@ impl Sql<'_, '_, '_> {
             let seen = if level == 1 {
                 format!("s.dst <> {start}")
             } else {
-                format!("NOT EXISTS (SELECT 1 FROM seen{} v WHERE v.entity = s.dst)", level - 1)
+                format!(
+                    "NOT EXISTS (SELECT 1 FROM seen{} v WHERE v.entity = s.dst)",
+                    level - 1
+                )
             };
             self.cte(
                 &format!("level{level}"),
@@ -738,7 +749,9 @@ impl Sql<'_, '_, '_> {
                 );
             }
         }
-        let all: Vec<String> = (1..=depth).map(|l| format!("SELECT * FROM level{l}")).collect();
+        let all: Vec<String> = (1..=depth)
+            .map(|l| format!("SELECT * FROM level{l}"))
+            .collect();
         Ok(format!(
             "SELECT entity, relation, direction, depth FROM (\n{}\n) AS found\nORDER BY depth, entity, relation, direction",
             indent(&all.join("\nUNION ALL\n"))
@@ -781,6 +794,22 @@ impl Sql<'_, '_, '_> {
                 states(&accepting)
             ),
         );
+        if !self.spark {
+            // The walk back from the target: into each pair, the smallest
+            // move from a pair a level nearer (DuckDB allows a window in a
+            // recursion).
+            self.cte(
+                "back(step, node, state, hop, src, relation, dst, direction)",
+                format!(
+                    "SELECT depth, node, state, CAST(NULL AS INTEGER), CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR) FROM goal\nUNION ALL\nSELECT b.step - 1, m.src, m.from_state, b.step, m.src, m.relation, m.dst, m.direction\nFROM back b\nJOIN {moves} m ON m.dst = b.node AND m.to_state = b.state\nJOIN distance p ON p.node = m.src AND p.state = m.from_state AND p.depth = b.step - 1\nWHERE b.step > 0\nQUALIFY row_number() OVER (ORDER BY m.derived, m.relation, m.direction, m.src, m.from_state) = 1"
+                ),
+            );
+            return Ok(format!(
+                "-- A shortest path of at most {bound} hops (dossier translate --max-depth).\nSELECT hop AS step, src AS {}, relation, dst AS {}, direction\nFROM back WHERE hop IS NOT NULL\nORDER BY step",
+                self.ident("from"),
+                self.ident("to")
+            ));
+        }
         // One move into each pair from a pair a level nearer, the smallest.
         self.cte(
             "parent",
@@ -788,46 +817,46 @@ impl Sql<'_, '_, '_> {
                 "SELECT * FROM (\n  SELECT m.*, d.depth,\n         row_number() OVER (PARTITION BY m.dst, m.to_state ORDER BY m.derived, m.relation, m.direction, m.src, m.from_state) AS k\n  FROM {moves} m\n  JOIN distance p ON p.node = m.src AND p.state = m.from_state\n  JOIN distance d ON d.node = m.dst AND d.state = m.to_state AND d.depth = p.depth + 1\n) AS ranked WHERE k = 1"
             ),
         );
-        if self.spark {
-            // Spark lets no recursion build on another: the walk back from
-            // the target is written out, a subquery a hop.
-            for k in 1..=bound {
-                let into = if k == 1 {
-                    "goal g ON p.dst = g.node AND p.to_state = g.state".to_string()
-                } else {
-                    format!("hop{} g ON p.dst = g.src AND p.to_state = g.from_state", k - 1)
-                };
-                self.cte(
-                    &format!("hop{k}"),
-                    format!("SELECT p.* FROM parent p JOIN {into}"),
-                );
-            }
-            let all: Vec<String> = (1..=bound)
-                .map(|k| format!("SELECT depth AS step, src, relation, dst, direction FROM hop{k}"))
-                .collect();
-            return Ok(format!(
-                "-- A shortest path of at most {bound} hops (dossier translate --max-depth).\nSELECT step, src AS {}, relation, dst AS {}, direction FROM (\n{}\n) AS hops\nORDER BY step",
-                self.ident("from"),
-                self.ident("to"),
-                indent(&all.join("\nUNION ALL\n"))
-            ));
+        // Spark lets no recursion build on another: the walk back from
+        // the target is written out, a subquery a hop.
+        for k in 1..=bound {
+            let into = if k == 1 {
+                "goal g ON p.dst = g.node AND p.to_state = g.state".to_string()
+            } else {
+                format!(
+                    "hop{} g ON p.dst = g.src AND p.to_state = g.from_state",
+                    k - 1
+                )
+            };
+            self.cte(
+                &format!("hop{k}"),
+                format!("SELECT p.* FROM parent p JOIN {into}"),
+            );
         }
-        self.cte(
-            "back(step, node, state)",
-            "SELECT depth, node, state FROM goal\nUNION ALL\nSELECT b.step - 1, p.src, p.from_state\nFROM back b JOIN parent p ON p.dst = b.node AND p.to_state = b.state\nWHERE b.step > 1".into(),
-        );
-        Ok(format!(
-            "-- A shortest path of at most {bound} hops (dossier translate --max-depth).\nSELECT b.step, p.src AS {}, p.relation, p.dst AS {}, p.direction\nFROM back b JOIN parent p ON p.dst = b.node AND p.to_state = b.state\nORDER BY b.step",
+        let all: Vec<String> = (1..=bound)
+            .map(|k| format!("SELECT depth AS step, src, relation, dst, direction FROM hop{k}"))
+            .collect();
+        return Ok(format!(
+            "-- A shortest path of at most {bound} hops (dossier translate --max-depth).\nSELECT step, src AS {}, relation, dst AS {}, direction FROM (\n{}\n) AS hops\nORDER BY step",
             self.ident("from"),
-            self.ident("to")
-        ))
+            self.ident("to"),
+            indent(&all.join("\nUNION ALL\n"))
+        ));
     }
 
     /// Every walk from `a` of at most `bound` moves that visits no entity
     /// twice (`by_state`: in one state of the automaton) and stops at `b`, with its hops
     /// as structs ordered as Dossier orders hops: relation, entity reached,
     /// direction.
-    fn route_walk(&mut self, moves: &str, start: usize, a: &str, b: &str, bound: u32, by_state: bool) {
+    fn route_walk(
+        &mut self,
+        moves: &str,
+        start: usize,
+        a: &str,
+        b: &str,
+        bound: u32,
+        by_state: bool,
+    ) {
         let (empty, hop, visited0, at, append, contains) = if self.spark {
             (
                 "CAST(array() AS ARRAY<STRUCT<relation: STRING, `to`: STRING, direction: STRING, `from`: STRING>>)".to_string(),
@@ -893,9 +922,13 @@ impl Sql<'_, '_, '_> {
         );
         let (f, t) = (self.ident("from"), self.ident("to"));
         let explode = if self.spark {
-            format!("SELECT n.path, h.pos + 1 AS step, h.hop.`from` AS {f}, h.hop.relation, h.hop.`to` AS {t}, h.hop.direction\nFROM numbered n LATERAL VIEW posexplode(n.route) h AS pos, hop")
+            format!(
+                "SELECT n.path, h.pos + 1 AS step, h.hop.`from` AS {f}, h.hop.relation, h.hop.`to` AS {t}, h.hop.direction\nFROM numbered n LATERAL VIEW posexplode(n.route) h AS pos, hop"
+            )
         } else {
-            format!("SELECT path, step, hop.\"from\" AS {f}, hop.relation, hop.\"to\" AS {t}, hop.direction\nFROM (SELECT path, unnest(route) AS hop, generate_subscripts(route, 1) AS step FROM numbered) AS hops")
+            format!(
+                "SELECT path, step, hop.\"from\" AS {f}, hop.relation, hop.\"to\" AS {t}, hop.direction\nFROM (SELECT path, unnest(route) AS hop, generate_subscripts(route, 1) AS step FROM numbered) AS hops"
+            )
         };
         Ok(format!(
             "-- Every simple path of at most {max} hops, shortest first, at most {limit}.\n{explode}\nORDER BY path, step"
