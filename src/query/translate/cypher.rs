@@ -7,7 +7,7 @@
 
 use super::{Moves, Question, Refusal, Translation, Via};
 use crate::graph::Sym;
-use crate::query::ast::{Direction, Op, PathExpr};
+use crate::query::ast::{Direction, PathExpr};
 use crate::query::plan::{SOURCES_KEY, Slot, Step};
 use crate::value::Value;
 use std::fmt::Write;
@@ -479,14 +479,7 @@ impl Cypher<'_, '_, '_> {
                         (e, _) => e.clone(),
                     },
                 };
-                let op = match c.op {
-                    Op::Eq => "=",
-                    Op::Ne => "<>",
-                    Op::Lt => "<",
-                    Op::Le => "<=",
-                    Op::Gt => ">",
-                    Op::Ge => ">=",
-                };
+                let op = super::operator(c.op, "<>");
                 let w = format!("{} {op} {}", side(&c.left), side(&c.right));
                 self.wheres.push(w);
             }
@@ -539,14 +532,6 @@ impl Cypher<'_, '_, '_> {
             return Err((None, format!("`neighbours ... depth {depth}`"), "Dossier names, for each entity at its smallest depth, the smallest of the hops that reach it; a variable-length match cannot choose the same one; translate for Spark or DuckDB".into()));
         }
         let list = list.as_deref();
-        let g = self.t.graph;
-        let wanted = |r: Sym| list.is_none_or(|v| v.contains(&r));
-        let in_use: Vec<Sym> = g
-            .relations
-            .iter()
-            .map(|(s, _)| s)
-            .filter(|&s| g.relation_in_use(s))
-            .collect();
         let a = string(entity);
         let both = direction == Direction::Both;
         let mut branches = Vec::new();
@@ -581,11 +566,7 @@ impl Cypher<'_, '_, '_> {
             }
             branch(&in_pattern, "s.relation", "in", w, self);
         }
-        let symmetric: Vec<Sym> = in_use
-            .iter()
-            .copied()
-            .filter(|&r| g.symmetric(r) && wanted(r))
-            .collect();
+        let (symmetric, inverses) = self.t.declared(list);
         if !both && !symmetric.is_empty() {
             let w = vec![format!("s.relation IN {}", self.relations(&symmetric))];
             match direction {
@@ -593,11 +574,6 @@ impl Cypher<'_, '_, '_> {
                 _ => branch(&out_pattern, "s.relation", "in", w, self),
             }
         }
-        let inverses: Vec<(Sym, Sym)> = in_use
-            .iter()
-            .filter_map(|&r| g.inverse(r).map(|v| (r, v)))
-            .filter(|&(_, v)| wanted(v))
-            .collect();
         if !(inverses.is_empty() || list.is_none() && both) {
             let case = format!(
                 "CASE s.relation {} END",

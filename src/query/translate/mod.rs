@@ -264,6 +264,31 @@ impl<'g> Translation<'_, 'g> {
         }
     }
 
+    /// What declarations add to a search that follows `via` (every
+    /// relation when `None`): the symmetric relations, and each relation
+    /// with its inverse.
+    pub fn declared(&self, via: Option<&[Sym]>) -> (Vec<Sym>, Vec<(Sym, Sym)>) {
+        let g = self.graph;
+        let wanted = |r: Sym| via.is_none_or(|v| v.contains(&r));
+        let in_use: Vec<Sym> = g
+            .relations
+            .iter()
+            .map(|(s, _)| s)
+            .filter(|&s| g.relation_in_use(s))
+            .collect();
+        let symmetric = in_use
+            .iter()
+            .copied()
+            .filter(|&r| g.symmetric(r) && wanted(r))
+            .collect();
+        let inverses = in_use
+            .iter()
+            .filter_map(|&r| g.inverse(r).map(|v| (r, v)))
+            .filter(|&(_, v)| wanted(v))
+            .collect();
+        (symmetric, inverses)
+    }
+
     /// The types the values of attribute key `k` have in the graph.
     pub fn key_types(&self, k: Sym) -> Vec<&'static str> {
         let mut types: Vec<&'static str> = Vec::new();
@@ -281,6 +306,19 @@ impl<'g> Translation<'_, 'g> {
         }
         types.sort_unstable();
         types
+    }
+}
+
+/// A comparison's operator; `ne` is the engine's "not equal".
+pub(super) fn operator(op: super::ast::Op, ne: &'static str) -> &'static str {
+    use super::ast::Op;
+    match op {
+        Op::Eq => "=",
+        Op::Ne => ne,
+        Op::Lt => "<",
+        Op::Le => "<=",
+        Op::Gt => ">",
+        Op::Ge => ">=",
     }
 }
 

@@ -489,14 +489,7 @@ impl Sparql<'_, '_, '_> {
             let (l, lh) = side(&c.left)?;
             let (r, rh) = side(&c.right)?;
             let names = |h: Option<Holds>| matches!(h, Some(Holds::Entity | Holds::Relation));
-            let op = match c.op {
-                Op::Eq => "=",
-                Op::Ne => "!=",
-                Op::Lt => "<",
-                Op::Le => "<=",
-                Op::Gt => ">",
-                Op::Ge => ">=",
-            };
+            let op = super::operator(c.op, "!=");
             if names(lh) || names(rh) {
                 let iri_of = |side: &Operand, h: Option<Holds>, text: String| match (side, h) {
                     (Operand::Value(Value::Str(s) | Value::Name(s), _), _) => {
@@ -595,15 +588,7 @@ impl Sparql<'_, '_, '_> {
                 "each entity at its smallest depth needs a search level by level, which SPARQL 1.1 has no way to write; translate for Spark or DuckDB, or ask depth 1".into(),
             ));
         }
-        let g = self.t.graph;
         let a = self.entity(entity);
-        let wanted = |r: Sym| list.is_none_or(|v| v.contains(&r));
-        let in_use: Vec<Sym> = g
-            .relations
-            .iter()
-            .map(|(s, _)| s)
-            .filter(|&s| g.relation_in_use(s))
-            .collect();
         let values = |rs: &[Sym]| {
             rs.iter()
                 .map(|r| self.relation(self.t.relation(*r)))
@@ -642,11 +627,7 @@ impl Sparql<'_, '_, '_> {
                 &extra,
             );
         }
-        let symmetric: Vec<Sym> = in_use
-            .iter()
-            .copied()
-            .filter(|&r| g.symmetric(r) && wanted(r))
-            .collect();
+        let (symmetric, inverses) = self.t.declared(list);
         if !both && !symmetric.is_empty() {
             let extra = format!("VALUES ?relation {{ {} }}", values(&symmetric));
             match direction {
@@ -662,11 +643,6 @@ impl Sparql<'_, '_, '_> {
                 ),
             }
         }
-        let inverses: Vec<(Sym, Sym)> = in_use
-            .iter()
-            .filter_map(|&r| g.inverse(r).map(|v| (r, v)))
-            .filter(|&(_, v)| wanted(v))
-            .collect();
         if !(inverses.is_empty() || list.is_none() && both) {
             let pairs = inverses
                 .iter()

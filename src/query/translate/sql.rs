@@ -6,7 +6,7 @@
 
 use super::{Engine, Moves, Question, Refusal, Translation, Via};
 use crate::graph::Sym;
-use crate::query::ast::{Direction, Op};
+use crate::query::ast::Direction;
 use crate::query::plan::{SOURCES_KEY, Slot, Step};
 use crate::value::Value;
 use std::fmt::Write;
@@ -380,14 +380,7 @@ impl Sql<'_, '_, '_> {
                     Slot::Fixed(v) => self.literal(v),
                     Slot::Var(i) => b.bound[*i].as_ref().expect("bound").0.clone(),
                 };
-                let op = match c.op {
-                    Op::Eq => "=",
-                    Op::Ne => "<>",
-                    Op::Lt => "<",
-                    Op::Le => "<=",
-                    Op::Gt => ">",
-                    Op::Ge => ">=",
-                };
+                let op = super::operator(c.op, "<>");
                 let w = format!("{} {op} {}", side(&c.left), side(&c.right));
                 b.wheres.push(w);
             }
@@ -553,14 +546,6 @@ impl Sql<'_, '_, '_> {
     /// direction, an inverse relation through its partner), derived.
     fn steps(&mut self, direction: Direction, via: Option<&[Sym]>) -> String {
         let t = self.t;
-        let g = t.graph;
-        let wanted = |r: Sym| via.is_none_or(|v| v.contains(&r));
-        let in_use: Vec<Sym> = g
-            .relations
-            .iter()
-            .map(|(s, _)| s)
-            .filter(|&s| g.relation_in_use(s))
-            .collect();
         let names = |list: &[Sym]| {
             let mut n: Vec<&str> = list.iter().map(|r| t.relation(*r)).collect();
             n.sort_unstable();
@@ -599,11 +584,7 @@ impl Sql<'_, '_, '_> {
                 filter(w)
             ));
         }
-        let symmetric: Vec<Sym> = in_use
-            .iter()
-            .copied()
-            .filter(|&r| g.symmetric(r) && wanted(r))
-            .collect();
+        let (symmetric, inverses) = self.t.declared(via);
         if !both && !symmetric.is_empty() {
             let w = vec![format!("s.relation IN ({})", names(&symmetric))];
             parts.push(match direction {
@@ -619,11 +600,6 @@ impl Sql<'_, '_, '_> {
         }
         // `a r b` is `b v a` when v is r's inverse; with no `via` and both
         // directions that is the stored step again, left out.
-        let inverses: Vec<(Sym, Sym)> = in_use
-            .iter()
-            .filter_map(|&r| g.inverse(r).map(|v| (r, v)))
-            .filter(|&(_, v)| wanted(v))
-            .collect();
         if !(inverses.is_empty() || via.is_none() && both) {
             let case = format!(
                 "CASE s.relation {} END",
@@ -836,12 +812,12 @@ impl Sql<'_, '_, '_> {
         let all: Vec<String> = (1..=bound)
             .map(|k| format!("SELECT depth AS step, src, relation, dst, direction FROM hop{k}"))
             .collect();
-        return Ok(format!(
+        Ok(format!(
             "-- A shortest path of at most {bound} hops (dossier translate --max-depth).\nSELECT step, src AS {}, relation, dst AS {}, direction FROM (\n{}\n) AS hops\nORDER BY step",
             self.ident("from"),
             self.ident("to"),
             indent(&all.join("\nUNION ALL\n"))
-        ));
+        ))
     }
 
     /// Every walk from `a` of at most `bound` moves that visits no entity
