@@ -399,8 +399,8 @@ impl Sparql<'_, '_, '_> {
                             }
                             if r.starts_with('?') {
                                 lines.push(format!(
-                                    "FILTER(STRSTARTS(STR({r}), \"{}\"))",
-                                    escape(&relation_prefix)
+                                    "FILTER(STRSTARTS(STR({r}), {}))",
+                                    &string(&relation_prefix)
                                 ));
                             }
                         }
@@ -599,7 +599,7 @@ impl Sparql<'_, '_, '_> {
         let prefix = format!("{}relation/", self.base);
         let stored = match list {
             Some(l) => format!("VALUES ?relation {{ {} }}", values(l)),
-            None => format!("FILTER(STRSTARTS(STR(?relation), \"{}\"))", escape(&prefix)),
+            None => format!("FILTER(STRSTARTS(STR(?relation), {}))", &string(&prefix)),
         };
         let valid = self.valid("?st").unwrap_or_default();
         let mut branches: Vec<String> = Vec::new();
@@ -683,22 +683,7 @@ impl Sparql<'_, '_, '_> {
     }
 }
 
-/// A string as a SPARQL literal.
+/// A string as a SPARQL literal (N-Triples' escapes are SPARQL's).
 fn string(s: &str) -> String {
-    format!("\"{}\"", escape(s))
-}
-
-fn escape(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::formats::ntriples::literal(s)
 }
