@@ -51,7 +51,12 @@ struct Sql<'t, 'a, 'g> {
     /// Named subqueries, in order.
     ctes: Vec<(String, String)>,
     recursive: bool,
+    /// The relations the automata step along.
+    oriented: Vec<String>,
 }
+
+/// The name of the subquery of statements read both ways.
+const ORIENTED: &str = "oriented";
 
 pub(super) fn sql(t: &Translation, q: &Question) -> Out {
     let mut s = Sql {
@@ -59,6 +64,7 @@ pub(super) fn sql(t: &Translation, q: &Question) -> Out {
         spark: t.options.engine == Engine::Spark,
         ctes: Vec::new(),
         recursive: false,
+        oriented: Vec::new(),
     };
     let body = match q {
         Question::Pattern { plan, count, .. } => s.pattern(plan, *count)?,
@@ -175,7 +181,12 @@ impl Sql<'_, '_, '_> {
                 "WITH\n"
             });
             for (i, (name, body)) in self.ctes.iter().enumerate() {
-                let _ = write!(out, "{name} AS (\n{}\n)", indent(body));
+                let body = if name == ORIENTED {
+                    self.oriented_body()
+                } else {
+                    body.clone()
+                };
+                let _ = write!(out, "{name} AS (\n{}\n)", indent(&body));
                 out.push_str(if i + 1 < self.ctes.len() { ",\n" } else { "\n" });
             }
         }
@@ -185,46 +196,27 @@ impl Sql<'_, '_, '_> {
     }
 
     /// `statements` read both ways, for the automata: `forward` says
-    /// whether `src` is the subject.
+    /// whether `src` is the subject. Every automaton of a query shares the
+    /// one subquery, over all their relations (written by `finish`).
     fn oriented(&mut self, relations: &[&str]) -> String {
-        let name = "oriented";
-        let filter = |alias: &str| {
-            let mut w = vec![format!("{alias}.relation IN ({})", self.list(relations))];
-            w.extend(self.valid(alias));
-            w.join(" AND ")
-        };
-        let body = format!(
-            "SELECT s.subject AS src, s.object AS dst, s.relation, TRUE AS forward FROM statements s WHERE {}\nUNION ALL\nSELECT s.object AS src, s.subject AS dst, s.relation, FALSE AS forward FROM statements s WHERE {}",
-            filter("s"),
-            filter("s")
-        );
-        // Several automata in one query share one list of their relations.
-        if let Some(i) = self.ctes.iter().position(|(n, _)| n == name) {
-            let old = std::mem::take(&mut self.ctes[i].1);
-            let mut all: Vec<String> = relations.iter().map(|r| self.str(r)).collect();
-            let start = old.find("IN (").map(|p| p + 4).unwrap_or(0);
-            let end = old[start..].find(')').map(|p| p + start).unwrap_or(start);
-            for r in old[start..end].split(", ") {
-                if !all.iter().any(|a| a == r) && !r.is_empty() {
-                    all.push(r.to_string());
-                }
+        for r in relations {
+            if !self.oriented.iter().any(|o| o == r) {
+                self.oriented.push(r.to_string());
             }
-            all.sort();
-            let list = all.join(", ");
-            let filter = |alias: &str| {
-                let mut w = vec![format!("{alias}.relation IN ({list})")];
-                w.extend(self.valid(alias));
-                w.join(" AND ")
-            };
-            self.ctes[i].1 = format!(
-                "SELECT s.subject AS src, s.object AS dst, s.relation, TRUE AS forward FROM statements s WHERE {}\nUNION ALL\nSELECT s.object AS src, s.subject AS dst, s.relation, FALSE AS forward FROM statements s WHERE {}",
-                filter("s"),
-                filter("s")
-            );
-        } else {
-            self.cte(name, body);
         }
-        name.to_string()
+        self.oriented.sort_unstable();
+        self.cte(ORIENTED, String::new());
+        ORIENTED.to_string()
+    }
+
+    fn oriented_body(&self) -> String {
+        let names: Vec<&str> = self.oriented.iter().map(|r| r.as_str()).collect();
+        let mut w = vec![format!("s.relation IN ({})", self.list(&names))];
+        w.extend(self.valid("s"));
+        let w = w.join(" AND ");
+        format!(
+            "SELECT s.subject AS src, s.object AS dst, s.relation, TRUE AS forward FROM statements s WHERE {w}\nUNION ALL\nSELECT s.object AS src, s.subject AS dst, s.relation, FALSE AS forward FROM statements s WHERE {w}"
+        )
     }
 
     /// The moves of an automaton as an inline table.
