@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every test: the Rust tests (`cargo test`, which need nothing but Rust),
 # then the checks of the exports with the real tools that read them:
-# Graphviz's `dot`; networkx, rdflib, pyoxigraph, Kuzu, LadybugDB, DuckDB
+# Graphviz's `dot`; networkx, rdflib, pyoxigraph, Kuzu, LadybugDB, DuckDB, pyarrow
 # and Spark from PyPI (Spark runs on Java 17); Neo4j's Cypher parser from
 # npm; `man` for the manual page; the HTML page in headless Chromium and
 # Firefox, driven by playwright-core and puppeteer-core from npm. What is
@@ -34,10 +34,10 @@ if ! java -version 2>&1 | grep -q 'version "17'; then
 fi
 
 venv=target/pyenv
-packages="networkx==3.6.1 rdflib==7.6.0 pyoxigraph==0.5.13 kuzu==0.11.3 ladybug==0.22.0 duckdb==2.0.0 pyspark==4.3.0 pytest==9.2.0 pyld==3.3.0 followthemoney==4.11.2"
+packages="networkx==3.6.1 rdflib==7.6.0 pyoxigraph==0.5.13 kuzu==0.11.3 ladybug==0.22.0 duckdb==2.0.0 pyspark==4.3.0 pytest==9.2.0 pyld==3.3.0 followthemoney==4.11.2 pyarrow==26.0.1"
 # Kuzu and its fork LadybugDB are imported apart: they crash in one process.
 installed() {
-    for module in "networkx, rdflib, pyoxigraph, duckdb, pyspark, pytest, pyld, followthemoney" kuzu ladybug; do
+    for module in "networkx, rdflib, pyoxigraph, duckdb, pyspark, pytest, pyld, followthemoney, pyarrow" kuzu ladybug; do
         "$venv/bin/python" -c "import $module" >/dev/null 2>&1 || return 1
     done
 }
