@@ -237,23 +237,7 @@ pub enum Command {
     #[command(
         after_help = "The last argument is the query; the files before it (default: the bundled graph) give its names and declarations. SQL reads the tables of `export --to parquet`, Cypher the same loaded by `--schema`, SPARQL the N-Triples export. What an engine cannot express is an error (exit 1).\n\nExamples:\n  dossier translate --to duckdb '?s member_of ?b'\n  dossier translate data/world.kg --to spark 'path North_Korea Germany via borders'\n  dossier translate --to cypher --schema"
     )]
-    Translate {
-        /// [FILE]... QUERY
-        #[arg(value_name = "FILE... QUERY")]
-        args: Vec<String>,
-        /// The engine to write for
-        #[arg(long = "to", value_enum)]
-        to: crate::query::translate::Engine,
-        /// Print the statements that load the Parquet tables into LadybugDB (with --to cypher)
-        #[arg(long)]
-        schema: bool,
-        /// The most steps a recursion takes where an engine needs a bound
-        #[arg(long, default_value_t = crate::query::translate::DEFAULT_MAX_DEPTH, value_name = "N")]
-        max_depth: u32,
-        /// The IRI prefix of the N-Triples export, for SPARQL
-        #[arg(long, default_value = crate::export::DEFAULT_BASE, value_parser = base_iri)]
-        base: String,
-    },
+    Translate(crate::query::translate::Args),
     /// Print a shell completion script
     #[command(
         after_help = "Examples:\n  dossier completions bash > ~/.local/share/bash-completion/completions/dossier\n  dossier completions zsh > ~/.zfunc/_dossier\n  dossier completions fish > ~/.config/fish/completions/dossier.fish"
@@ -333,7 +317,7 @@ impl ReportArgs {
 }
 
 /// `--base`: an absolute IRI, or a usage error.
-fn base_iri(text: &str) -> Result<String, String> {
+pub(crate) fn base_iri(text: &str) -> Result<String, String> {
     crate::export::ntriples::check_base(text).map(|()| text.to_string())
 }
 
@@ -433,26 +417,14 @@ fn run(cli: Cli, steps: Vec<Step>) -> ExitCode {
         let limit = std::time::Duration::from_millis(*time_limit);
         return crate::serve::run(files, bind, *port, limit, options);
     }
-    if let Some(Command::Translate {
-        args,
-        to,
-        schema,
-        max_depth,
-        base,
-    }) = &cli.command
-    {
-        let translation = crate::query::translate::Options {
-            engine: *to,
-            max_depth: *max_depth,
-            base: base.clone(),
-        };
+    if let Some(Command::Translate(args)) = &cli.command {
         let load = |files: &[PathBuf]| {
             load(files, options)
                 .map(|(graph, _)| graph)
                 .map_err(|error| report(&error))
                 .ok()
         };
-        return crate::query::translate::command(args, *schema, &translation, &load);
+        return args.run(&load);
     }
     if let Some(Command::Diff { sides, json, git }) = &cli.command {
         return crate::diff::sides::run(sides, *json, *git, options);

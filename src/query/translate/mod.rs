@@ -395,28 +395,53 @@ impl Moves {
     }
 }
 
-/// `dossier translate [FILE]... QUERY` (`args`), or `--schema`: loads the
-/// files with `load` (which reports a failure) and prints the translation.
-pub fn command(
-    args: &[String],
+/// `dossier translate`'s arguments.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// [FILE]... QUERY
+    #[arg(value_name = "FILE... QUERY")]
+    args: Vec<String>,
+    /// The engine to write for
+    #[arg(long = "to", value_enum)]
+    to: Engine,
+    /// Print the statements that load the Parquet tables into LadybugDB (with --to cypher)
+    #[arg(long)]
     schema: bool,
-    options: &Options,
-    load: &dyn Fn(&[std::path::PathBuf]) -> Option<Graph>,
-) -> std::process::ExitCode {
-    let (files, query) = match (schema, args.split_last()) {
-        (true, _) => (args, None),
-        (false, Some((query, files))) => (files, Some(query.as_str())),
-        (false, None) => {
-            eprintln!(
-                "error: give the query to translate, after the files\n\nFor more information, try '--help'."
-            );
-            return std::process::ExitCode::from(2);
+    /// The most steps a recursion takes where an engine needs a bound
+    #[arg(long, default_value_t = DEFAULT_MAX_DEPTH, value_name = "N")]
+    max_depth: u32,
+    /// The IRI prefix of the N-Triples export, for SPARQL
+    #[arg(long, default_value = crate::export::DEFAULT_BASE, value_parser = crate::cli::base_iri)]
+    base: String,
+}
+
+impl Args {
+    /// `dossier translate [FILE]... QUERY`, or `--schema`: loads the files
+    /// with `load` (which reports a failure) and prints the translation.
+    pub fn run(
+        &self,
+        load: &dyn Fn(&[std::path::PathBuf]) -> Option<Graph>,
+    ) -> std::process::ExitCode {
+        let options = Options {
+            engine: self.to,
+            max_depth: self.max_depth,
+            base: self.base.clone(),
+        };
+        let (files, query) = match (self.schema, self.args.split_last()) {
+            (true, _) => (&self.args[..], None),
+            (false, Some((query, files))) => (files, Some(query.as_str())),
+            (false, None) => {
+                eprintln!(
+                    "error: give the query to translate, after the files\n\nFor more information, try '--help'."
+                );
+                return std::process::ExitCode::from(2);
+            }
+        };
+        let files: Vec<std::path::PathBuf> = files.iter().map(std::path::PathBuf::from).collect();
+        match load(&files) {
+            Some(graph) => run(&graph, query, &options),
+            None => std::process::ExitCode::FAILURE,
         }
-    };
-    let files: Vec<std::path::PathBuf> = files.iter().map(std::path::PathBuf::from).collect();
-    match load(&files) {
-        Some(graph) => run(&graph, query, options),
-        None => std::process::ExitCode::FAILURE,
     }
 }
 
