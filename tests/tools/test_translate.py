@@ -586,6 +586,7 @@ def test_ladybug_gives_dossiers_answers(which, graphs, tmp_path_factory, tmp_pat
         if out.returncode != 0:
             assert out.returncode == 1 and b"Cypher cannot express" in out.stderr and b"help:" in out.stderr, (query, out.stderr.decode())
             refused += 1
+            print("REFUSED", which, query, out.stderr.decode().splitlines()[0])
             continue
         asked.append(query)
         texts.append(out.stdout.decode())
@@ -607,4 +608,5 @@ _cypher = {}
 
 
 def test_cypher_answers_most_of_the_corpus():
+    print("CYPHER", _cypher)
     assert sum(_cypher.values()) >= 200, _cypher

@@ -82,16 +82,14 @@ pub(super) fn cypher(t: &Translation, q: &Question) -> Out {
             forward,
             via,
         } => c.path(from, to, *forward, via)?,
-        Question::Paths { .. } => {
-            return Err((
-                None,
-                "`paths`".into(),
-                "numbering every simple path in Dossier's order (by length, then hop by hop) \
-                 needs the paths sorted by their hops, which this translation does not write \
-                 for Cypher yet; translate `paths` for Spark or DuckDB"
-                    .into(),
-            ));
-        }
+        Question::Paths {
+            from,
+            to,
+            forward,
+            via,
+            max,
+            limit,
+        } => c.paths(from, to, *forward, via, *max, *limit)?,
     };
     Ok(format!(
         "// Cypher for LadybugDB, translated by dossier from `{}`\n// over the Parquet tables loaded by `dossier translate --to cypher --schema`;\n// repeats go at most {} steps (--max-depth, at most 30).\n{body};\n",
@@ -344,11 +342,6 @@ impl Cypher<'_, '_, '_> {
                         "a repeat of a repeat (or of a transitive relation): Cypher's variable length is one range",
                     );
                 }
-                if *min == 0 {
-                    return refuse(
-                        "a repeat that may match no step (`*`, `?`, `{0,n}`): LadybugDB's variable-length patterns take one step at least; write `+` or `{1,n}`, or translate for SQL or SPARQL",
-                    );
-                }
                 if max.is_some_and(|n| n > MOST_HOPS) {
                     return refuse(
                         "a repeat of more than 30 steps: LadybugDB's variable-length patterns go at most 30",
@@ -528,10 +521,10 @@ impl Cypher<'_, '_, '_> {
         let Via::Relations(list) = via else {
             return Err((None, "`neighbours` through a path expression".into(), "Dossier names the last hop of one shortest match, chosen as its search meets it; ask the pattern `?x EXPR ?y` instead".into()));
         };
-        if depth > 1 {
-            return Err((None, format!("`neighbours ... depth {depth}`"), "Dossier names, for each entity at its smallest depth, the smallest of the hops that reach it; a variable-length match cannot choose the same one; translate for Spark or DuckDB".into()));
-        }
         let list = list.as_deref();
+        if depth > 1 {
+            return Ok(self.neighbours_deep(entity, direction, list, depth));
+        }
         let a = string(entity);
         let both = direction == Direction::Both;
         let mut branches = Vec::new();
@@ -608,29 +601,149 @@ impl Cypher<'_, '_, '_> {
         Ok(branches.join("\nUNION ALL\n"))
     }
 
-    fn path(&mut self, from: &str, to: &str, forward: bool, via: &Via) -> Out {
-        let g = self.t.graph;
+    /// The hops Dossier takes from a frontier entity `p` along a statement
+    /// `s` matched in either direction (`p` is never the other end: that
+    /// is already seen): each a condition, its ordering key (derived
+    /// steps after stored ones, then the relation) and its direction.
+    fn hop_rules(
+        &self,
+        direction: Direction,
+        list: Option<&[Sym]>,
+    ) -> Vec<(String, String, &'static str)> {
+        let both = direction == Direction::Both;
+        let (out, inn) = (
+            matches!(direction, Direction::Out | Direction::Both),
+            matches!(direction, Direction::In | Direction::Both),
+        );
+        let forward = "s.subject = p.name";
+        let backward = "s.subject <> p.name";
+        let among = |l: &[Sym]| format!("s.relation IN {}", self.relations(l));
+        let via = |f: &str| match list {
+            Some(l) => format!("{f} AND {}", among(l)),
+            None => f.to_string(),
+        };
+        let stored = "'0' + s.relation".to_string();
+        let mut rules = Vec::new();
+        if out {
+            rules.push((via(forward), stored.clone(), "out"));
+        }
+        if inn {
+            rules.push((via(backward), stored.clone(), "in"));
+        }
+        let (symmetric, inverses) = self.t.declared(list);
+        if !both && !symmetric.is_empty() {
+            let derived = "'1' + s.relation".to_string();
+            match direction {
+                Direction::Out => rules.push((
+                    format!("{backward} AND {}", among(&symmetric)),
+                    derived,
+                    "out",
+                )),
+                _ => rules.push((
+                    format!("{forward} AND {}", among(&symmetric)),
+                    derived,
+                    "in",
+                )),
+            }
+        }
+        if !(inverses.is_empty() || list.is_none() && both) {
+            let case = format!(
+                "'1' + CASE s.relation {} END",
+                inverses
+                    .iter()
+                    .map(|(r, v)| format!(
+                        "WHEN {} THEN {}",
+                        string(self.t.relation(*r)),
+                        string(self.t.relation(*v))
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            );
+            let rs: Vec<Sym> = inverses.iter().map(|(r, _)| *r).collect();
+            if inn {
+                rules.push((format!("{forward} AND {}", among(&rs)), case.clone(), "in"));
+            }
+            if out {
+                rules.push((format!("{backward} AND {}", among(&rs)), case, "out"));
+            }
+        }
+        for rule in &mut rules {
+            if let Some(v) = self.valid("s") {
+                rule.0 = format!("{} AND {v}", rule.0);
+            }
+        }
+        rules
+    }
+
+    /// `neighbours ... depth N` breadth first, as a union of one query a
+    /// depth: each walks the levels before it (the entities first reached
+    /// there, kept in the list `seen`), then names, for each entity first
+    /// reached at its depth, the smallest of the hops that reach it.
+    fn neighbours_deep(
+        &self,
+        entity: &str,
+        direction: Direction,
+        list: Option<&[Sym]>,
+        depth: u32,
+    ) -> String {
+        let rules = self.hop_rules(direction, list);
+        let any = rules
+            .iter()
+            .map(|(c, _, _)| format!("({c})"))
+            .collect::<Vec<_>>()
+            .join(" OR ");
+        let hops = rules
+            .iter()
+            .map(|(c, key, dir)| {
+                format!("CASE WHEN {c} THEN [[{key}, '{dir}']] ELSE CAST([] AS STRING[][]) END")
+            })
+            .reduce(|a, b| format!("list_concat({a},\n       {b})"))
+            .unwrap_or_else(|| "CAST([] AS STRING[][])".into());
+        let step = "UNWIND frontier AS f\nMATCH (p:Entity {name: f})-[s:Statement]-(b:Entity)\nWHERE NOT list_contains(seen, b.name)";
+        let queries: Vec<String> = (1..=depth)
+            .map(|level| {
+                let mut q = format!(
+                    "// depth {level}\nMATCH (a:Entity {{name: {}}})\nWITH [a.name] AS seen, [a.name] AS frontier",
+                    string(entity)
+                );
+                for _ in 1..level {
+                    let _ = write!(
+                        q,
+                        "\n{step} AND ({any})\nWITH seen, collect(DISTINCT b.name) AS frontier\nWITH list_concat(seen, frontier) AS seen, frontier"
+                    );
+                }
+                let _ = write!(
+                    q,
+                    "\n{step}\nUNWIND {hops} AS h\nWITH b.name AS entity, h[1] AS key, h[2] AS direction\nWITH entity, min(key) AS best, collect([key, direction]) AS found\nUNWIND found AS h\nWITH entity, best, h WHERE h[1] = best\nRETURN entity, substring(best, 2, size(best)) AS relation, min(h[2]) AS direction, {level} AS depth"
+                );
+                q
+            })
+            .collect();
+        queries.join("\nUNION ALL\n")
+    }
+
+    /// What a shortest path or a list of paths follows, as the filter of
+    /// one variable-length pattern and its arrow; `what` names the question.
+    fn walk(
+        &self,
+        forward: bool,
+        via: &Via,
+        what: &str,
+    ) -> Result<(String, &'static str), Refusal> {
         let (relations, forward) = match via {
             Via::Relations(list) => {
-                let all: Vec<Sym> = match list {
-                    Some(l) => l.clone(),
-                    None => g
-                        .relations
-                        .iter()
-                        .map(|(s, _)| s)
-                        .filter(|&s| g.relation_in_use(s))
-                        .collect(),
-                };
-                let declared = all
-                    .iter()
-                    .any(|&r| g.inverse(r).is_some() || (forward && g.symmetric(r)));
-                if declared {
-                    return Err((None, "a path through declared relations".into(), "the steps a symmetric relation (followed forward) or an inverse one adds run against their statements, and LadybugDB's shortest path follows one direction or both for all; translate for Spark or DuckDB".into()));
+                let (symmetric, inverses) = self.t.declared(list.as_deref());
+                // A symmetric relation followed forward, or an inverse one
+                // through its partner, adds steps against its statements.
+                let adds = (forward && !symmetric.is_empty())
+                    || !(inverses.is_empty() || list.is_none() && !forward);
+                if adds {
+                    return Err((None, format!("{what} through declared relations"), "the steps a symmetric relation (followed forward) or an inverse one adds run against their statements, and a LadybugDB variable-length pattern follows one direction or both for all; translate for Spark or DuckDB".into()));
                 }
                 (list.clone(), forward)
             }
             Via::Expression(nfa) => {
-                // An expression of one relation set in one direction, repeated, is a shortest path's filter.
+                // An expression of one relation set in one direction, repeated, is a filter.
                 let m = Moves::new(nfa);
                 let one_state =
                     m.moves.iter().all(|mv| mv.0 == mv.3) && m.accepting == vec![m.start];
@@ -639,7 +752,7 @@ impl Cypher<'_, '_, '_> {
                     || m.moves.iter().any(|mv| mv.5)
                     || directions.iter().any(|d| *d != directions[0])
                 {
-                    return Err((None, "a shortest path through this path expression".into(), "LadybugDB's shortest path repeats one set of relations in one direction; translate for Spark or DuckDB".into()));
+                    return Err((None, format!("{what} through this path expression"), "a LadybugDB variable-length pattern repeats one set of relations in one direction; translate for Spark or DuckDB".into()));
                 }
                 (
                     Some(m.moves.iter().map(|mv| mv.1).collect()),
@@ -647,19 +760,42 @@ impl Cypher<'_, '_, '_> {
                 )
             }
         };
-        let filter = {
-            let mut w: Vec<String> = relations
-                .iter()
-                .map(|l| format!("x.relation IN {}", self.relations(l)))
-                .collect();
-            w.extend(self.valid("x"));
-            if w.is_empty() {
-                String::new()
-            } else {
-                format!(" (x, y | WHERE {})", w.join(" AND "))
-            }
+        let mut w: Vec<String> = relations
+            .iter()
+            .map(|l| format!("x.relation IN {}", self.relations(l)))
+            .collect();
+        w.extend(self.valid("x"));
+        let filter = if w.is_empty() {
+            String::new()
+        } else {
+            format!(" (x, y | WHERE {})", w.join(" AND "))
         };
-        let arrow = if forward { "->" } else { "-" };
+        Ok((filter, if forward { "->" } else { "-" }))
+    }
+
+    /// Every simple path of at most `max` hops, numbered as Dossier
+    /// orders them: by length, then hop by hop (relation, entity reached,
+    /// direction, entity left). LadybugDB cannot order by a list, so a
+    /// path's number counts the paths before it.
+    fn paths(&self, from: &str, to: &str, forward: bool, via: &Via, max: u32, limit: u32) -> Out {
+        if max > MOST_HOPS {
+            return Err((
+                None,
+                format!("`paths ... max {max}`"),
+                "LadybugDB's variable-length patterns go at most 30 steps".into(),
+            ));
+        }
+        let (filter, arrow) = self.walk(forward, via, "paths")?;
+        let (f, t) = (ident("from"), ident("to"));
+        Ok(format!(
+            "// Every simple path of at most {max} hops, shortest first, at most {limit}.\nMATCH p = (a:Entity {{name: {}}})-[:Statement*1..{max}{filter}]{arrow}(b:Entity {{name: {}}})\nWITH properties(rels(p), 'relation') AS rs, properties(rels(p), 'subject') AS ss, properties(nodes(p), 'name') AS ns\nWHERE size(list_distinct(ns)) = size(ns)\nWITH DISTINCT size(rs) AS depth, list_transform(range(1, size(rs)), i -> [rs[i], ns[i + 1], CASE WHEN ss[i] = ns[i] THEN 'out' ELSE 'in' END, ns[i]]) AS route\nWITH collect({{depth: depth, route: route}}) AS found\nUNWIND found AS one\nWITH 1 + size(list_filter(found, o -> struct_extract(o, 'depth') < struct_extract(one, 'depth') OR struct_extract(o, 'depth') = struct_extract(one, 'depth') AND struct_extract(o, 'route') < struct_extract(one, 'route'))) AS path, struct_extract(one, 'route') AS route\nWHERE path <= {limit}\nUNWIND range(1, size(route)) AS step\nRETURN path, step, route[step][4] AS {f}, route[step][1] AS relation, route[step][2] AS {t}, route[step][3] AS direction\nORDER BY path, step",
+            string(from),
+            string(to)
+        ))
+    }
+
+    fn path(&mut self, from: &str, to: &str, forward: bool, via: &Via) -> Out {
+        let (filter, arrow) = self.walk(forward, via, "a path")?;
         let bound = self.depth();
         let (f, t) = (ident("from"), ident("to"));
         Ok(format!(
