@@ -72,9 +72,18 @@ fn what_no_engine_translates_is_an_error_at_its_place() {
         assert_eq!(code, 1);
         assert!(err.contains("cannot express `why`"), "{err}");
     }
-    let (code, _, err) = translate(&["--to", "cypher", "paths China ICC"]);
+    let (code, _, err) = translate(&["--to", "cypher", "?x (part_of/asks)+ ?y"]);
     assert_eq!(code, 1);
-    assert!(err.contains("Cypher cannot express `paths`"), "{err}");
+    assert!(
+        err.contains("Cypher cannot express this path expression"),
+        "{err}"
+    );
+    assert!(err.contains("<query>:1:5"), "{err}");
+    assert!(err.contains("^^^^^^^^^^^^ this path expression"), "{err}");
+    assert!(
+        err.contains("Cypher repeats one relationship pattern"),
+        "{err}"
+    );
 }
 
 #[test]

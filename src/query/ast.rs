@@ -44,9 +44,10 @@ impl PathExpr {
         match self {
             PathExpr::Relation(n) => n.span,
             PathExpr::Inverse(e) | PathExpr::Repeat(e, _, _) => e.span(),
-            PathExpr::Sequence(l) | PathExpr::Alternative(l) => {
-                l.first().map_or(Span::default(), |e| e.span())
-            }
+            PathExpr::Sequence(l) | PathExpr::Alternative(l) => match (l.first(), l.last()) {
+                (Some(a), Some(b)) => Span::new(a.span().start, b.span().end),
+                _ => Span::default(),
+            },
         }
     }
 }

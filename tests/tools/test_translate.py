@@ -571,7 +571,17 @@ def test_sparql_refuses_a_shortest_path_and_offers_reachability():
 
 # Cypher in LadybugDB, over the Parquet tables its schema loads.
 
-CYPHER_REFUSES = ("paths ",)
+# What Cypher refuses, by the reason its message gives (docs/scale-out.md lists them).
+CYPHER_REASONS = (
+    "a Cypher relationship pattern has one direction for all its relations",
+    "a Cypher relationship pattern is one step or one repeat",
+    "one Cypher relationship pattern has one of each",
+    "Cypher repeats one relationship pattern",
+    "Cypher's variable length is one range",
+    "a LadybugDB variable-length pattern follows one direction or both for all",
+    "a LadybugDB variable-length pattern repeats one set of relations in one direction",
+    "Dossier names the last hop of one shortest match",
+)
 
 
 @pytest.mark.parametrize("which", ALL)
@@ -580,13 +590,11 @@ def test_ladybug_gives_dossiers_answers(which, graphs, tmp_path_factory, tmp_pat
     schema = dossier("translate", "--to", "cypher", "--schema").replace("DIR", str(folder))
     (tmp_path / "schema.cypher").write_text(schema)
     asked, texts = [], []
-    refused = 0
     for query in queries(which, doc):
         out = subprocess.run([DOSSIER, "translate", *graphs[which], "--to", "cypher", query], cwd=ROOT, capture_output=True)
         if out.returncode != 0:
             assert out.returncode == 1 and b"Cypher cannot express" in out.stderr and b"help:" in out.stderr, (query, out.stderr.decode())
-            refused += 1
-            print("REFUSED", which, query, out.stderr.decode().splitlines()[0])
+            assert any(r in out.stderr.decode() for r in CYPHER_REASONS), (query, out.stderr.decode())
             continue
         asked.append(query)
         texts.append(out.stdout.decode())
@@ -608,5 +616,4 @@ _cypher = {}
 
 
 def test_cypher_answers_most_of_the_corpus():
-    print("CYPHER", _cypher)
-    assert sum(_cypher.values()) >= 200, _cypher
+    assert sum(_cypher.values()) >= 650, _cypher
