@@ -238,6 +238,8 @@ pub enum Command {
         after_help = "The last argument is the query; the files before it (default: the bundled graph) give its names and declarations. SQL reads the tables of `export --to parquet`, Cypher the same loaded by `--schema`, SPARQL the N-Triples export. What an engine cannot express is an error (exit 1).\n\nExamples:\n  dossier translate --to duckdb '?s member_of ?b'\n  dossier translate data/world.kg --to spark 'path North_Korea Germany via borders'\n  dossier translate --to cypher --schema"
     )]
     Translate(crate::query::translate::Args),
+    /// Format relation files in their canonical layout, keeping comments
+    Fmt(crate::fmt::Args),
     /// Print a shell completion script
     #[command(
         after_help = "Examples:\n  dossier completions bash > ~/.local/share/bash-completion/completions/dossier\n  dossier completions zsh > ~/.zfunc/_dossier\n  dossier completions fish > ~/.config/fish/completions/dossier.fish"
@@ -416,6 +418,9 @@ fn run(cli: Cli, steps: Vec<Step>) -> ExitCode {
     {
         let limit = std::time::Duration::from_millis(*time_limit);
         return crate::serve::run(files, bind, *port, limit, options);
+    }
+    if let Some(Command::Fmt(args)) = &cli.command {
+        return crate::fmt::run(args);
     }
     if let Some(Command::Translate(args)) = &cli.command {
         let load = |files: &[PathBuf]| {

@@ -43,6 +43,7 @@ pub mod coverage;
 pub mod diagnostic;
 pub mod diff;
 pub mod files;
+pub mod fmt;
 pub mod formats;
 pub mod generate;
 pub mod graph;

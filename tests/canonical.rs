@@ -102,13 +102,16 @@ fn line() -> impl Strategy<Value = String> {
             kinds(),
             prop_oneof![Just("->"), Just("<->")],
             kinds(),
+            any::<bool>(),
             any::<bool>()
         )
-            .prop_map(|(r, a, arrow, b, t)| format!(
-                "relation {r}: {a} {arrow} {b}{}",
+            .prop_map(|(r, a, arrow, b, t, f)| format!(
+                "relation {r}: {a} {arrow} {b}{}{}",
+                if f { " functional" } else { "" },
                 if t { " transitive" } else { "" }
             )),
         (ident(), ident()).prop_map(|(a, b)| format!("relation {a} inverse {b}")),
+        (ident(), ident()).prop_map(|(a, b)| format!("relation {a} excludes {b}")),
         string().prop_map(|s| format!("include {s}")),
     ];
     (space(), item, prop::option::of("[ -~]{0,10}")).prop_map(|(lead, item, comment)| {
@@ -135,6 +138,24 @@ proptest! {
             prop_assert_eq!(parsed.canonical(), canonical.clone());
             prop_assert_eq!(parsed.without_spans(), item.without_spans(), "{}", canonical);
         }
+    }
+
+    #[test]
+    fn fmt_keeps_the_items_and_comments_and_is_done_at_once(lines in prop::collection::vec(line(), 1..8), blanks in prop::collection::vec(0..3usize, 8)) {
+        // Lines with blank lines after some.
+        let text: String = lines.iter().zip(&blanks).map(|(l, blank)| format!("{l}\n{}", "\n".repeat(*blank))).collect();
+        let Ok(formatted) = dossier::fmt::format(&text) else {
+            // A line that does not parse: fmt refuses as the loader does.
+            prop_assert!(items(&text).iter().any(Result::is_err));
+            return Ok(());
+        };
+        let before: Vec<_> = items(&text).into_iter().map(|i| i.unwrap().without_spans()).collect();
+        let after: Vec<_> = items(&formatted).into_iter().map(|i| i.unwrap().without_spans()).collect();
+        prop_assert_eq!(before, after);
+        prop_assert_eq!(dossier::fmt::format(&formatted).unwrap(), formatted.clone());
+        // No comment is lost: every `#` is in a comment, a string or a name.
+        prop_assert_eq!(text.matches('#').count(), formatted.matches('#').count());
+        prop_assert!(!formatted.contains("\n\n\n") && !formatted.starts_with('\n'));
     }
 
     #[test]

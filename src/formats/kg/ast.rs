@@ -179,13 +179,18 @@ impl Item<'_> {
             Item::Relation(r) => {
                 s.push_str("relation ");
                 crate::value::write_relation(&mut s, &r.name.text).expect("writing to a String");
-                match &r.inverse_of {
-                    Some(other) => {
+                match (&r.inverse_of, &r.excludes) {
+                    (Some(other), _) => {
                         s.push_str(" inverse ");
                         crate::value::write_relation(&mut s, &other.text)
                             .expect("writing to a String");
                     }
-                    None => {
+                    (None, Some(other)) => {
+                        s.push_str(" excludes ");
+                        crate::value::write_relation(&mut s, &other.text)
+                            .expect("writing to a String");
+                    }
+                    (None, None) => {
                         let kinds = |k: &Option<Vec<Text<'_>>>| match k {
                             None => "any".to_string(),
                             Some(k) => k
@@ -202,6 +207,9 @@ impl Item<'_> {
                         ));
                         if r.transitive {
                             s.push_str(" transitive");
+                        }
+                        if r.functional {
+                            s.push_str(" functional");
                         }
                     }
                 }
@@ -243,6 +251,7 @@ impl Item<'_> {
                     k.iter_mut().for_each(text);
                 }
                 r.inverse_of.iter_mut().for_each(text);
+                r.excludes.iter_mut().for_each(text);
                 r.span = Span::default();
             }
         }
