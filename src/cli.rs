@@ -240,6 +240,8 @@ pub enum Command {
     Translate(crate::query::translate::Args),
     /// Format relation files in their canonical layout, keeping comments
     Fmt(crate::fmt::Args),
+    /// Serve editors the Language Server Protocol over stdio
+    Lsp(crate::lsp::Args),
     /// Print a shell completion script
     #[command(
         after_help = "Examples:\n  dossier completions bash > ~/.local/share/bash-completion/completions/dossier\n  dossier completions zsh > ~/.zfunc/_dossier\n  dossier completions fish > ~/.config/fish/completions/dossier.fish"
@@ -383,6 +385,7 @@ fn run(cli: Cli, steps: Vec<Step>) -> ExitCode {
         lenient_quotes: cli.lenient_quotes,
         deny_warnings: cli.deny_warnings,
         unchecked_quotes: false,
+        ..Options::default()
     };
     let limits = crate::query::eval::Limits {
         max_states: cli.max_states,
@@ -421,6 +424,9 @@ fn run(cli: Cli, steps: Vec<Step>) -> ExitCode {
     }
     if let Some(Command::Fmt(args)) = &cli.command {
         return crate::fmt::run(args);
+    }
+    if let Some(Command::Lsp(args)) = &cli.command {
+        return crate::lsp::run(args);
     }
     if let Some(Command::Translate(args)) = &cli.command {
         let load = |files: &[PathBuf]| {

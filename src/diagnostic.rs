@@ -29,6 +29,9 @@ pub struct Diagnostic {
     /// A warning: shown as `warning:`, never blocking a load (unless
     /// `--deny-warnings` makes it an error).
     pub warning: bool,
+    /// A hint (a warning of the least severity): a name used without a
+    /// declaration, which only the language server asks for.
+    pub hint: bool,
 }
 
 impl Diagnostic {
@@ -40,6 +43,7 @@ impl Diagnostic {
             others: Vec::new(),
             help: None,
             warning: false,
+            hint: false,
         }
     }
 
@@ -52,6 +56,7 @@ impl Diagnostic {
             others: Vec::new(),
             help: None,
             warning: false,
+            hint: false,
         }
     }
 
@@ -68,6 +73,13 @@ impl Diagnostic {
     /// `error` or `warning`.
     pub fn severity(&self) -> &'static str {
         if self.warning { "warning" } else { "error" }
+    }
+
+    /// The same problem as a hint.
+    pub fn hint(mut self) -> Diagnostic {
+        self.warning = true;
+        self.hint = true;
+        self
     }
 
     /// The same problem as a warning.
@@ -141,6 +153,11 @@ impl Sources {
     pub fn get(&self, id: FileId) -> (&str, &str) {
         let (name, text) = &self.files[id];
         (name, text)
+    }
+
+    /// A text, shared.
+    pub fn shared(&self, id: FileId) -> SourceText {
+        self.files[id].1.clone()
     }
 
     /// 1-based line and column (in characters) of a byte offset.

@@ -48,6 +48,7 @@ pub mod formats;
 pub mod generate;
 pub mod graph;
 pub mod load;
+pub mod lsp;
 pub mod name;
 pub mod output;
 pub mod query;

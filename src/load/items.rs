@@ -15,7 +15,7 @@ impl Loader<'_> {
             return None;
         }
         let (node, created) = self.graph.find_or_add(&name.text, at.origin);
-        if created && self.options.strict {
+        if created && (self.options.strict || self.options.undeclared_hints) {
             self.first_use.insert(node, (at.file, name.span));
         }
         Some(node)

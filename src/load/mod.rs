@@ -58,7 +58,18 @@ pub struct Options {
     /// Quotes are not looked for in their documents (`dossier diff`
     /// compares what files say, not whether their quotes are found).
     pub unchecked_quotes: bool,
+    /// Without `strict`, each name used without a declaration still gets
+    /// `--strict`'s diagnostic, as a hint among the warnings (the language
+    /// server's, where "declare it" is offered).
+    pub undeclared_hints: bool,
+    /// The texts read are given back with the warnings even when there
+    /// are none (the language server's, to know which files a load read).
+    pub keep_sources: bool,
 }
+
+/// Texts that stand for files on disk, by canonical path (an editor's
+/// unsaved buffers): a load reads them instead of the files.
+pub type Overlay = HashMap<PathBuf, SourceText>;
 
 /// What a successful load added.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -120,6 +131,17 @@ impl Graph {
         inputs: &[Input],
         options: Options,
     ) -> Result<(Added, Warnings), LoadError> {
+        self.load_overlaid(inputs, options, &Overlay::new())
+    }
+
+    /// [`Graph::load_with_warnings`], reading the texts of `overlay` in
+    /// place of the files they stand for.
+    pub fn load_overlaid(
+        &mut self,
+        inputs: &[Input],
+        options: Options,
+        overlay: &Overlay,
+    ) -> Result<(Added, Warnings), LoadError> {
         let before = (
             self.entity_count(),
             self.relation_count(),
@@ -152,6 +174,7 @@ impl Graph {
             unsourced: Vec::new(),
             warnings: Vec::new(),
             from_export: false,
+            overlay: overlay.clone(),
         };
         loader.confined_to = inputs.iter().find_map(|i| match i {
             Input::Path(p) => std::fs::canonicalize(p)
@@ -188,10 +211,10 @@ impl Graph {
             });
         }
         let warnings = LoadError {
-            sources: if warnings.is_empty() {
+            sources: if warnings.is_empty() && !options.keep_sources {
                 Sources::new()
             } else {
-                loader.sources.clone()
+                std::mem::take(&mut loader.sources)
             },
             diagnostics: warnings,
             not_kept: 0,
@@ -269,6 +292,8 @@ pub(crate) struct Loader<'g> {
     /// Reading an export (JSON) whose anchors come with it: its quotes are
     /// not checked again.
     pub(crate) from_export: bool,
+    /// Texts read in place of files ([`Graph::load_overlaid`]).
+    pub(crate) overlay: Overlay,
 }
 
 /// The file, graph file number and line being loaded.
@@ -319,15 +344,20 @@ impl Loader<'_> {
                         return;
                     }
                 }
-                match read(path, from.is_some()) {
-                    Ok(bytes) => (name, Cow::Owned(bytes), canonical),
-                    Err(why) => {
-                        self.error_from(
-                            from,
-                            format!("cannot read `{name}`: {why}"),
-                            String::new(),
-                        );
-                        return;
+                let overlaid = canonical.as_ref().and_then(|c| self.overlay.get(c));
+                if let Some(text) = overlaid {
+                    (name, Cow::Owned(text.as_bytes().to_vec()), canonical)
+                } else {
+                    match read(path, from.is_some()) {
+                        Ok(bytes) => (name, Cow::Owned(bytes), canonical),
+                        Err(why) => {
+                            self.error_from(
+                                from,
+                                format!("cannot read `{name}`: {why}"),
+                                String::new(),
+                            );
+                            return;
+                        }
                     }
                 }
             }

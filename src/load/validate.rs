@@ -303,8 +303,12 @@ impl Loader<'_> {
             errors.push((file, span, d));
         }
         errors.sort_by_key(|(f, s, _)| (*f, s.start));
-        self.diagnostics
-            .extend(errors.into_iter().map(|(_, _, d)| d));
+        let list = errors.into_iter().map(|(_, _, d)| d);
+        if self.options.strict {
+            self.diagnostics.extend(list);
+        } else {
+            self.warnings.extend(list.map(Diagnostic::hint));
+        }
     }
 
     /// Every `source: NAME` names an entity of the built-in kind `source`.

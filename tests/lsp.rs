@@ -1,0 +1,486 @@
+//! `dossier lsp` driven over stdio with real JSON-RPC messages, as an
+//! editor sends them.
+
+mod common;
+use common::*;
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Duration;
+
+struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    messages: Receiver<Value>,
+    next_id: i64,
+    /// Notifications read while waiting for a response.
+    pending: Vec<Value>,
+}
+
+impl Client {
+    fn start(dir: &Path, options: Value) -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
+            .arg("lsp")
+            .current_dir(dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            loop {
+                let mut length = None;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some(n) = line.strip_prefix("Content-Length: ") {
+                        length = Some(n.parse::<usize>().unwrap());
+                    }
+                }
+                let mut body = vec![0; length.expect("a Content-Length header")];
+                reader.read_exact(&mut body).unwrap();
+                if tx.send(serde_json::from_slice(&body).unwrap()).is_err() {
+                    return;
+                }
+            }
+        });
+        let mut client = Client {
+            child,
+            stdin,
+            messages: rx,
+            next_id: 1,
+            pending: Vec::new(),
+        };
+        let root = uri(dir);
+        let answer = client.request(
+            "initialize",
+            json!({"processId": null, "rootUri": root, "capabilities": {}, "initializationOptions": options}),
+        );
+        assert!(
+            answer["result"]["capabilities"]["completionProvider"].is_object(),
+            "{answer}"
+        );
+        client.notify("initialized", json!({}));
+        client
+    }
+
+    fn send(&mut self, message: &Value) {
+        let body = message.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        loop {
+            let m = self
+                .messages
+                .recv_timeout(Duration::from_secs(30))
+                .expect("an answer");
+            if m["id"] == json!(id) {
+                return m;
+            }
+            self.pending.push(m);
+        }
+    }
+
+    /// The next diagnostics published for `uri`.
+    fn diagnostics(&mut self, uri: &str) -> Vec<Value> {
+        if let Some(i) = self.pending.iter().position(|m| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
+        }) {
+            let m = self.pending.remove(i);
+            return m["params"]["diagnostics"].as_array().unwrap().clone();
+        }
+        loop {
+            let m = self
+                .messages
+                .recv_timeout(Duration::from_secs(30))
+                .expect("diagnostics");
+            if m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri {
+                return m["params"]["diagnostics"].as_array().unwrap().clone();
+            }
+        }
+    }
+
+    fn at(&mut self, method: &str, uri: &str, line: u32, character: u32, extra: Value) -> Value {
+        let mut params = json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}});
+        for (k, v) in extra.as_object().unwrap() {
+            params[k] = v.clone();
+        }
+        self.request(method, params)
+    }
+
+    fn stop(mut self) {
+        let answer = self.request("shutdown", Value::Null);
+        assert!(answer["error"].is_null(), "{answer}");
+        self.notify("exit", Value::Null);
+        let status = self.child.wait().unwrap();
+        assert!(status.success());
+    }
+}
+
+fn uri(path: &Path) -> String {
+    format!("file://{}", path.display())
+}
+
+const MAIN: &str = r#"include "people.kg"
+relation member_of: state -> body
+China: state "China"
+UN: body "United Nations"
+Article: source {file: "article.txt"}
+China member_of UN
+Chna member_of UN {source: Article, quote: "the vote was 111 to 18"}
+"#;
+
+fn workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs(dir.path(), "main.kg", MAIN);
+    fs(
+        dir.path(),
+        "people.kg",
+        "Kim_Jong-un: person \"Kim Jong-un\"\nKim_Jong-un leads China\n",
+    );
+    fs(
+        dir.path(),
+        "article.txt",
+        "The committee voted 111 to 19 to refer the leadership.\nChina said no.\n",
+    );
+    dir
+}
+
+fn fs(dir: &Path, name: &str, text: &str) {
+    std::fs::write(dir.join(name), text).unwrap();
+}
+
+/// `dossier check`'s messages for a file, `error: ...` and `warning: ...`.
+fn check_messages(dir: &Path, args: &[&str]) -> Vec<String> {
+    let out = dossier_in(dir, args, None);
+    stderr(&out)
+        .lines()
+        .filter_map(|l| {
+            l.strip_prefix("error: ")
+                .or_else(|| l.strip_prefix("warning: "))
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+fn messages(list: &[Value]) -> Vec<String> {
+    list.iter()
+        .map(|d| d["message"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn diagnostics_are_checks_and_clear_when_fixed() {
+    let dir = workspace();
+    let main = uri(&dir.path().canonicalize().unwrap().join("main.kg"));
+    let mut c = Client::start(&dir.path().canonicalize().unwrap(), json!({}));
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": main, "languageId": "dossier", "version": 1, "text": MAIN}}),
+    );
+    let list = c.diagnostics(&main);
+    // The errors: `check`'s, with its very messages.
+    let check = check_messages(dir.path(), &["check", "main.kg"]);
+    let errors: Vec<Value> = list
+        .iter()
+        .filter(|d| d["severity"] == 1)
+        .cloned()
+        .collect();
+    assert_eq!(check, messages(&errors));
+    assert_eq!(check.len(), 2, "{check:?}");
+    let quote = list
+        .iter()
+        .find(|d| d["message"].as_str().unwrap().starts_with("this quote"))
+        .unwrap();
+    assert_eq!(quote["range"]["start"]["line"], 6);
+    let related = quote["relatedInformation"].to_string();
+    assert!(related.contains("help: the source says"), "{related}");
+    // The undeclared name: a hint with `check --strict`'s message.
+    let hint = list.iter().find(|d| d["severity"] == 4).expect("a hint");
+    let strict = check_messages(dir.path(), &["check", "--strict", "main.kg"]);
+    assert!(
+        strict.contains(&hint["message"].as_str().unwrap().to_string()),
+        "{strict:?}"
+    );
+    assert_eq!(hint["message"], "`Chna` is not declared");
+    assert_eq!(
+        hint["range"],
+        json!({"start": {"line": 6, "character": 0}, "end": {"line": 6, "character": 4}})
+    );
+
+    // Fixed in the buffer: the diagnostics go.
+    let fixed = MAIN
+        .replace("Chna member_of", "China member_of")
+        .replace("the vote was 111 to 18", "111 to 19");
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": main, "version": 2}, "contentChanges": [{"text": fixed}]}),
+    );
+    assert_eq!(messages(&c.diagnostics(&main)), Vec::<String>::new());
+
+    // An error in the included file is published for that file.
+    let people = uri(&dir.path().canonicalize().unwrap().join("people.kg"));
+    c.notify("textDocument/didOpen", json!({"textDocument": {"uri": people, "languageId": "dossier", "version": 1, "text": "Kim_Jong-un: person\nKim_Jong-un: state\n"}}));
+    let list = c.diagnostics(&people);
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert!(
+        list[0]["message"].as_str().unwrap().contains("Kim_Jong-un"),
+        "{list:?}"
+    );
+    c.stop();
+}
+
+#[test]
+fn strict_checking_makes_an_undeclared_name_an_error() {
+    let dir = workspace();
+    let root = dir.path().canonicalize().unwrap();
+    let main = uri(&root.join("main.kg"));
+    let mut c = Client::start(&root, json!({"strict": true}));
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": main, "languageId": "dossier", "version": 1, "text": MAIN}}),
+    );
+    let list = c.diagnostics(&main);
+    let d = list
+        .iter()
+        .find(|d| d["message"] == "`Chna` is not declared")
+        .expect("the undeclared name");
+    assert_eq!(d["severity"], 1);
+    c.stop();
+}
+
+#[test]
+fn completion_hover_definition_references() {
+    let dir = workspace();
+    let root = dir.path().canonicalize().unwrap();
+    let main = uri(&root.join("main.kg"));
+    let mut c = Client::start(&root, json!({}));
+    let text = MAIN.replace("\"the vote was 111 to 18\"", "\"111 to 19\"");
+    let text = format!("{text}China member_of U\nChina \n");
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": main, "languageId": "dossier", "version": 1, "text": text}}),
+    );
+    c.diagnostics(&main);
+    // An object: the entities, with kind and label.
+    let answer = c.at("textDocument/completion", &main, 7, 17, json!({}));
+    let items = answer["result"]["items"].as_array().unwrap();
+    let un = items
+        .iter()
+        .find(|i| i["label"] == "UN")
+        .expect("UN offered");
+    assert_eq!(un["detail"], "body \u{2014} United Nations");
+    assert!(
+        !items.iter().any(|i| i["label"] == "Kim_Jong-un"),
+        "only names starting with `U`"
+    );
+    let answer = c.at("textDocument/completion", &main, 7, 16, json!({}));
+    let items = answer["result"]["items"].as_array().unwrap();
+    assert!(
+        items.iter().any(|i| i["label"] == "Kim_Jong-un"),
+        "the included file's names"
+    );
+    // The middle place: relations.
+    let answer = c.at("textDocument/completion", &main, 8, 6, json!({}));
+    let labels: Vec<&str> = answer["result"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert!(
+        labels.contains(&"member_of") && labels.contains(&"leads"),
+        "{labels:?}"
+    );
+    assert!(!labels.contains(&"UN"));
+
+    // Hover on an entity: its card.
+    let answer = c.at("textDocument/hover", &main, 5, 2, json!({}));
+    let card = answer["result"]["contents"]["value"].as_str().unwrap();
+    assert!(card.contains("China: state \"China\""), "{card}");
+    assert!(card.contains("statements"), "{card}");
+    // On a relation: its declaration and count.
+    let answer = c.at("textDocument/hover", &main, 5, 8, json!({}));
+    let text = answer["result"]["contents"]["value"].as_str().unwrap();
+    assert!(text.contains("relation member_of: state -> body"), "{text}");
+    // On a quote: the source's passage.
+    let answer = c.at("textDocument/hover", &main, 6, 50, json!({}));
+    let text = answer["result"]["contents"]["value"].as_str().unwrap();
+    assert!(
+        text.contains("article.txt:1") && text.contains("**111 to 19**"),
+        "{text}"
+    );
+
+    // Definition: a name to its declaration, an include to its file, a
+    // quote to its place in the document.
+    let answer = c.at("textDocument/definition", &main, 5, 17, json!({}));
+    let found = &answer["result"][0];
+    assert_eq!(found["uri"], main);
+    assert_eq!(found["range"]["start"]["line"], 3);
+    let answer = c.at("textDocument/definition", &main, 0, 12, json!({}));
+    assert_eq!(answer["result"]["uri"], uri(&root.join("people.kg")));
+    let answer = c.at("textDocument/definition", &main, 6, 50, json!({}));
+    assert_eq!(answer["result"]["uri"], uri(&root.join("article.txt")));
+    assert_eq!(
+        answer["result"]["range"]["start"],
+        json!({"line": 0, "character": 20})
+    );
+    // References: across the files read together.
+    let answer = c.at(
+        "textDocument/references",
+        &main,
+        2,
+        1,
+        json!({"context": {"includeDeclaration": true}}),
+    );
+    let places = answer["result"].as_array().unwrap();
+    assert_eq!(places.len(), 4, "{places:?}");
+    assert!(
+        places
+            .iter()
+            .any(|p| p["uri"] == uri(&root.join("people.kg")))
+    );
+    c.stop();
+}
+
+#[test]
+fn rename_actions_symbols_formatting() {
+    let dir = workspace();
+    let root = dir.path().canonicalize().unwrap();
+    let main = uri(&root.join("main.kg"));
+    let mut c = Client::start(&root, json!({}));
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": main, "languageId": "dossier", "version": 1, "text": MAIN}}),
+    );
+    let list = c.diagnostics(&main);
+
+    // Rename an entity across every file; refuse a name that exists.
+    let answer = c.at(
+        "textDocument/rename",
+        &main,
+        2,
+        1,
+        json!({"newName": "People's Republic"}),
+    );
+    let changes = &answer["result"]["changes"];
+    assert_eq!(changes[&main].as_array().unwrap().len(), 2, "{answer}");
+    let people = uri(&root.join("people.kg"));
+    assert_eq!(changes[&people][0]["newText"], "\"People's Republic\"");
+    let answer = c.at("textDocument/rename", &main, 2, 1, json!({"newName": "UN"}));
+    assert_eq!(answer["error"]["code"], -32803, "{answer}");
+    assert!(
+        answer["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`UN` exists already")
+    );
+
+    // Code actions where the diagnostics are.
+    let hint = list.iter().find(|d| d["severity"] == 4).unwrap().clone();
+    let answer = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": main}, "range": hint["range"], "context": {"diagnostics": [hint]}}),
+    );
+    let titles: Vec<&str> = answer["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["title"].as_str().unwrap())
+        .collect();
+    assert!(titles.contains(&"Change to `China`"), "{titles:?}");
+    assert!(titles.contains(&"Declare `Chna` as a state"), "{titles:?}");
+    assert!(
+        titles.iter().any(|t| t.starts_with("Cite `Article`")),
+        "{titles:?}"
+    );
+    let declare = answer["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "Declare `Chna` as a body")
+        .unwrap();
+    let edit = &declare["edit"]["changes"][&main][0];
+    assert_eq!(edit["newText"], "Chna: body\n");
+    assert_eq!(edit["range"]["start"], json!({"line": 5, "character": 0}));
+    let error = list.iter().find(|d| d["severity"] == 1).unwrap().clone();
+    let answer = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": main}, "range": error["range"], "context": {"diagnostics": [error]}}),
+    );
+    let quote = answer["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["title"] == "Quote what the source says")
+        .expect("the closest passage");
+    let new = quote["edit"]["changes"][&main][0]["newText"]
+        .as_str()
+        .unwrap();
+    assert!(new.starts_with('"') && new.contains("111 to 19"), "{new}");
+
+    // The outline, by kind.
+    let answer = c.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": main}}),
+    );
+    let kinds: Vec<&str> = answer["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["state", "body", "source", "member_of"]);
+    let answer = c.request("workspace/symbol", json!({"query": "kim"}));
+    assert_eq!(answer["result"][0]["name"], "Kim_Jong-un", "{answer}");
+
+    // Formatting is `dossier fmt`'s output.
+    let messy = "China:state\n\n\nChina   member_of UN # x\n";
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": main, "version": 2}, "contentChanges": [{"text": messy}]}),
+    );
+    let answer = c.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": main}, "options": {"tabSize": 4, "insertSpaces": true}}),
+    );
+    let fmt = dossier_in(&root, &["fmt"], Some(messy));
+    assert_eq!(
+        answer["result"][0]["newText"].as_str().unwrap(),
+        stdout(&fmt)
+    );
+    c.notify("textDocument/didChange", json!({"textDocument": {"uri": main, "version": 3}, "contentChanges": [{"text": "China:\n"}]}));
+    let answer = c.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": main}, "options": {"tabSize": 4, "insertSpaces": true}}),
+    );
+    assert!(
+        answer["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("syntax error"),
+        "{answer}"
+    );
+    c.stop();
+}
