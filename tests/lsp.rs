@@ -484,3 +484,35 @@ fn rename_actions_symbols_formatting() {
     );
     c.stop();
 }
+
+#[test]
+fn a_query_script_shows_its_errors_where_they_are() {
+    let dir = workspace();
+    let root = dir.path().canonicalize().unwrap();
+    let main = uri(&root.join("main.kg"));
+    let script = uri(&root.join("questions.kgq"));
+    let mut c = Client::start(&root, json!({}));
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": main, "languageId": "dossier", "version": 1, "text": MAIN}}),
+    );
+    c.diagnostics(&main);
+    let text = "# Who is in the UN?\n.mode json\n?x member_of UN\nneighbours Chinaa\n";
+    c.notify("textDocument/didOpen", json!({"textDocument": {"uri": script, "languageId": "dossier-query", "version": 1, "text": text}}));
+    let list = c.diagnostics(&script);
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!(list[0]["message"], "no entity is named `Chinaa`");
+    assert_eq!(
+        list[0]["range"]["start"],
+        json!({"line": 3, "character": 11})
+    );
+    // The same message as the script run.
+    std::fs::write(root.join("questions.kgq"), text).unwrap();
+    let run = check_messages(&root, &["people.kg", "-f", "questions.kgq"]);
+    assert!(
+        run.iter()
+            .any(|m| m.ends_with("no entity is named `Chinaa`")),
+        "{run:?}"
+    );
+    c.stop();
+}

@@ -15,6 +15,7 @@ mod actions;
 mod analysis;
 mod complete;
 mod features;
+mod script;
 mod text;
 
 use analysis::{Index, Load};
@@ -157,6 +158,11 @@ pub(crate) struct Server {
     published: BTreeSet<PathBuf>,
     /// The workspace's `.kg` files found at start, for workspace symbols.
     workspace: Vec<PathBuf>,
+    /// The diagnostics of the open query scripts.
+    scripts: BTreeMap<PathBuf, Vec<lsp::Diagnostic>>,
+    /// The bundled graph, which scripts are asked of when no relation file
+    /// is open.
+    bundled: Option<crate::graph::Graph>,
     /// Each file's index, with the text it was made of.
     indexes: std::cell::RefCell<HashMap<PathBuf, Indexed>>,
 }
@@ -208,6 +214,8 @@ impl Server {
             loads: BTreeMap::new(),
             published: BTreeSet::new(),
             workspace,
+            scripts: BTreeMap::new(),
+            bundled: None,
             indexes: Default::default(),
         }
     }
@@ -298,6 +306,33 @@ impl Server {
                 self.loads.insert(root, load);
             }
         }
+        // Query scripts, asked of the first graph loaded (or the bundled).
+        self.scripts.clear();
+        let scripts: Vec<(PathBuf, Arc<String>)> = self
+            .docs
+            .iter()
+            .filter(|(p, _)| is_script(p))
+            .map(|(p, t)| (p.clone(), t.clone()))
+            .collect();
+        if scripts.is_empty() {
+            return;
+        }
+        if self.loads.values().all(|l| l.graph.is_none()) && self.bundled.is_none() {
+            let inputs = crate::load::inputs(&[]);
+            self.bundled =
+                crate::graph::Graph::from_inputs(&inputs, crate::load::Options::default()).ok();
+        }
+        let graph = self
+            .loads
+            .values()
+            .find_map(|l| l.graph.as_ref())
+            .or(self.bundled.as_ref());
+        if let Some(graph) = graph {
+            for (path, text) in scripts {
+                let list = script::diagnostics(&text::uri_of(&path), &text, graph);
+                self.scripts.insert(path, list);
+            }
+        }
     }
 
     /// Publishes every file's diagnostics, and clears those of files that
@@ -320,9 +355,17 @@ impl Server {
                 }
             }
         }
+        for (path, list) in &self.scripts {
+            all.insert(path.clone(), list.clone());
+        }
         let mut paths: BTreeSet<PathBuf> = all.keys().cloned().collect();
         paths.extend(self.published.iter().cloned());
-        paths.extend(self.docs.keys().filter(|p| is_relation_file(p)).cloned());
+        paths.extend(
+            self.docs
+                .keys()
+                .filter(|p| is_relation_file(p) || is_script(p))
+                .cloned(),
+        );
         for path in paths {
             let diagnostics = all.remove(&path).unwrap_or_default();
             if diagnostics.is_empty() {
@@ -423,6 +466,12 @@ impl Server {
 fn is_relation_file(path: &Path) -> bool {
     path.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("kg"))
+}
+
+/// A query script, by its name.
+fn is_script(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("kgq"))
 }
 
 /// The `.kg` files under a folder, skipping hidden folders, `target` and

@@ -582,6 +582,24 @@ impl Commands {
     }
 }
 
+/// The commands of a script as `-f` runs them: each with the number of its
+/// first line (from 0) and whether it is a meta-command.
+pub fn script_commands(text: &str) -> Vec<(usize, String, bool)> {
+    let mut commands = Commands::default();
+    let mut out = Vec::new();
+    for (number, line) in text.split('\n').enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if let Some((first, command)) = commands.push(number, line) {
+            let meta = parse_meta(&command).is_some();
+            out.push((first, command, meta));
+        }
+    }
+    if let Some((first, command)) = commands.finish() {
+        out.push((first, command, false));
+    }
+    out
+}
+
 /// A parameter's value, typed as a relation file types it: `China`,
 /// `"North Korea"`, `42`, `2.5`, `2014-11-18`, `true`.
 pub fn parse_value(text: &str) -> Result<Value, String> {
