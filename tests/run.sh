@@ -3,10 +3,11 @@
 # then the checks of the exports with the real tools that read them:
 # Graphviz's `dot`; networkx, rdflib, pyoxigraph, Kuzu, LadybugDB, DuckDB, pyarrow
 # and Spark from PyPI (Spark runs on Java 17); Neo4j's Cypher parser from
-# npm; `man` for the manual page; the HTML page in headless Chromium and
+# npm; `man` for the manual page; Neovim for the language server; the
+# VS Code extension's grammar with vscode-tmgrammar-test from npm; the HTML page in headless Chromium and
 # Firefox, driven by playwright-core and puppeteer-core from npm. What is
-# missing is installed first: Graphviz, Java, Node.js, Chromium, Firefox
-# and man-db from
+# missing is installed first: Graphviz, Java, Node.js, Chromium, Firefox,
+# Neovim and man-db from
 # Debian's packages, the Python packages in a virtual environment under
 # target/, the npm package under target/npm.
 set -euo pipefail
@@ -18,6 +19,7 @@ java -version 2>&1 | grep -q 'version "17' || debian="$debian openjdk-17-jre-hea
 command -v node >/dev/null 2>&1 || debian="$debian nodejs"
 command -v npm >/dev/null 2>&1 || debian="$debian npm"
 command -v man >/dev/null 2>&1 || debian="$debian man-db"
+command -v nvim >/dev/null 2>&1 || debian="$debian neovim"
 [ -x /usr/bin/chromium ] || debian="$debian chromium"
 [ -x /usr/bin/firefox-esr ] || debian="$debian firefox-esr"
 if [ -n "$debian" ]; then
