@@ -56,13 +56,23 @@ if [ ! -f target/npm/node_modules/@neo4j-cypher/language-support/package.json ];
     npm install --silent --no-audit --no-fund --prefix target/npm "$cypher" >/dev/null
 fi
 
-for browser in playwright-core@1.65.1 puppeteer-core@25.16.0; do
+for browser in playwright-core@1.65.1 puppeteer-core@25.16.0 vscode-tmgrammar-test@0.1.3 @vscode/vsce@3.7.1; do
     if [ ! -f "target/npm/node_modules/${browser%@*}/package.json" ]; then
         echo "installing $browser into target/npm"
         mkdir -p target/npm
         npm install --silent --no-audit --no-fund --prefix target/npm "$browser" >/dev/null
     fi
 done
+
+# The VS Code extension's own dependencies, as its package.json pins them,
+# for the test that packages it.
+client=$(sed -n 's/.*"vscode-languageclient": "\(.*\)".*/\1/p' editors/vscode/package.json)
+if [ ! -f "target/vscode-deps/node_modules/vscode-languageclient/package.json" ] ||
+    ! grep -q "\"version\": \"$client\"" target/vscode-deps/node_modules/vscode-languageclient/package.json; then
+    echo "installing vscode-languageclient@$client into target/vscode-deps"
+    mkdir -p target/vscode-deps
+    npm install --silent --no-audit --no-fund --prefix target/vscode-deps "vscode-languageclient@$client" >/dev/null
+fi
 
 cargo test
 cargo build --quiet

@@ -131,6 +131,10 @@ fn serve(connection: &Connection) -> Result<(), Box<dyn std::error::Error + Sync
                 let response = server.request(request);
                 connection.sender.send(Message::Response(response))?;
             }
+            Message::Notification(n) if n.method == "exit" => {
+                // `exit` before `shutdown`: the protocol's exit status 1.
+                return Err("`exit` came before `shutdown`".into());
+            }
             Message::Notification(n) => {
                 if let Some(path) = server.notification(n) {
                     dirty.insert(path);
