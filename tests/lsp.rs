@@ -229,6 +229,17 @@ fn diagnostics_are_checks_and_clear_when_fixed() {
         json!({"start": {"line": 6, "character": 0}, "end": {"line": 6, "character": 4}})
     );
 
+    // An edit of a range (`Chna` to `China`): the hint and the kind error go.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": main, "version": 2}, "contentChanges": [
+            {"range": {"start": {"line": 6, "character": 2}, "end": {"line": 6, "character": 2}}, "text": "i"}
+        ]}),
+    );
+    let left = messages(&c.diagnostics(&main));
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert!(left[0].starts_with("this quote is not in"), "{left:?}");
+
     // Fixed in the buffer: the diagnostics go.
     let fixed = MAIN
         .replace("Chna member_of", "China member_of")

@@ -57,7 +57,7 @@ pub fn run(_args: &Args) -> ExitCode {
 fn capabilities() -> lsp::ServerCapabilities {
     lsp::ServerCapabilities {
         text_document_sync: Some(lsp::TextDocumentSyncCapability::Kind(
-            lsp::TextDocumentSyncKind::FULL,
+            lsp::TextDocumentSyncKind::INCREMENTAL,
         )),
         completion_provider: Some(lsp::CompletionOptions {
             trigger_characters: Some(vec![
@@ -237,8 +237,23 @@ impl Server {
             lsp::notification::DidChangeTextDocument::METHOD => {
                 let p: lsp::DidChangeTextDocumentParams = serde_json::from_value(n.params).ok()?;
                 let path = canonical(&text::path_of(&p.text_document.uri)?);
-                // Full sync: the last change is the whole text.
-                let text = p.content_changes.into_iter().last()?.text;
+                // Incremental sync: each change replaces a range (or, with
+                // none, the whole text), in order.
+                let mut text = self
+                    .docs
+                    .get(&path)
+                    .map_or(String::new(), |t| t.to_string());
+                for change in p.content_changes {
+                    match change.range {
+                        None => text = change.text,
+                        Some(range) => {
+                            let lines = text::Lines::new(&text);
+                            let start = lines.offset(&text, range.start);
+                            let end = lines.offset(&text, range.end).max(start);
+                            text.replace_range(start..end, &change.text);
+                        }
+                    }
+                }
                 self.set_text(&path, text);
                 Some(path)
             }
