@@ -18,6 +18,11 @@ pub struct Load {
     pub files: Vec<(PathBuf, crate::diagnostic::SourceText)>,
     /// The graph, when the load went through.
     pub graph: Option<Graph>,
+    /// When it did not: what to load again without the lines of its errors,
+    /// and that graph once asked for ([`Load::graph`]): diagnostics are
+    /// published first.
+    failed: Option<(Input, Overlay, LoadError)>,
+    fallback: std::cell::OnceCell<Option<Graph>>,
     /// The diagnostics, by file.
     pub diagnostics: BTreeMap<PathBuf, Vec<lsp::Diagnostic>>,
     /// The load's own diagnostics, for the code actions (did you mean,
@@ -43,15 +48,12 @@ pub fn load(root: &Path, strict: bool, overlay: &Overlay) -> Load {
         .and_then(|cwd| root.strip_prefix(cwd).ok().map(Path::to_path_buf))
         .unwrap_or_else(|| root.to_path_buf());
     let inputs = [Input::Path(shown)];
-    let (graph, error) = match graph.load_overlaid(&inputs, options, overlay) {
-        Ok((_, warnings)) => (Some(graph), warnings),
-        Err(error) => (without_errors(&inputs, overlay, &error), error),
+    let (graph, error, failed) = match graph.load_overlaid(&inputs, options, overlay) {
+        Ok((_, warnings)) => (Some(graph), warnings, false),
+        Err(error) => (None, error, true),
     };
-    let LoadError {
-        sources,
-        diagnostics,
-        ..
-    } = error;
+    let diagnostics = error.diagnostics.clone();
+    let sources = &error.sources;
     let mut files = Vec::new();
     for id in 0..sources.len() {
         let (name, _) = sources.get(id);
@@ -65,9 +67,12 @@ pub fn load(root: &Path, strict: bool, overlay: &Overlay) -> Load {
         files.push((root.to_path_buf(), text));
     }
     let lines: Vec<Lines> = files.iter().map(|(_, t)| Lines::new(t)).collect();
+    let [input] = inputs;
     let mut out = Load {
         files,
         graph,
+        failed: failed.then(|| (input, overlay.clone(), error)),
+        fallback: std::cell::OnceCell::new(),
         diagnostics: BTreeMap::new(),
         raw: Vec::new(),
     };
@@ -118,6 +123,20 @@ pub fn load(root: &Path, strict: bool, overlay: &Overlay) -> Load {
         out.raw.push((path, d));
     }
     out
+}
+
+impl Load {
+    /// The graph: the load's, or when it failed, the one loaded without the
+    /// lines of its errors (made the first time it is asked for).
+    pub fn graph(&self) -> Option<&Graph> {
+        if let Some(g) = &self.graph {
+            return Some(g);
+        }
+        let (input, overlay, error) = self.failed.as_ref()?;
+        self.fallback
+            .get_or_init(|| without_errors(std::slice::from_ref(input), overlay, error))
+            .as_ref()
+    }
 }
 
 /// The graph of a load that failed, for completion and hover: loaded again

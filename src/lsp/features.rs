@@ -44,7 +44,7 @@ impl Server {
     }
 
     pub(super) fn graph_of(&self, path: &Path) -> Option<&Graph> {
-        self.load_of(path).and_then(|l| l.graph.as_ref())
+        self.load_of(path).and_then(|l| l.graph())
     }
 
     /// The files read with `path`: its root's load, or itself.

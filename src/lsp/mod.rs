@@ -336,7 +336,7 @@ impl Server {
         if scripts.is_empty() {
             return;
         }
-        if self.loads.values().all(|l| l.graph.is_none()) && self.bundled.is_none() {
+        if self.loads.values().all(|l| l.graph().is_none()) && self.bundled.is_none() {
             let inputs = crate::load::inputs(&[]);
             self.bundled =
                 crate::graph::Graph::from_inputs(&inputs, crate::load::Options::default()).ok();
@@ -344,7 +344,7 @@ impl Server {
         let graph = self
             .loads
             .values()
-            .find_map(|l| l.graph.as_ref())
+            .find_map(|l| l.graph())
             .or(self.bundled.as_ref());
         if let Some(graph) = graph {
             for (path, text) in scripts {
