@@ -527,3 +527,36 @@ fn a_query_script_shows_its_errors_where_they_are() {
     );
     c.stop();
 }
+
+#[test]
+fn contradictions_are_warnings_on_both_statements() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let text = std::fs::read_to_string(root().join("tests/cases/contested/graph.kg")).unwrap();
+    fs(&root, "graph.kg", &text);
+    let conflicts = dossier_in(&root, &["conflicts", "graph.kg", "--json"], None);
+    let listed: Value = serde_json::from_slice(&conflicts.stdout).unwrap();
+    let n = listed["conflicts"].as_array().unwrap().len();
+    assert!(n >= 3);
+    let graph = uri(&root.join("graph.kg"));
+    let mut c = Client::start(&root, json!({}));
+    c.notify("textDocument/didOpen", json!({"textDocument": {"uri": graph, "languageId": "dossier", "version": 1, "text": text}}));
+    let list = c.diagnostics(&graph);
+    let warnings: Vec<&Value> = list.iter().filter(|d| d["severity"] == 2).collect();
+    assert_eq!(warnings.len(), 2 * n, "{list:?}");
+    let first = &listed["conflicts"][0]["statements"];
+    let line = first[0]["line"].as_u64().unwrap() - 1;
+    let at = warnings
+        .iter()
+        .find(|d| d["range"]["start"]["line"] == line)
+        .expect("a warning on the first statement");
+    let other = format!("graph.kg:{}", first[1]["line"]);
+    assert!(
+        at["message"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("this statement contradicts {other}: ")),
+        "{at}"
+    );
+    c.stop();
+}

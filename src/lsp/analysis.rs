@@ -122,7 +122,75 @@ pub fn load(root: &Path, strict: bool, overlay: &Overlay) -> Load {
             });
         out.raw.push((path, d));
     }
+    if let Some(graph) = out.graph.take() {
+        contradictions(&mut out, &graph, &lines);
+        out.graph = Some(graph);
+    }
     out
+}
+
+/// At most this many contradictions are shown as warnings.
+const MOST_CONTRADICTIONS: usize = 1000;
+
+/// The statements that contradict each other (what `dossier conflicts`
+/// lists, and `check --conflicts` fails on), a warning on each of the two,
+/// pointing at the other.
+fn contradictions(out: &mut Load, graph: &Graph, lines: &[Lines]) {
+    let (list, _) = crate::conflicts::conflicts(graph);
+    let place = |file: &str, line: u32| -> Option<(usize, lsp::Range)> {
+        let path = PathBuf::from(file);
+        let path = std::fs::canonicalize(&path).unwrap_or(path);
+        let i = out.files.iter().position(|(p, _)| *p == path)?;
+        let text = &out.files[i].1;
+        let span = crate::load::line_span(text, line);
+        Some((i, lines[i].range(text, span.start, span.end)))
+    };
+    let mut found = Vec::new();
+    for c in list.iter().take(MOST_CONTRADICTIONS) {
+        let (a, b) = &c.statements;
+        let (Some(pa), Some(pb)) = (place(&a.file, a.line), place(&b.file, b.line)) else {
+            continue;
+        };
+        let what = match c.kind {
+            "attribute" => format!(
+                "`{}` is {} here and {} there",
+                c.key, c.values.0, c.values.1
+            ),
+            _ => format!(
+                "{} `{}`: {} here and {} there",
+                c.kind, c.key, c.values.0, c.values.1
+            ),
+        };
+        found.push((pa, pb, what.clone(), format!("{}:{}", b.file, b.line)));
+        let back = match c.kind {
+            "attribute" => format!(
+                "`{}` is {} here and {} there",
+                c.key, c.values.1, c.values.0
+            ),
+            _ => format!(
+                "{} `{}`: {} here and {} there",
+                c.kind, c.key, c.values.1, c.values.0
+            ),
+        };
+        found.push((pb, pa, back, format!("{}:{}", a.file, a.line)));
+    }
+    for ((file, range), (other, other_range), what, there) in found {
+        let path = out.files[file].0.clone();
+        out.diagnostics
+            .entry(path)
+            .or_default()
+            .push(lsp::Diagnostic {
+                range,
+                severity: Some(lsp::DiagnosticSeverity::WARNING),
+                source: Some("dossier".into()),
+                message: format!("this statement contradicts {there}: {what}"),
+                related_information: Some(vec![lsp::DiagnosticRelatedInformation {
+                    location: lsp::Location::new(uri_of(&out.files[other].0), other_range),
+                    message: "the statement it contradicts".into(),
+                }]),
+                ..lsp::Diagnostic::default()
+            });
+    }
 }
 
 impl Load {
