@@ -532,7 +532,8 @@ fn a_query_script_shows_its_errors_where_they_are() {
 fn contradictions_are_warnings_on_both_statements() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().canonicalize().unwrap();
-    let text = std::fs::read_to_string(root().join("tests/cases/contested/graph.kg")).unwrap();
+    let text =
+        std::fs::read_to_string(common::root().join("tests/cases/contested/graph.kg")).unwrap();
     fs(&root, "graph.kg", &text);
     let conflicts = dossier_in(&root, &["conflicts", "graph.kg", "--json"], None);
     let listed: Value = serde_json::from_slice(&conflicts.stdout).unwrap();
