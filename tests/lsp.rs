@@ -561,3 +561,43 @@ fn contradictions_are_warnings_on_both_statements() {
     );
     c.stop();
 }
+
+#[test]
+fn hostile_requests_get_answers_not_a_dead_server() {
+    let dir = workspace();
+    let root = dir.path().canonicalize().unwrap();
+    let main = uri(&root.join("main.kg"));
+    let mut c = Client::start(&root, json!({}));
+    c.notify("textDocument/didOpen", json!({"textDocument": {"uri": main, "languageId": "dossier", "version": 1, "text": "é😀 r \"\\u{1F600}\n"}}));
+    c.diagnostics(&main);
+    // Positions past the end, inside a character's UTF-16 halves, on no file.
+    for (line, character) in [(999, 0), (0, 999), (0, 2), (0, 1)] {
+        for method in [
+            "textDocument/hover",
+            "textDocument/completion",
+            "textDocument/definition",
+        ] {
+            let answer = c.at(method, &main, line, character, json!({}));
+            assert!(
+                answer["error"].is_null(),
+                "{method} {line}:{character}: {answer}"
+            );
+        }
+    }
+    let answer = c.at("textDocument/hover", "untitled:Untitled-1", 0, 0, json!({}));
+    assert!(
+        answer["error"].is_null() && answer["result"].is_null(),
+        "{answer}"
+    );
+    // A range past the end, reversed: applied as far as it can be.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": main, "version": 2}, "contentChanges": [
+            {"range": {"start": {"line": 50, "character": 3}, "end": {"line": 0, "character": 0}}, "text": "x"}
+        ]}),
+    );
+    c.diagnostics(&main);
+    let answer = c.request("textDocument/unknownThing", json!({}));
+    assert_eq!(answer["error"]["code"], -32601, "{answer}");
+    c.stop();
+}

@@ -272,7 +272,11 @@ impl Server {
         }
     }
 
-    fn set_text(&mut self, path: &Path, text: String) {
+    fn set_text(&mut self, path: &Path, mut text: String) {
+        // A byte-order mark is not part of the text, as the loader reads it.
+        if text.starts_with('\u{feff}') {
+            text.drain(..'\u{feff}'.len_utf8());
+        }
         let dir = path.parent().unwrap_or(Path::new(""));
         self.includers.retain(|_, by| by != path);
         for included in analysis::includes(dir, &text) {
@@ -447,9 +451,19 @@ impl Server {
 
     fn request(&mut self, request: Request) -> Response {
         let id = request.id.clone();
-        match self.answer(request) {
-            Ok(value) => Response::new_ok(id, value),
-            Err((code, message)) => Response::new_err(id, code as i32, message),
+        let method = request.method.clone();
+        // A bug in one answer is that request's error, not the end of the
+        // server and of every buffer's diagnostics.
+        let answer =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.answer(request)));
+        match answer {
+            Ok(Ok(value)) => Response::new_ok(id, value),
+            Ok(Err((code, message))) => Response::new_err(id, code as i32, message),
+            Err(_) => Response::new_err(
+                id,
+                ErrorCode::InternalError as i32,
+                format!("dossier lsp failed to answer `{method}` (a bug: please report it)"),
+            ),
         }
     }
 
