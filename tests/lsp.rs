@@ -326,6 +326,36 @@ fn completion_hover_definition_references() {
     );
     assert!(!labels.contains(&"UN"));
 
+    // Paths inside `include "..."`: the folder's relation files.
+    let answer = c.at("textDocument/completion", &main, 0, 10, json!({}));
+    let labels: Vec<&str> = answer["result"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["people.kg"]);
+    // Kinds after a declaration's colon, sources after `source:`.
+    let answer = c.at("textDocument/completion", &main, 3, 4, json!({}));
+    let labels: Vec<&str> = answer["result"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert!(
+        labels.contains(&"body") && labels.contains(&"person"),
+        "{labels:?}"
+    );
+    let answer = c.at("textDocument/completion", &main, 6, 27, json!({}));
+    let labels: Vec<&str> = answer["result"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["Article"]);
+
     // Hover on an entity: its card.
     let answer = c.at("textDocument/hover", &main, 5, 2, json!({}));
     let card = answer["result"]["contents"]["value"].as_str().unwrap();
