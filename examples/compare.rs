@@ -159,6 +159,18 @@ fn main() {
             time(|| run(&graph, &q), 1).0
         })
         .collect();
+    // The answers, which the peers' must equal before their times count:
+    // hops of a shortest path (null: none), simple paths of at most 3 hops.
+    let hops: Vec<Value> = pairs
+        .iter()
+        .map(|(a, b)| {
+            let q = parse_query(0, 0, &format!("path {a} {b}")).expect("query parses");
+            match evaluate(&graph, 0, &q).expect("query runs") {
+                Answer::Path(Some(p), _) => json!(p.len()),
+                _ => Value::Null,
+            }
+        })
+        .collect();
     let found: Vec<usize> = pairs
         .iter()
         .map(|(a, b)| run(&graph, &format!("paths {a} {b} max 3 limit 1000000000")))
@@ -182,6 +194,7 @@ fn main() {
             "path_median_s": median(path),
             "paths3_median_s": median(paths),
             "paths3_counts": found,
+            "path_hops": hops,
         })
     );
 }

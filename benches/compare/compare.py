@@ -52,6 +52,32 @@ def per_pair(f, pairs, repeat):
     return times
 
 
+def per_pair_answers(f, pairs, repeat):
+    """per_pair's times, and f's answer for each pair timed."""
+    answers = {}
+
+    def answered(a, b):
+        answers[(a, b)] = f(a, b)
+
+    times = per_pair(answered, pairs, repeat)
+    return times, [answers[(a, b)] for a, b in pairs[: len(times)]]
+
+
+def agreement(ours, r):
+    """Where a peer's answers differ from Dossier's: a list of what differs
+    (empty: they agree on everything it answered)."""
+    differ = []
+    for key in ("neighbours_ordinary_count", "neighbours_hub_count"):
+        if r[key] != ours[key]:
+            differ.append(f"{key.removesuffix('_count').replace('_', ' ')}: {r[key]} against {ours[key]}")
+    for key, what in (("path_hops", "path hops"), ("paths3_counts", "paths max 3")):
+        wrong = [i for i, v in enumerate(r[key]) if v != ours[key][i]]
+        if wrong:
+            i = wrong[0]
+            differ.append(f"{what}: {len(wrong)} of {len(r[key])} pairs (first: {r[key][i]} against {ours[key][i]})")
+    return differ
+
+
 def read_csv(nodes_csv, edges_csv):
     with open(nodes_csv, newline="") as f:
         rows = csv.reader(f)
@@ -102,21 +128,26 @@ def networkx_run(files, ops):
         return g
 
     g, load, memory = loaded(build, files)
-    u = g.to_undirected(as_view=True)
+    # An undirected multigraph of the same edges, each its own: the view
+    # `to_undirected` gives merges a->b and b->a when their keys are equal.
+    u = nx.MultiGraph()
+    u.add_nodes_from(g)
+    u.add_edges_from(g.edges())
 
+    # Edges, not distinct entities: a multigraph's successors repeat a
+    # node once per edge only through its edge views.
     def neighbours(n):
-        return len(list(g.successors(n))) + len(list(g.predecessors(n)))
+        return g.out_degree(n) + g.in_degree(n)
 
     def shortest(a, b):
         try:
-            return nx.bidirectional_shortest_path(u, a, b)
+            return len(nx.bidirectional_shortest_path(u, a, b)) - 1
         except nx.NetworkXNoPath:
             return None
 
-    path = per_pair(shortest, ops["pairs"], 3)
-    paths = per_pair(lambda a, b: sum(1 for _ in nx.all_simple_paths(u, a, b, cutoff=3)),
-                     ops["pairs"], 1)
-    return load, memory, neighbours, path, paths
+    # `cutoff` counts hops (edges); on a multigraph a path is yielded once
+    # for each choice of parallel edges, as Dossier counts them.
+    return load, memory, neighbours, shortest, lambda a, b: sum(1 for _ in nx.all_simple_edge_paths(u, a, b, cutoff=3))
 
 
 def igraph_run(files, ops):
@@ -131,14 +162,17 @@ def igraph_run(files, ops):
 
     (g, index), load, memory = loaded(build, files)
 
+    # `neighbors` lists a node once per edge (a multigraph's too).
     def neighbours(n):
         return len(g.neighbors(index[n], mode="all"))
 
-    path = per_pair(lambda a, b: g.get_shortest_path(index[a], index[b], mode="all"),
-                    ops["pairs"], 3)
-    paths = per_pair(lambda a, b: g.get_all_simple_paths(index[a], index[b], maxlen=3,
-                                                         mode="all"), ops["pairs"], 1)
-    return load, memory, neighbours, path, paths
+    def shortest(a, b):
+        p = g.get_shortest_path(index[a], index[b], mode="all")
+        return len(p) - 1 if p else None
+
+    # `maxlen` counts hops; a path of vertices, once however many parallel
+    # edges join them.
+    return load, memory, neighbours, shortest, lambda a, b: len(g.get_all_simple_paths(index[a], index[b], maxlen=3, mode="all"))
 
 
 def rustworkx_run(files, ops):
@@ -154,14 +188,18 @@ def rustworkx_run(files, ops):
     (g, index), load, memory = loaded(build, files)
     u = g.to_undirected(multigraph=True)
 
+    # Distinct neighbours: rustworkx dedupes them.
     def neighbours(n):
         return len(g.neighbors_undirected(index[n]))
 
-    path = per_pair(lambda a, b: rx.dijkstra_shortest_paths(u, index[a], index[b]),
-                    ops["pairs"], 3)
-    paths = per_pair(lambda a, b: rx.all_simple_paths(u, index[a], index[b], cutoff=3),
-                     ops["pairs"], 1)
-    return load, memory, neighbours, path, paths
+    def shortest(a, b):
+        p = rx.dijkstra_shortest_paths(u, index[a], index[b])
+        return len(p[index[b]]) - 1 if index[b] in p else None
+
+    # `cutoff` counts nodes, not hops: at most 3 hops is a cutoff of 4
+    # (a cutoff of 3, as measured before 2026-12-03, found paths of at most
+    # two hops). A path of nodes, once however many parallel edges join them.
+    return load, memory, neighbours, shortest, lambda a, b: len(rx.all_simple_paths(u, index[a], index[b], cutoff=4))
 
 
 def kuzu_run(names, edges, ops):
@@ -188,23 +226,23 @@ def kuzu_run(names, edges, ops):
         load = time.perf_counter() - t
         memory = (rss_kib() - before) * 1024 / len(edges)
 
+        # Edges: a row for each relationship.
         def neighbours(n):
             r = c.execute("MATCH (a:E {name: $n})-[:R]-(b:E) RETURN b.name", {"n": n})
             return len(r.get_all())
 
         def shortest(a, b):
             r = c.execute("MATCH p = (a:E {name: $a})-[:R* SHORTEST 1..30]-(b:E {name: $b}) "
-                          "RETURN length(p)", {"a": a, "b": b})
-            return r.get_all()
+                          "RETURN length(p)", {"a": a, "b": b}).get_all()
+            return r[0][0] if r else None
 
+        # Relationship paths: one for each choice of parallel edges.
         def all3(a, b):
             r = c.execute("MATCH p = (a:E {name: $a})-[:R*1..3]-(b:E {name: $b}) "
                           "WHERE is_acyclic(p) RETURN count(*)", {"a": a, "b": b})
-            return r.get_all()
+            return r.get_all()[0][0]
 
-        path = per_pair(shortest, ops["pairs"], 3)
-        paths = per_pair(all3, ops["pairs"], 1)
-        result = (load, memory, neighbours, path, paths)
+        result = (load, memory, neighbours, shortest, all3)
         figures = finish("kuzu", result, ops)
         del c, db
         return figures
@@ -213,8 +251,14 @@ def kuzu_run(names, edges, ops):
 
 
 def finish(tool, result, ops):
-    load, memory, neighbours, path, paths = result
+    load, memory, neighbours, shortest, count3 = result
+    path, hops = per_pair_answers(shortest, ops["pairs"], 3)
+    paths, counts = per_pair_answers(count3, ops["pairs"], 1)
     return {
+        "neighbours_ordinary_count": neighbours(ops["ordinary"]),
+        "neighbours_hub_count": neighbours(ops["hub"]),
+        "path_hops": hops,
+        "paths3_counts": counts,
         "tool": tool,
         "load_s": load,
         "bytes_per_edge": memory,
@@ -305,14 +349,42 @@ def main():
                 cells[i] += f" ({done} pairs)"
         print(f"| {r['tool']} | " + " | ".join(cells) + " |")
     print()
-    print("Ratios, each peer's figure over Dossier's (above 1: Dossier is better):")
+    # A time counts only when the answers behind it are Dossier's.
+    answers = {
+        "neighbours_ordinary_s": "neighbours_ordinary_count",
+        "neighbours_hub_s": "neighbours_hub_count",
+        "path_median_s": "path_hops",
+        "paths3_median_s": "paths3_counts",
+    }
+
+    def agrees(r, k):
+        a = answers.get(k)
+        if a is None:
+            return True
+        if isinstance(ours[a], list):
+            return all(v == ours[a][i] for i, v in enumerate(r[a]))
+        return r[a] == ours[a]
+
+    print("Answers, each peer's beside Dossier's:")
+    for r in results[1:]:
+        differ = agreement(ours, r)
+        print(f"- {r['tool']}: " + ("the same" if not differ else "differs: " + "; ".join(differ)))
+    print()
+    print("Ratios, each peer's figure over Dossier's (above 1: Dossier is better; "
+          "`differs`: its answers are not Dossier's, so its time is not ranked):")
     print(header)
     print("|" + "---|" * (len(COLUMNS) + 1))
     for r in results[1:]:
-        print(f"| {r['tool']} | " + " | ".join(f"{r[k] / ours[k]:.1f}x" for k, _ in COLUMNS) + " |")
-    best_peer = {k: min(r[k] for r in results[1:]) for k, _ in COLUMNS} if results[1:] else {}
-    if best_peer:
-        print("| best peer | " + " | ".join(f"{best_peer[k] / ours[k]:.1f}x" for k, _ in COLUMNS) + " |")
+        print(f"| {r['tool']} | " + " | ".join(
+            f"{r[k] / ours[k]:.1f}x" if agrees(r, k) else "differs" for k, _ in COLUMNS) + " |")
+    best_peer = {}
+    for k, _ in COLUMNS:
+        agreeing = [r[k] for r in results[1:] if agrees(r, k)]
+        best_peer[k] = min(agreeing) if agreeing else None
+    if results[1:]:
+        print("| best peer | " + " | ".join(
+            f"{best_peer[k] / ours[k]:.1f}x" if best_peer[k] is not None else "none agrees"
+            for k, _ in COLUMNS) + " |")
     print()
     print(f"Dossier on its relation file (kinds, labels, attributes, facts): load "
           f"{ours['load_kg_s']:.2f} s, {ours['bytes_per_edge_kg']:.0f} B/edge")

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Dossier beside networkx, igraph, rustworkx and Kuzu on one generated graph.
+# Dossier beside networkx, igraph, rustworkx and Kuzu on one generated graph:
+# each peer's answers are checked against Dossier's before its time is ranked.
 #   bash benches/compare/run.sh [STATEMENTS] [TOOLS]
 # STATEMENTS defaults to 1000000; TOOLS is a comma list to run only some
 # peers (networkx,igraph,rustworkx,kuzu). The Python packages go in a
