@@ -151,27 +151,18 @@ fn contradictions(out: &mut Load, graph: &Graph, lines: &[Lines]) {
         let (Some(pa), Some(pb)) = (place(&a.file, a.line), place(&b.file, b.line)) else {
             continue;
         };
-        let what = match c.kind {
-            "attribute" => format!(
-                "`{}` is {} here and {} there",
-                c.key, c.values.0, c.values.1
-            ),
-            _ => format!(
-                "{} `{}`: {} here and {} there",
-                c.kind, c.key, c.values.0, c.values.1
-            ),
+        let said = |here: &str, there: &str| match c.kind {
+            "attribute" => format!("`{}` is {here} here and {there} there", c.key),
+            kind => format!("{kind} `{}`: {here} here and {there} there", c.key),
         };
-        found.push((pa, pb, what.clone(), format!("{}:{}", b.file, b.line)));
-        let back = match c.kind {
-            "attribute" => format!(
-                "`{}` is {} here and {} there",
-                c.key, c.values.1, c.values.0
-            ),
-            _ => format!(
-                "{} `{}`: {} here and {} there",
-                c.kind, c.key, c.values.1, c.values.0
-            ),
-        };
+        let (first, second) = &c.values;
+        found.push((
+            pa,
+            pb,
+            said(first, second),
+            format!("{}:{}", b.file, b.line),
+        ));
+        let back = said(second, first);
         found.push((pb, pa, back, format!("{}:{}", a.file, a.line)));
     }
     for ((file, range), (other, other_range), what, there) in found {
