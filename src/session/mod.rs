@@ -5,6 +5,7 @@
 //! commands by the shell's rules: a query goes on to the next line while a
 //! quote, backtick, brace or parenthesis is open or its line ends in `,`.
 
+mod commands;
 pub mod describe;
 pub mod help;
 pub mod meta;
@@ -16,6 +17,8 @@ use crate::output::{self, Format};
 use crate::query::eval;
 use crate::query::parse::{Params, parse_query_with};
 use crate::value::Value;
+use commands::Commands;
+pub use commands::script_commands;
 use meta::{Meta, parse_meta};
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::path::PathBuf;
@@ -541,63 +544,6 @@ impl Sink {
             }
         }
     }
-}
-
-/// Splits lines into commands: a meta-command is its line; a query goes on
-/// while [`incomplete`] says it does.
-#[derive(Default)]
-struct Commands {
-    text: String,
-    first: usize,
-}
-
-impl Commands {
-    /// Adds line `number`; a command it completes, with its first line.
-    fn push(&mut self, number: usize, line: &str) -> Option<(usize, String)> {
-        if self.text.is_empty() {
-            let t = line.trim();
-            if t.is_empty() || t.starts_with('#') {
-                return None;
-            }
-            if parse_meta(line).is_some() {
-                return Some((number, line.to_string()));
-            }
-            self.first = number;
-        } else {
-            self.text.push('\n');
-        }
-        self.text.push_str(line);
-        if incomplete(&self.text) {
-            None
-        } else {
-            Some((self.first, std::mem::take(&mut self.text)))
-        }
-    }
-
-    /// What is left at the end: an unfinished query, run as it is (and
-    /// refused by the parser, never cut into pieces that run alone).
-    fn finish(self) -> Option<(usize, String)> {
-        let text = self.text.trim_end();
-        (!text.is_empty()).then(|| (self.first, text.to_string()))
-    }
-}
-
-/// The commands of a script as `-f` runs them: each with the number of its
-/// first line (from 0) and whether it is a meta-command.
-pub fn script_commands(text: &str) -> Vec<(usize, String, bool)> {
-    let mut commands = Commands::default();
-    let mut out = Vec::new();
-    for (number, line) in text.split('\n').enumerate() {
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if let Some((first, command)) = commands.push(number, line) {
-            let meta = parse_meta(&command).is_some();
-            out.push((first, command, meta));
-        }
-    }
-    if let Some((first, command)) = commands.finish() {
-        out.push((first, command, false));
-    }
-    out
 }
 
 /// A parameter's value, typed as a relation file types it: `China`,

@@ -8,6 +8,22 @@ use crate::query::ast::Direction;
 use std::fmt::Write;
 
 impl Cypher<'_, '_, '_> {
+    /// The partner of each inverse relation, by a statement's relation:
+    /// `CASE s.relation WHEN 'has_member' THEN 'member_of' ... END`.
+    fn partner(&self, inverses: &[(Sym, Sym)]) -> String {
+        let whens: Vec<String> = inverses
+            .iter()
+            .map(|(r, v)| {
+                format!(
+                    "WHEN {} THEN {}",
+                    string(self.t.relation(*r)),
+                    string(self.t.relation(*v))
+                )
+            })
+            .collect();
+        format!("CASE s.relation {} END", whens.join(" "))
+    }
+
     pub(super) fn neighbours(
         &mut self,
         entity: &str,
@@ -65,18 +81,7 @@ impl Cypher<'_, '_, '_> {
             }
         }
         if !(inverses.is_empty() || list.is_none() && both) {
-            let case = format!(
-                "CASE s.relation {} END",
-                inverses
-                    .iter()
-                    .map(|(r, v)| format!(
-                        "WHEN {} THEN {}",
-                        string(self.t.relation(*r)),
-                        string(self.t.relation(*v))
-                    ))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            );
+            let case = self.partner(&inverses);
             let rs: Vec<Sym> = inverses.iter().map(|(r, _)| *r).collect();
             if matches!(direction, Direction::In | Direction::Both) {
                 branch(
@@ -144,18 +149,7 @@ impl Cypher<'_, '_, '_> {
             }
         }
         if !(inverses.is_empty() || list.is_none() && both) {
-            let case = format!(
-                "'1' + CASE s.relation {} END",
-                inverses
-                    .iter()
-                    .map(|(r, v)| format!(
-                        "WHEN {} THEN {}",
-                        string(self.t.relation(*r)),
-                        string(self.t.relation(*v))
-                    ))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            );
+            let case = format!("'1' + {}", self.partner(&inverses));
             let rs: Vec<Sym> = inverses.iter().map(|(r, _)| *r).collect();
             if inn {
                 rules.push((format!("{forward} AND {}", among(&rs)), case.clone(), "in"));
