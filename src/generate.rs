@@ -135,7 +135,7 @@ fn generate_shaped(statements: u64, seed: u64, coded: bool) -> String {
             let y = 1950 + rng.below(70);
             write!(
                 out,
-                " {{weight: {}, since: {y}-0{}-1{}, note: \"n{}\"}}",
+                " {{weight: {}, from: {y}-0{}-1{}, note: \"n{}\"}}",
                 rng.below(100),
                 1 + rng.below(9),
                 rng.below(10),

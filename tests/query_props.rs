@@ -462,3 +462,88 @@ proptest! {
         prop_assert_eq!(got, e.pairs(&r), "{}", e.text());
     }
 }
+
+/// A graph whose entity N0 has more edges than a short row, so patterns
+/// through it walk the rows by relation (and binary-search them when both
+/// ends are bound).
+fn hub_graph() -> impl Strategy<Value = Random> {
+    (
+        prop::collection::vec((1usize..100, 0usize..3, any::<bool>()), 200..300),
+        prop::collection::vec((1usize..100, 1usize..100, 0usize..3), 0..200),
+    )
+        .prop_map(|(hub, rest)| {
+            let mut edges: Vec<_> = hub
+                .into_iter()
+                .map(|(n, rel, out)| if out { (0, n, rel) } else { (n, 0, rel) })
+                .collect();
+            edges.extend(rest);
+            // Every relation is stated somewhere.
+            edges.extend([(100, 101, 0), (100, 101, 1), (100, 101, 2)]);
+            Random { nodes: 102, edges }
+        })
+}
+
+fn rows_of(answer: &Json) -> BTreeSet<Vec<String>> {
+    answer["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| {
+            row.as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c.as_str().unwrap().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn patterns_through_a_hub_match_nested_loops(r in hub_graph(), other in 1usize..100) {
+        let graph = load(&r);
+        let edges = statements(&r);
+        let has = |a: usize, b: usize, rel: usize| edges.contains(&(a, b, rel));
+        let names = |v: &[usize]| v.iter().map(|&i| name(i)).collect::<Vec<_>>();
+
+        let want: BTreeSet<_> = (0..r.nodes).filter(|&y| has(0, y, 1)).map(|y| names(&[y])).collect();
+        prop_assert_eq!(rows_of(&ask(&graph, "N0 r1 ?y")), want);
+        let want: BTreeSet<_> = (0..r.nodes).filter(|&x| has(x, 0, 2)).map(|x| names(&[x])).collect();
+        prop_assert_eq!(rows_of(&ask(&graph, "?x r2 N0")), want);
+
+        // Both ends bound: the hub's row searched for one other end.
+        let query = format!("N0 r0 ?y, ?y r1 {}", name(other));
+        let want: BTreeSet<_> = (0..r.nodes)
+            .filter(|&y| has(0, y, 0) && has(y, other, 1))
+            .map(|y| names(&[y]))
+            .collect();
+        prop_assert_eq!(rows_of(&ask(&graph, &query)), want);
+
+        // The hub's row searched for an entity the first clause bound.
+        let want: BTreeSet<_> = (0..r.nodes)
+            .filter(|&y| has(0, y, 0) && has(0, y, 1))
+            .map(|y| names(&[y]))
+            .collect();
+        prop_assert_eq!(rows_of(&ask(&graph, "N0 r0 ?y, N0 r1 ?y")), want);
+
+        // A triangle, closed by an edge between two bound entities.
+        let mut want = BTreeSet::new();
+        for &(x, y, r0) in &edges {
+            for z in 0..r.nodes {
+                if r0 == 0 && has(y, z, 1) && has(z, x, 2) {
+                    want.insert(names(&[x, y, z]));
+                }
+            }
+        }
+        let triangle = "?x r0 ?y, ?y r1 ?z, ?z r2 ?x";
+        prop_assert_eq!(rows_of(&ask(&graph, triangle)), want.clone());
+        // Counted without building the rows, the same number.
+        prop_assert_eq!(&ask(&graph, &format!("count {triangle}"))["count"], &Json::from(want.len()));
+
+        let two_hops = "?x r0 ?y, ?y r1 ?z";
+        let rows = rows_of(&ask(&graph, two_hops)).len();
+        prop_assert_eq!(&ask(&graph, &format!("count {two_hops}"))["count"], &Json::from(rows));
+    }
+}

@@ -34,6 +34,8 @@ pub(crate) struct Index {
     /// object (the two may disagree on an attribute). From the outgoing
     /// rows, where such edges lie together; an eighth of a byte an edge.
     twins: Vec<u64>,
+    /// The edges by relation, built when a pattern first asks.
+    pub(super) relation_rows: std::sync::OnceLock<super::relation_rows::RelationRows>,
 }
 
 /// Entities with at least this many edges each way have their two rows

@@ -10,6 +10,7 @@ mod attrs;
 mod checks;
 mod index;
 mod names;
+mod relation_rows;
 mod subgraph;
 mod words;
 

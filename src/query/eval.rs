@@ -351,10 +351,10 @@ pub(super) fn answer(
                 by_states,
             })
         }
-        Query::Pattern(p) => Ok(Answer::Rows(eval.pattern(p)?)),
+        Query::Pattern(p) => Ok(Answer::Rows(eval.pattern(p, false)?.0)),
         Query::Count(p) => {
-            let rows = eval.pattern(p)?;
-            Ok(Answer::Count(rows.rows.len(), rows.truncated))
+            let (rows, count) = eval.pattern(p, true)?;
+            Ok(Answer::Count(count, rows.truncated))
         }
         Query::Show(name) => Ok(Answer::Show(eval.entity(name)?)),
         Query::Find { text, place, limit } => Ok(Answer::Rows(eval.find(text, *place, *limit)?)),
@@ -548,7 +548,9 @@ impl<'g> Eval<'g> {
             .is_none_or(|d| valid_on(self.graph, self.graph.petgraph()[edge].attrs, d))
     }
 
-    pub(super) fn pattern(&self, pattern: &Pattern) -> PResult<Rows> {
+    /// The pattern's rows, and how many there are; with `count_only`,
+    /// only how many (the rows are left empty).
+    pub(super) fn pattern(&self, pattern: &Pattern, count_only: bool) -> PResult<(Rows, usize)> {
         let plan = Plan::new(self, pattern)?;
         let mut rows = Rows {
             columns: plan.columns.clone(),
@@ -570,10 +572,16 @@ impl<'g> Eval<'g> {
             matched_facts: Vec::new(),
             error: None,
             claim_sources: std::cell::OnceCell::new(),
+            count_only,
+            ids: std::collections::HashSet::new(),
         };
         run.solve(0, &mut binding);
         if let Some(e) = run.error {
             return Err(e);
+        }
+        let ids = std::mem::take(&mut run.ids).len();
+        if count_only {
+            return Ok((rows, ids + found.len()));
         }
         for (row, info) in found {
             rows.rows.push(row.into_iter().map(|o| o.0).collect());
@@ -581,7 +589,8 @@ impl<'g> Eval<'g> {
             rows.sources
                 .push((info.edges.into_iter().collect(), info.facts));
         }
-        Ok(rows)
+        let count = rows.rows.len();
+        Ok((rows, count))
     }
 }
 

@@ -87,6 +87,10 @@ pub(super) struct Run<'p, 'g> {
     /// The number of distinct sources of each claim, made when `@sources`
     /// first asks.
     pub(super) claim_sources: std::cell::OnceCell<crate::claims::SourceCounts>,
+    /// `count`: rows are only told apart, not kept with their evidence.
+    pub(super) count_only: bool,
+    /// Under `count_only`, the rows of entities and relations, by index.
+    pub(super) ids: std::collections::HashSet<Vec<u64>>,
 }
 
 impl Run<'_, '_> {
@@ -220,15 +224,23 @@ impl Run<'_, '_> {
                         None => None,
                     },
                 };
-                let edges: Vec<EdgeIndex> = match (s, o) {
-                    (Some(Some(s)), _) => graph.adjacent(s, Outgoing).map(|e| e.id).collect(),
-                    (_, Some(Some(o))) => graph.adjacent(o, Incoming).map(|e| e.id).collect(),
-                    _ => g
-                        .edge_indices()
-                        .filter(|&e| r.is_none_or(|r| g[e].relation == r))
-                        .collect(),
+                // With the relation known, only its edges are walked (a
+                // hub's other relations are not); with both ends known too,
+                // only those between them.
+                let row: &[u32] = match (s, o, r) {
+                    (Some(Some(s)), o, Some(r)) => {
+                        graph.edges_of(r, Some((s, Outgoing)), o.flatten())
+                    }
+                    (Some(Some(s)), _, None) => graph.row_index(Outgoing).of(s),
+                    (_, Some(Some(o)), Some(r)) => graph.edges_of(r, Some((o, Incoming)), None),
+                    (_, Some(Some(o)), None) => graph.row_index(Incoming).of(o),
+                    (_, _, Some(r)) => graph.edges_of(r, None, None),
+                    _ => &[],
                 };
-                for e in edges {
+                let every = (row.is_empty() && s.is_none() && o.is_none() && r.is_none())
+                    .then(|| 0..g.edge_count() as u32);
+                for i in row.iter().copied().chain(every.into_iter().flatten()) {
+                    let e = EdgeIndex::new(i as usize);
                     let (from, to) = g.edge_endpoints(e).expect("edges have ends");
                     let weight = g[e];
                     if !self.eval.valid(e) {
@@ -410,12 +422,38 @@ impl Run<'_, '_> {
     }
 
     pub(super) fn emit(&mut self, binding: &[Option<Cell>]) {
+        let full = self.found.len() + self.ids.len() >= self.eval.limits.max_rows as usize;
+        if self.count_only {
+            // A row of entities and relations is told apart by their
+            // indices (a variable holds one or the other, whichever match
+            // binds it): no names, no evidence.
+            let ids: Option<Vec<u64>> = binding
+                .iter()
+                .map(|c| match c {
+                    Some(Cell::Entity(n)) => Some(2 * n.index() as u64),
+                    Some(Cell::Relation(r)) => Some(2 * *r as u64 + 1),
+                    _ => None,
+                })
+                .collect();
+            if let Some(ids) = ids {
+                if full && !self.ids.contains(&ids) {
+                    self.rows.truncated = true;
+                } else {
+                    self.ids.insert(ids);
+                }
+                return;
+            }
+        }
         let row: Vec<Ordered> = binding
             .iter()
             .map(|c| Ordered(self.cell_value(c.as_ref().expect("all variables are bound"))))
             .collect();
-        if self.found.len() as u64 >= self.eval.limits.max_rows && !self.found.contains_key(&row) {
+        if full && !self.found.contains_key(&row) {
             self.rows.truncated = true;
+            return;
+        }
+        if self.count_only {
+            self.found.entry(row).or_default();
             return;
         }
         for (i, cell) in binding.iter().enumerate() {
