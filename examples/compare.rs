@@ -13,7 +13,10 @@
 //! with `--load-only`), and its load time and memory reported as
 //! `load_triples_s` and `bytes_per_edge_triples`.
 //!
-//! ops.json: `{"ordinary": NAME, "hub": NAME, "pairs": [[A, B], ...]}`.
+//! ops.json: `{"ordinary": NAME, "hub": NAME, "pairs": [[A, B], ...],
+//! "patterns": [[KEY, QUERY], ...]}`; each pattern is parsed and evaluated
+//! as `-c` does, and reported as `{"s": SECONDS, "answer": ROWS}` (a
+//! `count` query's answer is its count).
 
 use dossier::query::eval::{Answer, evaluate};
 use dossier::query::parse_query;
@@ -39,7 +42,14 @@ fn run(graph: &dossier::graph::Graph, query: &str) -> usize {
         Answer::Neighbours(n, _) => n.len(),
         Answer::Path(p, _) => p.map_or(0, |p| p.len()),
         Answer::Paths { paths, .. } => paths.len(),
-        Answer::Rows(r) => r.rows.len(),
+        Answer::Rows(r) => {
+            assert!(!r.truncated, "{query}: the rows were cut");
+            r.rows.len()
+        }
+        Answer::Count(n, truncated) => {
+            assert!(!truncated, "{query}: the count was cut");
+            n
+        }
         _ => 0,
     }
 }
@@ -109,6 +119,8 @@ fn main() {
         .expect("reading ops");
     let ops: Value = serde_json::from_str(&ops).expect("ops is JSON");
     let (graph, load_s, bytes) = load(path);
+    // The patterns' answers whole, however many rows.
+    dossier::query::eval::set_max_rows(u64::MAX);
     let name = |v: &Value| quoted(v.as_str().expect("a name"));
     let ordinary = format!("neighbours {}", name(&ops["ordinary"]));
     let hub = format!("neighbours {}", name(&ops["hub"]));
@@ -175,10 +187,27 @@ fn main() {
         .iter()
         .map(|(a, b)| run(&graph, &format!("paths {a} {b} max 3 limit 1000000000")))
         .collect();
+    // Each pattern the best of 3 runs, or the first when it takes over a
+    // second, as the peers are timed.
+    let mut patterns = serde_json::Map::new();
+    for p in ops["patterns"].as_array().into_iter().flatten() {
+        let query = p[1].as_str().expect("a query");
+        let start = Instant::now();
+        let answer = run(&graph, query);
+        let mut seconds = start.elapsed();
+        if seconds < Duration::from_secs(1) {
+            seconds = seconds.min(time(|| run(&graph, query), 2).0);
+        }
+        patterns.insert(
+            p[0].as_str().expect("a key").to_string(),
+            json!({"s": seconds.as_secs_f64(), "answer": answer}),
+        );
+    }
     println!(
         "{}",
         json!({
             "tool": "dossier",
+            "patterns": patterns,
             "load_s": load_s,
             "bytes_per_edge": bytes,
             "load_triples_s": triples["load_s"],

@@ -542,8 +542,10 @@ proptest! {
         // Counted without building the rows, the same number.
         prop_assert_eq!(&ask(&graph, &format!("count {triangle}"))["count"], &Json::from(want.len()));
 
-        let two_hops = "?x r0 ?y, ?y r1 ?z";
-        let rows = rows_of(&ask(&graph, two_hops)).len();
-        prop_assert_eq!(&ask(&graph, &format!("count {two_hops}"))["count"], &Json::from(rows));
+        // Rows of three columns, and of five (told apart another way).
+        for pattern in ["?x r0 ?y, ?y r1 ?z", "N1 ?r ?b, ?b ?s ?c, ?c r2 ?d"] {
+            let rows = rows_of(&ask(&graph, pattern)).len();
+            prop_assert_eq!(&ask(&graph, &format!("count {pattern}"))["count"], &Json::from(rows));
+        }
     }
 }

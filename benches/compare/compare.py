@@ -1,9 +1,13 @@
-"""Builds one generated graph in networkx, igraph, rustworkx and Kuzu, times
-the same operations as Dossier on it, and prints a table of figures and of
-ratios (the peer's figure over Dossier's; above 1 means Dossier is better).
+"""Builds one generated graph in networkx, igraph, rustworkx, Kuzu,
+LadybugDB, DuckDB and Oxigraph, times the same operations as Dossier on it,
+and prints a table of figures and of ratios (the peer's figure over
+Dossier's; above 1 means Dossier is better), with whether each peer's
+answers are Dossier's. The engines with a query language (engines.py) run
+the six pattern workloads too.
 
-Run by benches/compare/run.sh, which makes the graph and the environment:
-    python compare.py GRAPH.kg NODES.csv EDGES.csv DOSSIER_COMPARE_BINARY
+Run by benches/compare/run.sh, which makes the graph, its exports (CSV, and
+N-Triples as graph.nt beside the CSV files) and the environment:
+    python compare.py GRAPH.kg NODES.csv EDGES.csv DOSSIER_COMPARE_BINARY [TOOLS]
 """
 
 import csv
@@ -11,11 +15,9 @@ import gc
 import json
 import os
 import random
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 
 
@@ -78,16 +80,45 @@ def agreement(ours, r):
     return differ
 
 
-def read_csv(nodes_csv, edges_csv):
+def read_csv(nodes_csv, edges_csv, attributes=False):
+    """The names, and the edges as (from, to, relation), with their weight
+    and from date too (empty when none) when `attributes`."""
     with open(nodes_csv, newline="") as f:
         rows = csv.reader(f)
         next(rows)
         names = [r[0] for r in rows]
     with open(edges_csv, newline="") as f:
         rows = csv.reader(f)
-        next(rows)
-        edges = [(r[0], r[1], r[2]) for r in rows]
+        header = next(rows)
+        if attributes:
+            w, d = header.index("weight:long"), header.index("from:date")
+            edges = [(r[0], r[1], r[2], r[w], r[d]) for r in rows]
+        else:
+            edges = [(r[0], r[1], r[2]) for r in rows]
     return names, edges
+
+
+# The six pattern workloads, as Dossier asks them (`{n}`: the named entity,
+# `{d}`: the date); engines.py has them in Cypher, SQL and SPARQL.
+PATTERNS = [
+    ("join", "a two-clause join from a named entity", "{n} ?r ?x, ?x rel8 ?y"),
+    ("two_hops", "two hops over two relations, counted", "count ?x rel7 ?y, ?y rel8 ?z"),
+    ("triangle", "a triangle over one relation, counted", "count ?a rel7 ?b, ?b rel7 ?c, ?c rel7 ?a"),
+    ("filter", "an attribute filter", "?x rel7 ?y {{weight: ?w}} where ?w > 90"),
+    ("path", "a path expression from a named entity", "{n} (rel7|rel8)+ ?y"),
+    ("as_of", "the same as of a date", "{n} (rel7|rel8)+ ?y as of {d}"),
+]
+
+
+def named_entity(kg):
+    """The subject of the relation file's first `rel7` statement (as
+    benches/patterns.rs picks it), with a name that needs no quotes."""
+    with open(kg) as f:
+        for line in f:
+            words = line.split(" ")
+            if len(words) > 2 and words[1] == "rel7" and not words[0].startswith('"'):
+                return words[0]
+    sys.exit(f"{kg} has no rel7 statement")
 
 
 def ops_for(names, edges, seed=7, pairs=25):
@@ -101,6 +132,12 @@ def ops_for(names, edges, seed=7, pairs=25):
     hub = max(degree, key=degree.get)
     chosen = [rng.sample(names, 2) for _ in range(pairs)]
     return {"ordinary": ordinary, "hub": hub, "pairs": chosen}
+
+
+def with_patterns(ops, named, date="2000-01-01"):
+    ops = dict(ops, named=named, date=date)
+    ops["patterns"] = [[key, query.format(n=named, d=date)] for key, _, query in PATTERNS]
+    return ops
 
 
 def loaded(build, files):
@@ -202,54 +239,6 @@ def rustworkx_run(files, ops):
     return load, memory, neighbours, shortest, lambda a, b: len(rx.all_simple_paths(u, index[a], index[b], cutoff=4))
 
 
-def kuzu_run(names, edges, ops):
-    import kuzu
-
-    folder = tempfile.mkdtemp(prefix="dossier-compare-kuzu-")
-    try:
-        # Kuzu reads plain CSV files: the names, and (from, to, relation).
-        plain_nodes = os.path.join(folder, "nodes.csv")
-        plain_edges = os.path.join(folder, "edges.csv")
-        with open(plain_nodes, "w", newline="") as f:
-            w = csv.writer(f)
-            w.writerows([n] for n in names)
-        with open(plain_edges, "w", newline="") as f:
-            csv.writer(f).writerows(edges)
-        before = rss_kib()
-        t = time.perf_counter()
-        db = kuzu.Database(os.path.join(folder, "db"))
-        c = kuzu.Connection(db)
-        c.execute("CREATE NODE TABLE E(name STRING, PRIMARY KEY(name))")
-        c.execute("CREATE REL TABLE R(FROM E TO E, relation STRING)")
-        c.execute(f"COPY E FROM '{plain_nodes}' (header=false)")
-        c.execute(f"COPY R FROM '{plain_edges}' (header=false)")
-        load = time.perf_counter() - t
-        memory = (rss_kib() - before) * 1024 / len(edges)
-
-        # Edges: a row for each relationship.
-        def neighbours(n):
-            r = c.execute("MATCH (a:E {name: $n})-[:R]-(b:E) RETURN b.name", {"n": n})
-            return len(r.get_all())
-
-        def shortest(a, b):
-            r = c.execute("MATCH p = (a:E {name: $a})-[:R* SHORTEST 1..30]-(b:E {name: $b}) "
-                          "RETURN length(p)", {"a": a, "b": b}).get_all()
-            return r[0][0] if r else None
-
-        # Relationship paths: one for each choice of parallel edges.
-        def all3(a, b):
-            r = c.execute("MATCH p = (a:E {name: $a})-[:R*1..3]-(b:E {name: $b}) "
-                          "WHERE is_acyclic(p) RETURN count(*)", {"a": a, "b": b})
-            return r.get_all()[0][0]
-
-        result = (load, memory, neighbours, shortest, all3)
-        figures = finish("kuzu", result, ops)
-        del c, db
-        return figures
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
 def finish(tool, result, ops):
     load, memory, neighbours, shortest, count3 = result
     path, hops = per_pair_answers(shortest, ops["pairs"], 3)
@@ -294,12 +283,23 @@ def show(value, key):
 def one(tool, nodes_csv, edges_csv):
     ops = json.loads(sys.stdin.read())
     files = (nodes_csv, edges_csv)
-    if tool == "kuzu":
-        names, edges = read_csv(*files)
-        print(json.dumps(kuzu_run(names, edges, ops)))
+    import engines
+    if tool in ("kuzu", "ladybug", "duckdb"):
+        names, edges = read_csv(*files, attributes=True)
+        if tool == "duckdb":
+            print(json.dumps(engines.duckdb_run(names, edges, ops)))
+        else:
+            print(json.dumps(engines.cypher_run(tool, names, edges, ops)))
+        return
+    if tool == "oxigraph":
+        ntriples = os.path.join(os.path.dirname(edges_csv), "graph.nt")
+        print(json.dumps(engines.oxigraph_run(ntriples, ops)))
         return
     run = {"networkx": networkx_run, "igraph": igraph_run, "rustworkx": rustworkx_run}[tool]
     print(json.dumps(finish(tool, run(files, ops), ops)))
+
+
+TOOLS = ["networkx", "igraph", "rustworkx", "kuzu", "ladybug", "duckdb", "oxigraph"]
 
 
 def main():
@@ -309,7 +309,7 @@ def main():
     kg, nodes_csv, edges_csv, binary = sys.argv[1:5]
     only = set(sys.argv[5].split(",")) if len(sys.argv) > 5 else None
     names, edges = read_csv(nodes_csv, edges_csv)
-    ops = ops_for(names, edges)
+    ops = with_patterns(ops_for(names, edges), named_entity(kg))
     # The same triples the peers load, for Dossier as tab-separated values.
     triples = os.path.join(os.path.dirname(edges_csv), "triples.tsv")
     if not os.path.exists(triples):
@@ -329,7 +329,7 @@ def main():
     del names, edges
     # Each peer in a process of its own, so that none reuses memory another
     # freed and its resident memory is its own.
-    for tool in ["networkx", "igraph", "rustworkx", "kuzu"]:
+    for tool in TOOLS:
         if only and tool not in only:
             continue
         print(f"{tool}...", file=sys.stderr)
@@ -394,7 +394,37 @@ def main():
           f"{show(ours['neighbours_ordinary_parsed_s'], '')}, hub "
           f"{show(ours['neighbours_hub_query_s'], '')} / "
           f"{show(ours['neighbours_hub_parsed_s'], '')}")
+    show_patterns(ours, results[1:], ops)
     print(json.dumps(results), file=sys.stderr)
+
+
+def show_patterns(ours, peers, ops):
+    """The pattern workloads: each tool's time beside Dossier's answer
+    count, its ratio when its answer is Dossier's, and what differs."""
+    peers = [r for r in peers if "patterns" in r]
+    if not peers:
+        return
+    print()
+    print("Patterns (time; ratio to Dossier's, above 1: Dossier is better; `differs`: "
+          "another answer, not ranked; `none`: the language cannot say it):")
+    print("| pattern | Dossier's answer | Dossier | " + " | ".join(r["tool"] for r in peers) + " | best peer |")
+    print("|" + "---|" * (len(peers) + 4))
+    for key, title, query in PATTERNS:
+        mine = ours["patterns"][key]
+        cells, agreeing = [], []
+        for r in peers:
+            theirs = r["patterns"].get(key)
+            if theirs is None:
+                cells.append("none")
+            elif theirs["answer"] != mine["answer"]:
+                cells.append(f"{show(theirs['s'], '')}, differs ({theirs['answer']})")
+            else:
+                agreeing.append(theirs["s"])
+                cells.append(f"{show(theirs['s'], '')} ({theirs['s'] / mine['s']:.1f}x)")
+        peer = f"{min(agreeing) / mine['s']:.1f}x" if agreeing else "none agrees"
+        query = query.format(n=ops["named"], d=ops["date"])
+        print(f"| {title}: `{query}` | {mine['answer']} | {show(mine['s'], '')} | " + " | ".join(cells)
+              + f" | {peer} |")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 //! The edges of each relation, and of each entity by relation: what a
 //! pattern's clause with a fixed relation walks instead of a whole
 //! adjacency row. Built the first time a pattern needs it, not at load (it
-//! costs 12 bytes an edge, and a graph that is only searched never pays).
+//! costs 28 bytes an edge, and a graph that is only searched never pays).
 
 use super::index::Rows;
 use super::*;
@@ -13,8 +13,16 @@ pub(crate) struct RelationRows {
     /// the other end's index, then edge index.
     out: Rows,
     incoming: Rows,
+    /// Beside each of those rows' edges, its relation and other end as one
+    /// number (relation << 32 | index), so that a search reads one array.
+    out_keys: Vec<u64>,
+    incoming_keys: Vec<u64>,
     /// Each relation's edges, in edge order.
     by_relation: Rows,
+}
+
+fn key(relation: Sym, other: u32) -> u64 {
+    (u64::from(relation) << 32) | u64::from(other)
 }
 
 /// A row shorter than this is filtered as it is rather than first
@@ -28,7 +36,7 @@ impl Graph {
             std::thread::scope(|scope| {
                 let out = || self.rows_by_relation(Outgoing);
                 let incoming = || self.rows_by_relation(Incoming);
-                let (out, incoming) = if big {
+                let ((out, out_keys), (incoming, incoming_keys)) = if big {
                     let out = scope.spawn(out);
                     let incoming = incoming();
                     (out.join().expect("index thread"), incoming)
@@ -38,13 +46,15 @@ impl Graph {
                 RelationRows {
                     out,
                     incoming,
+                    out_keys,
+                    incoming_keys,
                     by_relation: self.edges_by_relation(),
                 }
             })
         })
     }
 
-    fn rows_by_relation(&self, dir: petgraph::Direction) -> Rows {
+    fn rows_by_relation(&self, dir: petgraph::Direction) -> (Rows, Vec<u64>) {
         let edges = self.graph.raw_edges();
         let mut rows = self.row_index(dir).clone();
         let other = |i: u32| {
@@ -62,7 +72,15 @@ impl Graph {
                 part.sort_unstable_by_key(|&i| other(i));
             }
         }
-        rows
+        let keys = rows
+            .edges
+            .iter()
+            .map(|&i| {
+                let (r, n, _) = other(i);
+                key(r, n)
+            })
+            .collect();
+        (rows, keys)
     }
 
     fn edges_by_relation(&self) -> Rows {
@@ -101,31 +119,27 @@ impl Graph {
                 .of(NodeIndex::new(r as usize));
         };
         let row = self.row_index(dir).of(node);
-        if row.len() < SHORT_ROW {
+        // A short row is filtered as it is, unless the rows by relation
+        // are built already: a search of them reads no edge but those it
+        // returns.
+        let built = self.index.relation_rows.get().is_some();
+        if row.len() < SHORT_ROW && !built {
             return row;
         }
         let rows = self.relation_rows();
-        let row = if dir == Outgoing {
-            rows.out.of(node)
+        let (row, keys) = if dir == Outgoing {
+            (&rows.out, &rows.out_keys)
         } else {
-            rows.incoming.of(node)
+            (&rows.incoming, &rows.incoming_keys)
         };
-        let edges = self.graph.raw_edges();
-        let key = |i: u32| {
-            let e = &edges[i as usize];
-            let n = if dir == Outgoing {
-                e.target()
-            } else {
-                e.source()
-            };
-            (e.weight.relation, n.index() as u32)
-        };
+        let at = row.start[node.index()] as usize..row.start[node.index() + 1] as usize;
+        let keys = &keys[at.clone()];
         let (from, to) = match other {
-            Some(o) => ((r, o.index() as u32), (r, o.index() as u32 + 1)),
-            None => ((r, 0), (r + 1, 0)),
+            Some(o) => (key(r, o.index() as u32), key(r, o.index() as u32 + 1)),
+            None => (key(r, 0), key(r + 1, 0)),
         };
-        let a = row.partition_point(|&i| key(i) < from);
-        let b = a + row[a..].partition_point(|&i| key(i) < to);
-        &row[a..b]
+        let a = keys.partition_point(|&k| k < from);
+        let b = a + keys[a..].partition_point(|&k| k < to);
+        &row.edges[at][a..b]
     }
 }

@@ -573,7 +573,7 @@ impl<'g> Eval<'g> {
             error: None,
             claim_sources: std::cell::OnceCell::new(),
             count_only,
-            ids: std::collections::HashSet::new(),
+            ids: Default::default(),
         };
         run.solve(0, &mut binding);
         if let Some(e) = run.error {

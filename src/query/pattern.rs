@@ -90,7 +90,42 @@ pub(super) struct Run<'p, 'g> {
     /// `count`: rows are only told apart, not kept with their evidence.
     pub(super) count_only: bool,
     /// Under `count_only`, the rows of entities and relations, by index.
-    pub(super) ids: std::collections::HashSet<Vec<u64>>,
+    pub(super) ids: IdRows,
+}
+
+/// Rows of entity and relation indices, told apart: those of up to four
+/// columns as fixed arrays (no allocation a row), wider ones as vectors.
+#[derive(Default)]
+pub(super) struct IdRows {
+    narrow: hashbrown::HashSet<[u64; 4], foldhash::fast::FixedState>,
+    wide: hashbrown::HashSet<Vec<u64>, foldhash::fast::FixedState>,
+}
+
+impl IdRows {
+    pub(super) fn len(&self) -> usize {
+        self.narrow.len() + self.wide.len()
+    }
+
+    /// Adds the row unless `full` and it is new: false when it was left out.
+    fn add(&mut self, ids: impl ExactSizeIterator<Item = u64>, full: bool) -> bool {
+        if ids.len() <= 4 {
+            let mut key = [u64::MAX; 4];
+            for (k, id) in key.iter_mut().zip(ids) {
+                *k = id;
+            }
+            if full && !self.narrow.contains(&key) {
+                return false;
+            }
+            self.narrow.insert(key);
+        } else {
+            let key: Vec<u64> = ids.collect();
+            if full && !self.wide.contains(&key) {
+                return false;
+            }
+            self.wide.insert(key);
+        }
+        true
+    }
 }
 
 impl Run<'_, '_> {
@@ -252,11 +287,44 @@ impl Run<'_, '_> {
                     {
                         continue;
                     }
-                    let mut new: Vec<(Option<usize>, Cell)> = vec![
+                    let ends = [
                         (slot_var(subject), Cell::Entity(from)),
                         (slot_var(relation), Cell::Relation(weight.relation)),
                         (slot_var(object), Cell::Entity(to)),
                     ];
+                    if attrs.is_empty() {
+                        // No attributes to match: bind in place, with no
+                        // list of new bindings made for each edge.
+                        let mut set = [usize::MAX; 3];
+                        let mut n = 0;
+                        let mut agree = true;
+                        for (var, cell) in ends {
+                            let Some(v) = var else { continue };
+                            match &binding[v] {
+                                Some(bound) => {
+                                    if *bound != cell {
+                                        agree = false;
+                                        break;
+                                    }
+                                }
+                                None => {
+                                    binding[v] = Some(cell);
+                                    set[n] = v;
+                                    n += 1;
+                                }
+                            }
+                        }
+                        if agree {
+                            self.matched.push(e);
+                            self.solve(step + 1, binding);
+                            self.matched.pop();
+                        }
+                        for &v in &set[..n] {
+                            binding[v] = None;
+                        }
+                        continue;
+                    }
+                    let mut new: Vec<(Option<usize>, Cell)> = ends.to_vec();
                     let claim = (weight.relation, from, Some(to));
                     if !self.attrs_match(attrs, weight.attrs, claim, binding, &mut new) {
                         continue;
@@ -427,19 +495,15 @@ impl Run<'_, '_> {
             // A row of entities and relations is told apart by their
             // indices (a variable holds one or the other, whichever match
             // binds it): no names, no evidence.
-            let ids: Option<Vec<u64>> = binding
-                .iter()
-                .map(|c| match c {
-                    Some(Cell::Entity(n)) => Some(2 * n.index() as u64),
-                    Some(Cell::Relation(r)) => Some(2 * *r as u64 + 1),
-                    _ => None,
-                })
-                .collect();
-            if let Some(ids) = ids {
-                if full && !self.ids.contains(&ids) {
+            let id = |c: &Option<Cell>| match c {
+                Some(Cell::Entity(n)) => Some(2 * n.index() as u64),
+                Some(Cell::Relation(r)) => Some(2 * *r as u64 + 1),
+                _ => None,
+            };
+            if binding.iter().all(|c| id(c).is_some()) {
+                let ids = binding.iter().map(|c| id(c).expect("checked"));
+                if !self.ids.add(ids, full) {
                     self.rows.truncated = true;
-                } else {
-                    self.ids.insert(ids);
                 }
                 return;
             }

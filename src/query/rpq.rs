@@ -265,7 +265,10 @@ pub fn search(
                 }
                 Some(l) => {
                     let dir = if l.forward { Outgoing } else { Incoming };
-                    for e in graph.adjacent(node, dir) {
+                    // Only the edges of the label's relation (a hub's row
+                    // by relation, not all its edges).
+                    let row = graph.edges_of(l.relation, Some((node, dir)), None);
+                    for e in row.iter().map(|&i| graph.edge_ref(i)) {
                         if e.weight.relation != l.relation || !valid(e.id) {
                             continue;
                         }
