@@ -134,7 +134,7 @@ def ops_for(names, edges, seed=7, pairs=25):
     return {"ordinary": ordinary, "hub": hub, "pairs": chosen}
 
 
-def with_patterns(ops, named, date="2000-01-01"):
+def with_patterns(ops, named, date="2010-01-01"):
     ops = dict(ops, named=named, date=date)
     ops["patterns"] = [[key, query.format(n=named, d=date)] for key, _, query in PATTERNS]
     return ops

@@ -22,6 +22,7 @@ pub use attrs::Interner;
 pub(crate) use index::Index;
 pub use index::{EdgeRef, RowsRef};
 pub(crate) use names::*;
+pub use relation_rows::EdgeSlice;
 
 pub use crate::name::Name;
 use crate::value::Value;

@@ -1,7 +1,7 @@
 //! The edges of each relation, and of each entity by relation: what a
 //! pattern's clause with a fixed relation walks instead of a whole
 //! adjacency row. Built the first time a pattern needs it, not at load (it
-//! costs 28 bytes an edge, and a graph that is only searched never pays).
+//! costs 36 bytes an edge, and a graph that is only searched never pays).
 
 use super::index::Rows;
 use super::*;
@@ -17,8 +17,65 @@ pub(crate) struct RelationRows {
     /// number (relation << 32 | index), so that a search reads one array.
     out_keys: Vec<u64>,
     incoming_keys: Vec<u64>,
-    /// Each relation's edges, in edge order.
+    /// Each relation's edges, by subject, object and edge index.
     by_relation: Rows,
+    /// Beside each of those, its subject and object.
+    by_relation_ends: Vec<(u32, u32)>,
+}
+
+/// Edge indices, and where the relation rows gave them, each edge's ends
+/// and relation without reading the edge.
+pub struct EdgeSlice<'g> {
+    pub edges: &'g [u32],
+    ends: Ends<'g>,
+}
+
+enum Ends<'g> {
+    /// A plain adjacency row: read each edge.
+    Unknown,
+    /// One entity's row by relation: `node`, and each key's other end.
+    Row {
+        node: u32,
+        out: bool,
+        keys: &'g [u64],
+    },
+    /// One relation's edges.
+    Relation {
+        relation: Sym,
+        ends: &'g [(u32, u32)],
+    },
+}
+
+impl Default for EdgeSlice<'_> {
+    fn default() -> Self {
+        EdgeSlice {
+            edges: &[],
+            ends: Ends::Unknown,
+        }
+    }
+}
+
+impl EdgeSlice<'_> {
+    /// The `k`th edge's subject, relation and object, when known.
+    pub fn triple(&self, k: usize) -> Option<(NodeIndex, Sym, NodeIndex)> {
+        let n = |i: u32| NodeIndex::new(i as usize);
+        match &self.ends {
+            Ends::Unknown => None,
+            Ends::Row { node, out, keys } => {
+                let key = keys[k];
+                let (r, other) = ((key >> 32) as Sym, key as u32);
+                Some(if *out {
+                    (n(*node), r, n(other))
+                } else {
+                    (n(other), r, n(*node))
+                })
+            }
+            Ends::Relation { relation, ends } => {
+                let (a, b) = ends[k];
+                Some((n(a), *relation, n(b)))
+            }
+        }
+    }
 }
 
 fn key(relation: Sym, other: u32) -> u64 {
@@ -30,6 +87,12 @@ fn key(relation: Sym, other: u32) -> u64 {
 const SHORT_ROW: usize = 64;
 
 impl Graph {
+    /// Builds the rows by relation now, so that `edges_of` always
+    /// returns a slice with parallel edges side by side.
+    pub fn prepare_relation_rows(&self) {
+        self.relation_rows();
+    }
+
     fn relation_rows(&self) -> &RelationRows {
         self.index.relation_rows.get_or_init(|| {
             let big = self.graph.edge_count() > 100_000;
@@ -43,12 +106,23 @@ impl Graph {
                 } else {
                     (out(), incoming())
                 };
+                let by_relation = self.edges_by_relation();
+                let edges = self.graph.raw_edges();
+                let by_relation_ends = by_relation
+                    .edges
+                    .iter()
+                    .map(|&i| {
+                        let e = &edges[i as usize];
+                        (e.source().index() as u32, e.target().index() as u32)
+                    })
+                    .collect();
                 RelationRows {
                     out,
                     incoming,
                     out_keys,
                     incoming_keys,
-                    by_relation: self.edges_by_relation(),
+                    by_relation,
+                    by_relation_ends,
                 }
             })
         })
@@ -99,6 +173,13 @@ impl Graph {
             list[next[r] as usize] = i as u32;
             next[r] += 1;
         }
+        // Each relation's edges by their ends, parallel edges side by side.
+        for w in start.windows(2) {
+            list[w[0] as usize..w[1] as usize].sort_unstable_by_key(|&i| {
+                let e = &edges[i as usize];
+                (e.source().index() as u32, e.target().index() as u32, i)
+            });
+        }
         Rows { start, edges: list }
     }
 
@@ -112,11 +193,30 @@ impl Graph {
         node: Option<(NodeIndex, petgraph::Direction)>,
         other: Option<NodeIndex>,
     ) -> &[u32] {
+        self.edge_slice(r, node, other).edges
+    }
+
+    /// The same, with each edge's ends where the rows by relation hold them.
+    pub fn edge_slice(
+        &self,
+        r: Sym,
+        node: Option<(NodeIndex, petgraph::Direction)>,
+        other: Option<NodeIndex>,
+    ) -> EdgeSlice<'_> {
         let Some((node, dir)) = node else {
-            return self
-                .relation_rows()
-                .by_relation
-                .of(NodeIndex::new(r as usize));
+            let rows = self.relation_rows();
+            let r = r as usize;
+            let at = match rows.by_relation.start.get(r..r + 2) {
+                Some(&[a, b]) => a as usize..b as usize,
+                _ => 0..0,
+            };
+            return EdgeSlice {
+                edges: &rows.by_relation.edges[at.clone()],
+                ends: Ends::Relation {
+                    relation: r as Sym,
+                    ends: &rows.by_relation_ends[at],
+                },
+            };
         };
         let row = self.row_index(dir).of(node);
         // A short row is filtered as it is, unless the rows by relation
@@ -124,7 +224,10 @@ impl Graph {
         // returns.
         let built = self.index.relation_rows.get().is_some();
         if row.len() < SHORT_ROW && !built {
-            return row;
+            return EdgeSlice {
+                edges: row,
+                ends: Ends::Unknown,
+            };
         }
         let rows = self.relation_rows();
         let (row, keys) = if dir == Outgoing {
@@ -140,6 +243,13 @@ impl Graph {
         };
         let a = keys.partition_point(|&k| k < from);
         let b = a + keys[a..].partition_point(|&k| k < to);
-        &row.edges[at][a..b]
+        EdgeSlice {
+            edges: &row.edges[at][a..b],
+            ends: Ends::Row {
+                node: node.index() as u32,
+                out: dir == Outgoing,
+                keys: &keys[a..b],
+            },
+        }
     }
 }

@@ -9,7 +9,7 @@ pub(super) use super::ast::{
     QueryLine, Term,
 };
 use super::pattern::{Cell, Ordered, Run};
-use super::plan::Plan;
+use super::plan::{Plan, Slot, Step};
 pub(super) use crate::ast::Span;
 pub(super) use crate::diagnostic::{Diagnostic, FileId};
 pub(super) use crate::graph::{Graph, Sym};
@@ -560,6 +560,15 @@ impl<'g> Eval<'g> {
         let mut found: std::collections::BTreeMap<Vec<Ordered>, RowInfo> =
             std::collections::BTreeMap::new();
         let mut binding: Vec<Option<Cell>> = vec![None; plan.vars.len()];
+        let distinct_edges = count_only
+            && plan.steps.iter().all(|s| {
+                matches!(s, Step::Edge { relation: Slot::Fixed(_), attrs, .. } if attrs.is_empty())
+            });
+        if distinct_edges {
+            // Every step then walks the rows by relation, parallel edges
+            // side by side.
+            self.graph.prepare_relation_rows();
+        }
         let mut run = Run {
             plan: &plan,
             eval: self,
@@ -574,12 +583,14 @@ impl<'g> Eval<'g> {
             claim_sources: std::cell::OnceCell::new(),
             count_only,
             ids: Default::default(),
+            distinct_edges,
+            counted: 0,
         };
         run.solve(0, &mut binding);
         if let Some(e) = run.error {
             return Err(e);
         }
-        let ids = std::mem::take(&mut run.ids).len();
+        let ids = std::mem::take(&mut run.ids).len() + run.counted;
         if count_only {
             return Ok((rows, ids + found.len()));
         }

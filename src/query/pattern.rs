@@ -91,6 +91,12 @@ pub(super) struct Run<'p, 'g> {
     pub(super) count_only: bool,
     /// Under `count_only`, the rows of entities and relations, by index.
     pub(super) ids: IdRows,
+    /// `count` of a pattern of edges of named relations, no attributes:
+    /// each step walks rows sorted by ends and relation and takes one of
+    /// parallel edges, so no row comes twice and rows need no set.
+    pub(super) distinct_edges: bool,
+    /// Under `distinct_edges`, the rows so far.
+    pub(super) counted: usize,
 }
 
 /// Rows of entity and relation indices, told apart: those of up to four
@@ -262,34 +268,55 @@ impl Run<'_, '_> {
                 // With the relation known, only its edges are walked (a
                 // hub's other relations are not); with both ends known too,
                 // only those between them.
-                let row: &[u32] = match (s, o, r) {
+                let unknown = crate::graph::EdgeSlice::default();
+                let slice = match (s, o, r) {
                     (Some(Some(s)), o, Some(r)) => {
-                        graph.edges_of(r, Some((s, Outgoing)), o.flatten())
+                        graph.edge_slice(r, Some((s, Outgoing)), o.flatten())
                     }
+                    (_, Some(Some(o)), Some(r)) => graph.edge_slice(r, Some((o, Incoming)), None),
+                    (_, _, Some(r)) => graph.edge_slice(r, None, None),
+                    _ => unknown,
+                };
+                let row: &[u32] = match (s, o, r) {
                     (Some(Some(s)), _, None) => graph.row_index(Outgoing).of(s),
-                    (_, Some(Some(o)), Some(r)) => graph.edges_of(r, Some((o, Incoming)), None),
                     (_, Some(Some(o)), None) => graph.row_index(Incoming).of(o),
-                    (_, _, Some(r)) => graph.edges_of(r, None, None),
-                    _ => &[],
+                    _ => slice.edges,
                 };
                 let every = (row.is_empty() && s.is_none() && o.is_none() && r.is_none())
                     .then(|| 0..g.edge_count() as u32);
-                for i in row.iter().copied().chain(every.into_iter().flatten()) {
+                // Under `distinct_edges`, the edges come with parallel ones
+                // side by side: after one is taken, the next of the same
+                // ends and relation would give the same rows.
+                let mut last = None;
+                for (k, i) in row
+                    .iter()
+                    .copied()
+                    .chain(every.into_iter().flatten())
+                    .enumerate()
+                {
                     let e = EdgeIndex::new(i as usize);
-                    let (from, to) = g.edge_endpoints(e).expect("edges have ends");
-                    let weight = g[e];
+                    // The rows by relation hold each edge's ends: the edge
+                    // itself is read only when they do not, or for its
+                    // attributes.
+                    let (from, relation_of, to) = match slice.triple(k) {
+                        Some(t) => t,
+                        None => {
+                            let (from, to) = g.edge_endpoints(e).expect("edges have ends");
+                            (from, g[e].relation, to)
+                        }
+                    };
                     if !self.eval.valid(e) {
                         continue;
                     }
                     if s.is_some_and(|s| s != Some(from))
                         || o.is_some_and(|o| o != Some(to))
-                        || r.is_some_and(|r| r != weight.relation)
+                        || r.is_some_and(|r| r != relation_of)
                     {
                         continue;
                     }
                     let ends = [
                         (slot_var(subject), Cell::Entity(from)),
-                        (slot_var(relation), Cell::Relation(weight.relation)),
+                        (slot_var(relation), Cell::Relation(relation_of)),
                         (slot_var(object), Cell::Entity(to)),
                     ];
                     if attrs.is_empty() {
@@ -314,7 +341,9 @@ impl Run<'_, '_> {
                                 }
                             }
                         }
-                        if agree {
+                        let triple = (from, relation_of, to);
+                        if agree && !(self.distinct_edges && last == Some(triple)) {
+                            last = Some(triple);
                             self.matched.push(e);
                             self.solve(step + 1, binding);
                             self.matched.pop();
@@ -325,6 +354,7 @@ impl Run<'_, '_> {
                         continue;
                     }
                     let mut new: Vec<(Option<usize>, Cell)> = ends.to_vec();
+                    let weight = g[e];
                     let claim = (weight.relation, from, Some(to));
                     if !self.attrs_match(attrs, weight.attrs, claim, binding, &mut new) {
                         continue;
@@ -490,6 +520,15 @@ impl Run<'_, '_> {
     }
 
     pub(super) fn emit(&mut self, binding: &[Option<Cell>]) {
+        if self.distinct_edges {
+            // Every row comes once: counted, not kept.
+            if self.counted >= self.eval.limits.max_rows as usize {
+                self.rows.truncated = true;
+            } else {
+                self.counted += 1;
+            }
+            return;
+        }
         let full = self.found.len() + self.ids.len() >= self.eval.limits.max_rows as usize;
         if self.count_only {
             // A row of entities and relations is told apart by their
