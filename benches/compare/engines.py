@@ -185,7 +185,8 @@ def duckdb_run(names, edges, ops):
         c.execute("CREATE INDEX edges_o ON edges(o)")
         load = time.perf_counter() - t
         memory = (rss_kib() - before) * 1024 / len(edges)
-        c.execute("CREATE VIEW und AS SELECT s AS n, o AS m FROM edges UNION ALL SELECT o, s FROM edges")
+        c.execute("CREATE VIEW und AS SELECT s AS n, o AS m, r, 'out' AS d FROM edges "
+                  "UNION ALL SELECT o, s, r, 'in' FROM edges")
 
         # Edges: a row for each (a self-loop twice, once each way, as Dossier).
         def neighbours(n):
@@ -206,13 +207,16 @@ def duckdb_run(names, edges, ops):
                 ) SELECT d FROM bfs WHERE n = $b""", {"a": a, "b": b}).fetchone()
             return r[0] if r else None
 
-        # Paths of edges (parallel edges each their own), of distinct entities.
+        # Paths of distinct entities, each a sequence of hops (relation,
+        # entity, direction) as Dossier's are: parallel edges of one
+        # relation make one path.
         def all3(a, b):
             return c.execute("""
-                SELECT (SELECT count(*) FROM und WHERE n = $a AND m = $b AND $a <> $b)
-                     + (SELECT count(*) FROM und x JOIN und y ON y.n = x.m
+                SELECT (SELECT count(DISTINCT (r, d)) FROM und WHERE n = $a AND m = $b AND $a <> $b)
+                     + (SELECT count(DISTINCT (x.r, x.d, x.m, y.r, y.d)) FROM und x JOIN und y ON y.n = x.m
                         WHERE x.n = $a AND y.m = $b AND x.m NOT IN ($a, $b))
-                     + (SELECT count(*) FROM und x JOIN und y ON y.n = x.m JOIN und z ON z.n = y.m
+                     + (SELECT count(DISTINCT (x.r, x.d, x.m, y.r, y.d, y.m, z.r, z.d))
+                        FROM und x JOIN und y ON y.n = x.m JOIN und z ON z.n = y.m
                         WHERE x.n = $a AND z.m = $b AND x.m NOT IN ($a, $b) AND y.m NOT IN ($a, $b)
                           AND x.m <> y.m)""", {"a": a, "b": b}).fetchone()[0]
 
