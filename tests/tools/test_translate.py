@@ -332,7 +332,7 @@ SPECIFIC = {
         "neighbours E5 via has_rel2",
         "neighbours E5 out via rel0",
         "count ?x ?r ?y {weight: ?w} where ?w > 90",
-        "?x ?r ?y {since: ?d} where ?d >= 1999-01-01 and ?d < 1999-02-01",
+        "?x ?r ?y {from: ?d} where ?d >= 1999-01-01 and ?d < 1999-02-01",
         "count ?x rel3 ?y as of 1960-01-01",
         "path E1 E2 as of 1970-01-01",
     ],
