@@ -3,6 +3,7 @@
 
 use super::eval::*;
 use super::plan::*;
+use super::values::{article, compare, number};
 
 /// A variable's value during a search.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,14 +62,6 @@ impl PartialEq for Ordered {
 
 impl Eq for Ordered {}
 
-pub(super) fn number(v: &Value) -> f64 {
-    match v {
-        Value::Int(i) => *i as f64,
-        Value::Dec(d) => *d,
-        _ => f64::NAN,
-    }
-}
-
 pub(super) struct Run<'p, 'g> {
     pub(super) plan: &'p Plan,
     pub(super) eval: &'p Eval<'g>,
@@ -90,48 +83,13 @@ pub(super) struct Run<'p, 'g> {
     /// `count`: rows are only told apart, not kept with their evidence.
     pub(super) count_only: bool,
     /// Under `count_only`, the rows of entities and relations, by index.
-    pub(super) ids: IdRows,
+    pub(super) ids: super::counting::IdRows,
     /// `count` of a pattern of edges of named relations, no attributes:
     /// each step walks rows sorted by ends and relation and takes one of
     /// parallel edges, so no row comes twice and rows need no set.
     pub(super) distinct_edges: bool,
     /// Under `distinct_edges`, the rows so far.
     pub(super) counted: usize,
-}
-
-/// Rows of entity and relation indices, told apart: those of up to four
-/// columns as fixed arrays (no allocation a row), wider ones as vectors.
-#[derive(Default)]
-pub(super) struct IdRows {
-    narrow: hashbrown::HashSet<[u64; 4], foldhash::fast::FixedState>,
-    wide: hashbrown::HashSet<Vec<u64>, foldhash::fast::FixedState>,
-}
-
-impl IdRows {
-    pub(super) fn len(&self) -> usize {
-        self.narrow.len() + self.wide.len()
-    }
-
-    /// Adds the row unless `full` and it is new: false when it was left out.
-    fn add(&mut self, ids: impl ExactSizeIterator<Item = u64>, full: bool) -> bool {
-        if ids.len() <= 4 {
-            let mut key = [u64::MAX; 4];
-            for (k, id) in key.iter_mut().zip(ids) {
-                *k = id;
-            }
-            if full && !self.narrow.contains(&key) {
-                return false;
-            }
-            self.narrow.insert(key);
-        } else {
-            let key: Vec<u64> = ids.collect();
-            if full && !self.wide.contains(&key) {
-                return false;
-            }
-            self.wide.insert(key);
-        }
-        true
-    }
 }
 
 impl Run<'_, '_> {
@@ -277,7 +235,14 @@ impl Run<'_, '_> {
                     (_, _, Some(r)) => graph.edge_slice(r, None, None),
                     _ => unknown,
                 };
+                let narrowed = self.narrowed(step, (subject, s), (object, o), r, binding);
+                let slice = if narrowed.is_some() {
+                    crate::graph::EdgeSlice::default()
+                } else {
+                    slice
+                };
                 let row: &[u32] = match (s, o, r) {
+                    _ if narrowed.is_some() => narrowed.as_deref().unwrap_or_default(),
                     (Some(Some(s)), _, None) => graph.row_index(Outgoing).of(s),
                     (_, Some(Some(o)), None) => graph.row_index(Incoming).of(o),
                     _ => slice.edges,
@@ -423,6 +388,74 @@ impl Run<'_, '_> {
     }
 
     /// Runs `f` with `new` bound, then unbinds them.
+    /// A clause that binds one end from the other, followed by a clause
+    /// from that new end to an entity already bound (the edge that closes
+    /// a triangle): when the second clause's row at its bound entity is
+    /// much shorter, only the edges of this clause to the entities in that
+    /// row can go on, and they are found by binary search, in the order of
+    /// their other end (parallel edges side by side). None: walk as usual.
+    fn narrowed(
+        &self,
+        step: usize,
+        (subject, s): (&Slot<NodeIndex>, Option<Option<NodeIndex>>),
+        (object, o): (&Slot<NodeIndex>, Option<Option<NodeIndex>>),
+        r: Option<Sym>,
+        binding: &[Option<Cell>],
+    ) -> Option<Vec<u32>> {
+        let graph = self.eval.graph;
+        let r = r?;
+        // This clause's bound end, its direction, and the variable it binds.
+        let (from, dir, v) = match (s, o) {
+            (Some(Some(s)), None) => (s, Outgoing, slot_var(object)?),
+            (None, Some(Some(o))) => (o, Incoming, slot_var(subject)?),
+            _ => return None,
+        };
+        let Some(Step::Edge {
+            subject: next_s,
+            relation: Slot::Fixed(r2),
+            object: next_o,
+            attrs,
+        }) = self.plan.steps.get(step + 1)
+        else {
+            return None;
+        };
+        if !attrs.is_empty() {
+            return None;
+        }
+        // The next clause's other end, bound already, and which way its
+        // row is read to list the entities `v` may be.
+        let (x, next_dir) = match (slot_var(next_s), slot_var(next_o)) {
+            (Some(a), _) if a == v && slot_var(next_o) != Some(v) => {
+                (resolve_node(next_o, binding)??, Incoming)
+            }
+            (_, Some(b)) if b == v && slot_var(next_s) != Some(v) => {
+                (resolve_node(next_s, binding)??, Outgoing)
+            }
+            _ => return None,
+        };
+        let mine = graph.edge_slice(r, Some((from, dir)), None);
+        let theirs = graph.edge_slice(*r2, Some((x, next_dir)), None);
+        if theirs.edges.len() * 4 >= mine.edges.len() {
+            return None;
+        }
+        let mut edges = Vec::new();
+        let mut last = None;
+        for k in 0..theirs.edges.len() {
+            let (a, _, b) = theirs.triple(k)?;
+            let candidate = if next_dir == Incoming { a } else { b };
+            if last == Some(candidate) {
+                continue;
+            }
+            last = Some(candidate);
+            edges.extend_from_slice(
+                graph
+                    .edge_slice(r, Some((from, dir)), Some(candidate))
+                    .edges,
+            );
+        }
+        Some(edges)
+    }
+
     pub(super) fn with(
         &mut self,
         binding: &mut Vec<Option<Cell>>,
@@ -639,27 +672,4 @@ pub(super) fn consistent(
         out.push((Some(*v), cell.clone()));
     }
     Some(out)
-}
-
-/// Compares two values of comparable types.
-pub(super) fn compare(a: &Value, b: &Value) -> Option<Ordering> {
-    match (a, b) {
-        (Value::Int(x), Value::Int(y)) => Some(x.cmp(y)),
-        (Value::Int(_) | Value::Dec(_), Value::Int(_) | Value::Dec(_)) => {
-            number(a).partial_cmp(&number(b))
-        }
-        (Value::Date(x), Value::Date(y)) => Some(x.cmp(y)),
-        (Value::Str(x) | Value::Name(x), Value::Str(y) | Value::Name(y)) => Some(x.cmp(y)),
-        (Value::Bool(x), Value::Bool(y)) => Some(x.cmp(y)),
-        _ => None,
-    }
-}
-
-pub(super) fn article(v: &Value) -> String {
-    let t = v.type_name();
-    if t.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        format!("an {t}")
-    } else {
-        format!("a {t}")
-    }
 }
