@@ -99,23 +99,20 @@ impl Graph {
             std::thread::scope(|scope| {
                 let out = || self.rows_by_relation(Outgoing);
                 let incoming = || self.rows_by_relation(Incoming);
-                let ((out, out_keys), (incoming, incoming_keys)) = if big {
-                    let out = scope.spawn(out);
-                    let incoming = incoming();
-                    (out.join().expect("index thread"), incoming)
-                } else {
-                    (out(), incoming())
-                };
-                let by_relation = self.edges_by_relation();
-                let edges = self.graph.raw_edges();
-                let by_relation_ends = by_relation
-                    .edges
-                    .iter()
-                    .map(|&i| {
-                        let e = &edges[i as usize];
-                        (e.source().index() as u32, e.target().index() as u32)
-                    })
-                    .collect();
+                let by_relation = || self.edges_by_relation();
+                let ((out, out_keys), (incoming, incoming_keys), (by_relation, by_relation_ends)) =
+                    if big {
+                        let out = scope.spawn(out);
+                        let by_relation = scope.spawn(by_relation);
+                        let incoming = incoming();
+                        (
+                            out.join().expect("index thread"),
+                            incoming,
+                            by_relation.join().expect("index thread"),
+                        )
+                    } else {
+                        (out(), incoming(), by_relation())
+                    };
                 RelationRows {
                     out,
                     incoming,
@@ -157,7 +154,8 @@ impl Graph {
         (rows, keys)
     }
 
-    fn edges_by_relation(&self) -> Rows {
+    /// Each relation's edges, and beside each its subject and object.
+    fn edges_by_relation(&self) -> (Rows, Vec<(u32, u32)>) {
         let edges = self.graph.raw_edges();
         let mut start = vec![0u32; self.relations.len() + 1];
         for e in edges {
@@ -173,14 +171,16 @@ impl Graph {
             list[next[r] as usize] = i as u32;
             next[r] += 1;
         }
+        let ends = |i: u32| {
+            let e = &edges[i as usize];
+            (e.source().index() as u32, e.target().index() as u32)
+        };
         // Each relation's edges by their ends, parallel edges side by side.
         for w in start.windows(2) {
-            list[w[0] as usize..w[1] as usize].sort_unstable_by_key(|&i| {
-                let e = &edges[i as usize];
-                (e.source().index() as u32, e.target().index() as u32, i)
-            });
+            list[w[0] as usize..w[1] as usize].sort_unstable_by_key(|&i| (ends(i), i));
         }
-        Rows { start, edges: list }
+        let by_ends = list.iter().map(|&i| ends(i)).collect();
+        (Rows { start, edges: list }, by_ends)
     }
 
     /// The edges of relation `r` (with `node` given, those of `node` in

@@ -226,21 +226,26 @@ impl Run<'_, '_> {
                 // With the relation known, only its edges are walked (a
                 // hub's other relations are not); with both ends known too,
                 // only those between them.
-                let unknown = crate::graph::EdgeSlice::default();
-                let slice = match (s, o, r) {
+                let mut slice = match (s, o, r) {
                     (Some(Some(s)), o, Some(r)) => {
                         graph.edge_slice(r, Some((s, Outgoing)), o.flatten())
                     }
                     (_, Some(Some(o)), Some(r)) => graph.edge_slice(r, Some((o, Incoming)), None),
                     (_, _, Some(r)) => graph.edge_slice(r, None, None),
-                    _ => unknown,
+                    _ => crate::graph::EdgeSlice::default(),
                 };
-                let narrowed = self.narrowed(step, (subject, s), (object, o), r, binding);
-                let slice = if narrowed.is_some() {
-                    crate::graph::EdgeSlice::default()
-                } else {
-                    slice
-                };
+                let narrowed = self.narrowed(
+                    step,
+                    (subject, s),
+                    (object, o),
+                    r,
+                    slice.edges.len(),
+                    binding,
+                );
+                if narrowed.is_some() {
+                    // Edges gathered from several searches: read each one.
+                    slice = crate::graph::EdgeSlice::default();
+                }
                 let row: &[u32] = match (s, o, r) {
                     _ if narrowed.is_some() => narrowed.as_deref().unwrap_or_default(),
                     (Some(Some(s)), _, None) => graph.row_index(Outgoing).of(s),
@@ -387,19 +392,20 @@ impl Run<'_, '_> {
         }
     }
 
-    /// Runs `f` with `new` bound, then unbinds them.
     /// A clause that binds one end from the other, followed by a clause
     /// from that new end to an entity already bound (the edge that closes
     /// a triangle): when the second clause's row at its bound entity is
     /// much shorter, only the edges of this clause to the entities in that
     /// row can go on, and they are found by binary search, in the order of
-    /// their other end (parallel edges side by side). None: walk as usual.
+    /// their other end (parallel edges side by side). `walked`: how many
+    /// edges this clause would walk otherwise. None: walk as usual.
     fn narrowed(
         &self,
         step: usize,
         (subject, s): (&Slot<NodeIndex>, Option<Option<NodeIndex>>),
         (object, o): (&Slot<NodeIndex>, Option<Option<NodeIndex>>),
         r: Option<Sym>,
+        walked: usize,
         binding: &[Option<Cell>],
     ) -> Option<Vec<u32>> {
         let graph = self.eval.graph;
@@ -433,9 +439,8 @@ impl Run<'_, '_> {
             }
             _ => return None,
         };
-        let mine = graph.edge_slice(r, Some((from, dir)), None);
         let theirs = graph.edge_slice(*r2, Some((x, next_dir)), None);
-        if theirs.edges.len() * 4 >= mine.edges.len() {
+        if theirs.edges.len() * 4 >= walked {
             return None;
         }
         let mut edges = Vec::new();
@@ -456,6 +461,7 @@ impl Run<'_, '_> {
         Some(edges)
     }
 
+    /// Runs `f` with `new` bound, then unbinds them.
     pub(super) fn with(
         &mut self,
         binding: &mut Vec<Option<Cell>>,
